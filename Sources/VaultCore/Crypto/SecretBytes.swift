@@ -1,0 +1,81 @@
+import CSodium
+
+/// Key or secret-value bytes in memory that libsodium guards: `sodium_malloc` (guard pages, `mlock`ed where the
+/// system allows), zeroed and freed when the value goes away.
+///
+/// The type is non-copyable, so a secret cannot be duplicated by accident, and it has no conversion to `String`,
+/// `Data` or `Codable`; the only ways out are `withUnsafeBytes` and writing to a file descriptor.
+public struct SecretBytes: ~Copyable, @unchecked Sendable {
+    private let base: UnsafeMutableRawPointer
+    /// The number of secret bytes held.
+    public let count: Int
+
+    /// Zero-filled secret storage of `count` bytes.
+    public init(zeroedCount count: Int) {
+        precondition(count >= 0, "SecretBytes count must not be negative")
+        _ = Sodium.ready
+        // sodium_malloc(0) is legal but returns a pointer we must not touch; allocate one byte instead.
+        guard let pointer = sodium_malloc(max(count, 1)) else {
+            fatalError("sodium_malloc failed for \(count) bytes: out of memory")
+        }
+        sodium_memzero(pointer, max(count, 1))
+        base = pointer
+        self.count = count
+    }
+
+    /// `count` bytes from the system CSPRNG (`randombytes_buf`): for keys.
+    public init(randomCount count: Int) {
+        self.init(zeroedCount: count)
+        Sodium.fillRandom(UnsafeMutableRawBufferPointer(start: base, count: count))
+    }
+
+    /// A guarded copy of `bytes`. The caller stays responsible for wiping its own buffer.
+    public init(copying bytes: UnsafeRawBufferPointer) {
+        self.init(zeroedCount: bytes.count)
+        if let source = bytes.baseAddress, !bytes.isEmpty { base.copyMemory(from: source, byteCount: bytes.count) }
+    }
+
+    deinit {
+        sodium_free(base)  // zeroes the region before unmapping it
+    }
+
+    /// Read access to the bytes; the pointer must not escape `body`.
+    public func withUnsafeBytes<Result: ~Copyable, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Write access to the bytes; the pointer must not escape `body`.
+    public mutating func withUnsafeMutableBytes<Result: ~Copyable, Failure: Error>(
+        _ body: (UnsafeMutableRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(UnsafeMutableRawBufferPointer(start: base, count: count))
+    }
+
+    /// A guarded copy of the first `length` bytes (used to trim over-allocated read buffers).
+    public func prefix(_ length: Int) -> SecretBytes {
+        precondition(length >= 0 && length <= count, "prefix length out of range")
+        return SecretBytes(copying: UnsafeRawBufferPointer(start: base, count: length))
+    }
+
+    /// Constant-time equality (`sodium_memcmp`); lengths are compared first and are not secret.
+    public func constantTimeEquals(_ other: borrowing SecretBytes) -> Bool {
+        guard count == other.count else { return false }
+        if count == 0 { return true }
+        return other.withUnsafeBytes { sodium_memcmp(base, $0.baseAddress!, count) == 0 }
+    }
+
+    /// The bytes as hexadecimal, in a new guarded buffer (for keys that must be typed or stored as text).
+    public func hexEncoded() -> SecretBytes {
+        var hex = SecretBytes(zeroedCount: count * 2 + 1)
+        hex.withUnsafeMutableBytes { out in
+            _ = sodium_bin2hex(out.baseAddress!.assumingMemoryBound(to: CChar.self), out.count,
+                               base.assumingMemoryBound(to: UInt8.self), count)
+        }
+        return hex.prefix(count * 2)
+    }
+
+    /// What printing a secret shows: never its bytes.
+    public var redactedDescription: String { "SecretBytes(redacted, \(count) bytes)" }
+}

@@ -1,0 +1,48 @@
+import GRDB
+
+/// Forward-only, string-named schema migrations. A shipped migration is never edited: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            try db.execute(sql: """
+                CREATE TABLE vault_header (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    vault_id BLOB NOT NULL CHECK (length(vault_id) = 16),
+                    format_version INTEGER NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE keyslots (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL UNIQUE CHECK (kind IN ('passphrase', 'recovery', 'keyring')),
+                    wrapped_key BLOB NOT NULL,
+                    kdf_salt BLOB,
+                    kdf_ops_limit INTEGER,
+                    kdf_mem_limit INTEGER,
+                    created_at DATETIME NOT NULL,
+                    CHECK ((kind = 'passphrase') = (kdf_salt IS NOT NULL AND kdf_ops_limit IS NOT NULL
+                                                     AND kdf_mem_limit IS NOT NULL))
+                );
+                CREATE TABLE secrets (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    deleted_at DATETIME
+                );
+                CREATE TABLE secret_versions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+                    version INTEGER NOT NULL CHECK (version >= 1),
+                    label TEXT CHECK (label IN ('current', 'previous', 'pending')),
+                    sealed_value BLOB NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME,
+                    UNIQUE (secret_id, version)
+                );
+                CREATE UNIQUE INDEX secret_versions_one_per_label ON secret_versions(secret_id, label)
+                    WHERE label IS NOT NULL;
+                """)
+        }
+        return migrator
+    }
+}

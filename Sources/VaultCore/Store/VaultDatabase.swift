@@ -1,0 +1,51 @@
+import GRDB
+
+/// Opens the vault's SQLite database the one way every process must: WAL, `synchronous=FULL`, a busy timeout so
+/// concurrent writers (CLI, agent, timer) queue behind `BEGIN IMMEDIATE` instead of failing, and the schema
+/// migrated forward.
+enum VaultDatabase {
+    /// How long a writer waits for another process's transaction before giving up.
+    static let busyTimeout: Double = 30
+
+    static func open(path: String) throws(VaultError) -> DatabaseQueue {
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return try storageOperation(path: path) {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            let migrator = Migrations.migrator
+            if try !queue.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(queue) }
+            return queue
+        }
+    }
+
+    /// Runs `body`, passing `VaultError`s through and turning SQLite failures into one clear `VaultError`.
+    static func storageOperation<T>(path: String, _ body: () throws -> T) throws(VaultError) -> T {
+        do {
+            return try body()
+        } catch let error as VaultError {
+            throw error
+        } catch let error as DatabaseError {
+            throw map(error, path: path)
+        } catch {
+            throw .storage("cannot use the vault database \(path): \(error)")
+        }
+    }
+
+    private static func map(_ error: DatabaseError, path: String) -> VaultError {
+        let reason = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return .storage("disk full writing \(path): nothing was changed; free some space and retry")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .storage("the vault database \(path) stayed locked by another process for \(Int(busyTimeout)) s; retry")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .corrupt(what: "the vault database \(path)")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+            return .storage("cannot write the vault database \(path) (\(reason)); check its owner and mode")
+        default:
+            return .storage("vault database error in \(path): \(reason)")
+        }
+    }
+}

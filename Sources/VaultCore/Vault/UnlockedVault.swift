@@ -1,0 +1,157 @@
+public import Foundation
+import GRDB
+
+/// A vault whose key is in memory: values can be read and written. The key is zeroed when this is released.
+public final class UnlockedVault: Sendable {
+    /// Values are 1 byte to 64 KiB; binary is fine.
+    public static let maximumValueLength = 64 * 1024
+
+    /// The locked handle (metadata queries).
+    public let vault: Vault
+    let vaultKey: SecretBytes
+    private let valueKey: SecretBytes
+
+    init(vault: Vault, vaultKey: consuming SecretBytes) {
+        self.vault = vault
+        valueKey = KeyDerivation.subkey(of: vaultKey, id: 1, context: "vaultval")
+        self.vaultKey = vaultKey
+    }
+
+    /// The value of `name`: its current version, or `version` if given. Throws `.tampered` if the stored envelope
+    /// fails authentication (edited, moved to another row, name or version).
+    public func value(of name: SecretName, version: Int? = nil) throws(VaultError) -> SecretBytes {
+        guard let version else { return try value(of: name, label: .current) }
+        return try value(of: name, missing: .versionNotFound(name, version: version)) {
+            $0.filter(Column("version") == version)
+        }
+    }
+
+    /// The value of the version of `name` that carries `label`.
+    public func value(of name: SecretName, label: VersionLabel) throws(VaultError) -> SecretBytes {
+        try value(of: name, missing: .labelNotFound(name, label: label)) { $0.filter(Column("label") == label.rawValue) }
+    }
+
+    private func value(
+        of name: SecretName, missing: VaultError,
+        select: (QueryInterfaceRequest<SecretVersionRecord>) -> QueryInterfaceRequest<SecretVersionRecord>
+    ) throws(VaultError) -> SecretBytes {
+        let row = try vault.read { db throws -> SecretVersionRecord in
+            let secret = try Self.liveSecret(name, db)
+            guard let row = try select(SecretVersionRecord.filter(Column("secret_id") == secret.id!)).fetchOne(db) else {
+                throw missing
+            }
+            return row
+        }
+        return try open(row, name: name)
+    }
+
+    /// Stores the first version of a new secret (or a new current version of a removed one, which restores it).
+    /// Returns the version number.
+    @discardableResult
+    public func add(_ name: SecretName, value: borrowing SecretBytes, now: Date = Date()) throws(VaultError) -> Int {
+        try Self.checkValue(value)
+        return try vault.write { db in
+            var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db)
+                ?? SecretRecord(name: name.rawValue, createdAt: now)
+            if secret.id != nil, secret.deletedAt == nil { throw VaultError.secretExists(name) }
+            secret.deletedAt = nil
+            try secret.save(db)
+            let version = try Self.nextVersion(of: secret.id!, db)
+            try Self.storeCurrent(seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, db)
+            return version
+        }
+    }
+
+    /// Stores `value` as the new current version; the old current becomes previous, the old previous unlabelled.
+    /// Returns the new version number.
+    @discardableResult
+    public func rotate(_ name: SecretName, to value: borrowing SecretBytes, now: Date = Date()) throws(VaultError) -> Int {
+        try Self.checkValue(value)
+        return try vault.write { db in
+            let secret = try Self.liveSecret(name, db)
+            let version = try Self.nextVersion(of: secret.id!, db)
+            try Self.storeCurrent(seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, db)
+            return version
+        }
+    }
+
+    /// Soft-deletes `name` (versions kept, `get` refuses it); with `purge`, erases the secret and every version.
+    public func remove(_ name: SecretName, purge: Bool, now: Date = Date()) throws(VaultError) {
+        try vault.write { db in
+            guard var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db) else {
+                throw VaultError.secretNotFound(name, removed: false)
+            }
+            if purge {
+                _ = try secret.delete(db)
+            } else {
+                guard secret.deletedAt == nil else { throw VaultError.secretNotFound(name, removed: true) }
+                secret.deletedAt = now
+                try secret.update(db)
+            }
+        }
+    }
+
+    /// Replaces the passphrase keyslot: re-wraps the vault key under the new passphrase; no secret is re-encrypted.
+    public func changePassphrase(to passphrase: borrowing SecretBytes, kdf: KDFParameters, now: Date = Date()) throws(VaultError) {
+        guard passphrase.count > 0 else { throw .invalidInput("the new passphrase is empty; choose a non-empty passphrase") }
+        try replaceKeyslot(Keyslots.passphrase(wrapping: vaultKey, vaultID: vault.vaultID, passphrase: passphrase, kdf: kdf, now: now))
+    }
+
+    /// Adds (or replaces) a keyslot of `kind` wrapping the vault key under `kek`.
+    public func setKeyslot(_ kind: KeyslotKind, keyEncryptionKey kek: borrowing SecretBytes, now: Date = Date()) throws(VaultError) {
+        try replaceKeyslot(Keyslots.sealed(wrapping: vaultKey, vaultID: vault.vaultID, kind: kind, kek: kek, now: now))
+    }
+
+    private func replaceKeyslot(_ slot: KeyslotRecord) throws(VaultError) {
+        var slot = slot
+        try vault.write { db in
+            try KeyslotRecord.filter(Column("kind") == slot.kind).deleteAll(db)
+            try slot.insert(db)
+        }
+    }
+
+    private func seal(_ value: borrowing SecretBytes, name: SecretName, version: Int) -> Data {
+        Data(SealedEnvelope.seal(value, key: valueKey, binding: .value(vaultID: vault.vaultID, name: name, version: version)))
+    }
+
+    private func open(_ row: SecretVersionRecord, name: SecretName) throws(VaultError) -> SecretBytes {
+        let binding = SealedEnvelope.Binding.value(vaultID: vault.vaultID, name: name, version: row.version)
+        do {
+            return try SealedEnvelope.open(Array(row.sealedValue), key: valueKey, binding: binding)
+        } catch {
+            throw .tampered(name, version: row.version)
+        }
+    }
+
+    private static func checkValue(_ value: borrowing SecretBytes) throws(VaultError) {
+        guard value.count > 0 else { throw .invalidValue(reason: "it is empty; nothing was stored") }
+        guard value.count <= maximumValueLength else {
+            throw .invalidValue(reason: "it is \(value.count) bytes, more than the \(maximumValueLength)-byte limit; store a path to a file instead")
+        }
+    }
+
+    private static func liveSecret(_ name: SecretName, _ db: Database) throws -> SecretRecord {
+        guard let secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db) else {
+            throw VaultError.secretNotFound(name, removed: false)
+        }
+        guard secret.deletedAt == nil else { throw VaultError.secretNotFound(name, removed: true) }
+        return secret
+    }
+
+    private static func nextVersion(of secretID: Int64, _ db: Database) throws -> Int {
+        let versions = SecretVersionRecord.filter(Column("secret_id") == secretID)
+        return (try Int.fetchOne(db, versions.select(max(Column("version")))) ?? 0) + 1
+    }
+
+    /// Inserts `sealed` as the current version, shifting current → previous → unlabelled, in the caller's
+    /// transaction.
+    private static func storeCurrent(_ sealed: Data, version: Int, secretID: Int64, now: Date, _ db: Database) throws {
+        let versions = SecretVersionRecord.filter(Column("secret_id") == secretID)
+        try versions.filter(Column("label") == VersionLabel.previous.rawValue).updateAll(db, Column("label").set(to: nil))
+        try versions.filter(Column("label") == VersionLabel.current.rawValue)
+            .updateAll(db, Column("label").set(to: VersionLabel.previous.rawValue))
+        var row = SecretVersionRecord(
+            secretID: secretID, version: version, label: VersionLabel.current.rawValue, sealedValue: sealed, createdAt: now)
+        try row.insert(db)
+    }
+}

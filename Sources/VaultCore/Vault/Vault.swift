@@ -1,0 +1,111 @@
+public import Foundation
+import GRDB
+
+/// A vault on disk, still locked: metadata (names, versions, keyslots) is readable, values are not.
+/// `unlock(…)` turns it into an `UnlockedVault`.
+public final class Vault: Sendable {
+    /// Where the vault's files are.
+    public let location: VaultLocation
+    let database: DatabaseQueue
+    let vaultID: [UInt8]
+
+    private init(location: VaultLocation, database: DatabaseQueue, vaultID: [UInt8]) {
+        self.location = location
+        self.database = database
+        self.vaultID = vaultID
+    }
+
+    /// The vault id as a UUID string (the keyring item's `vault-id` attribute).
+    public var id: String { UUID(uuid: vaultID.withUnsafeBytes { $0.load(as: uuid_t.self) }).uuidString.lowercased() }
+
+    /// Creates a vault: a random vault key wrapped by a passphrase keyslot and a recovery keyslot, in one
+    /// transaction. A crash before it commits leaves no vault, and `create` can run again.
+    public static func create(
+        at location: VaultLocation, passphrase: borrowing SecretBytes, recoveryKey: borrowing RecoveryKey,
+        kdf: KDFParameters = .default, now: Date = Date()
+    ) throws(VaultError) -> UnlockedVault {
+        guard passphrase.count > 0 else { throw .invalidInput("the passphrase is empty; choose a non-empty passphrase") }
+        try FileSecurity.prepareDirectory(location.directory)
+        if try !FileSecurity.createPrivateFile(location.databasePath) {
+            try FileSecurity.requirePrivate(location.databasePath)
+        }
+        let database = try VaultDatabase.open(path: location.databasePath)
+        let initialised = try VaultDatabase.storageOperation(path: location.databasePath) {
+            try database.read { try HeaderRecord.fetchCount($0) > 0 }
+        }
+        guard !initialised else { throw .alreadyInitialised(path: location.directory) }
+        let vaultID = Sodium.randomBytes(16)
+        let vaultKey = SecretBytes(randomCount: 32)
+        let passphraseSlot = try Keyslots.passphrase(
+            wrapping: vaultKey, vaultID: vaultID, passphrase: passphrase, kdf: kdf, now: now)
+        let recoverySlot = Keyslots.sealed(
+            wrapping: vaultKey, vaultID: vaultID, kind: .recovery, kek: recoveryKey.keyEncryptionKey(), now: now)
+        try VaultDatabase.storageOperation(path: location.databasePath) {
+            try database.write { db in
+                guard try HeaderRecord.fetchCount(db) == 0 else {
+                    throw VaultError.alreadyInitialised(path: location.directory)
+                }
+                try HeaderRecord(vaultID: Data(vaultID), formatVersion: Int(SealedEnvelope.formatVersion), createdAt: now)
+                    .insert(db)
+                var slots = [passphraseSlot, recoverySlot]
+                for index in slots.indices { try slots[index].insert(db) }
+            }
+        }
+        let vault = Vault(location: location, database: database, vaultID: vaultID)
+        return UnlockedVault(vault: vault, vaultKey: vaultKey)
+    }
+
+    /// Opens an existing vault, locked. Refuses a data directory or database that other users can reach.
+    public static func open(at location: VaultLocation) throws(VaultError) -> Vault {
+        guard access(location.databasePath, F_OK) == 0 else { throw .notInitialised(path: location.directory) }
+        try FileSecurity.requirePrivate(location.directory)
+        try FileSecurity.requirePrivate(location.databasePath)
+        let database = try VaultDatabase.open(path: location.databasePath)
+        let header = try VaultDatabase.storageOperation(path: location.databasePath) {
+            try database.read { try HeaderRecord.fetchOne($0) }
+        }
+        guard let header else { throw .notInitialised(path: location.directory) }
+        guard header.vaultID.count == 16, header.formatVersion == Int(SealedEnvelope.formatVersion) else {
+            throw .corrupt(what: "the vault header in \(location.databasePath)")
+        }
+        return Vault(location: location, database: database, vaultID: Array(header.vaultID))
+    }
+
+    /// Unlocks with the passphrase (Argon2id with the slot's stored salt and limits).
+    public func unlock(passphrase: borrowing SecretBytes) throws(VaultError) -> UnlockedVault {
+        let slot = try keyslot(.passphrase)
+        let kek = try Keyslots.passphraseKEK(for: slot, passphrase: passphrase)
+        return try unlock(slot: slot, kek: kek, wrong: .wrongPassphrase)
+    }
+
+    /// Unlocks with the recovery key.
+    public func unlock(recoveryKey: borrowing RecoveryKey) throws(VaultError) -> UnlockedVault {
+        try unlock(slot: keyslot(.recovery), kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey)
+    }
+
+    /// Unlocks with a raw 32-byte key-encryption key held elsewhere (the keyring's).
+    public func unlock(kind: KeyslotKind, keyEncryptionKey: borrowing SecretBytes, wrong: VaultError) throws(VaultError) -> UnlockedVault {
+        try unlock(slot: keyslot(kind), kek: keyEncryptionKey, wrong: wrong)
+    }
+
+    private func unlock(slot: KeyslotRecord, kek: borrowing SecretBytes, wrong: VaultError) throws(VaultError) -> UnlockedVault {
+        let vaultKey = try Keyslots.open(slot, vaultID: vaultID, kek: kek, wrong: wrong)
+        return UnlockedVault(vault: self, vaultKey: vaultKey)
+    }
+
+    func keyslot(_ kind: KeyslotKind) throws(VaultError) -> KeyslotRecord {
+        let slot = try read { try KeyslotRecord.filter(Column("kind") == kind.rawValue).fetchOne($0) }
+        guard let slot else { throw .keyslotMissing(kind) }
+        return slot
+    }
+
+    /// Runs a read transaction, mapping SQLite errors to `VaultError`.
+    func read<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+        try VaultDatabase.storageOperation(path: location.databasePath) { try database.read(body) }
+    }
+
+    /// Runs a `BEGIN IMMEDIATE` write transaction, mapping SQLite errors to `VaultError`.
+    func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+        try VaultDatabase.storageOperation(path: location.databasePath) { try database.write(body) }
+    }
+}

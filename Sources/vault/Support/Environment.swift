@@ -1,0 +1,25 @@
+import Foundation
+import VaultCore
+
+/// The environment variables `vault` reads, in one place (documented in README.md).
+struct Environment {
+    let variables: [String: String]
+
+    /// This process's environment.
+    static var current: Environment { Environment(variables: ProcessInfo.processInfo.environment) }
+
+    /// `$VAULT_PASSPHRASE_FILE`: a file holding the passphrase (e.g. `$CREDENTIALS_DIRECTORY/vault-passphrase`).
+    var passphraseFile: String? { nonEmpty("VAULT_PASSPHRASE_FILE") }
+    /// `$VAULT_NEW_PASSPHRASE_FILE`: the new passphrase for `vault passwd`.
+    var newPassphraseFile: String? { nonEmpty("VAULT_NEW_PASSPHRASE_FILE") }
+    /// `$VAULT_RECOVERY_KEY_FILE`: a file holding the recovery key.
+    var recoveryKeyFile: String? { nonEmpty("VAULT_RECOVERY_KEY_FILE") }
+
+    /// The vault's location (`$VAULT_HOME`, else the XDG data directory).
+    func location() throws(VaultError) -> VaultLocation { try VaultLocation.fromEnvironment(variables) }
+
+    private func nonEmpty(_ name: String) -> String? {
+        guard let value = variables[name], !value.isEmpty else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,4 @@
+public import ArgumentParser
+public import VaultCore
+
+extension KDFParameters.Strength: ExpressibleByArgument {}

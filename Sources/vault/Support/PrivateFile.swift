@@ -1,0 +1,18 @@
+import Foundation
+import VaultCore
+
+/// Writing secret bytes to a new file only the user can read.
+enum PrivateFile {
+    /// Creates `path` (which must not exist) with mode 0600, writes `secret` and a newline, and syncs it.
+    static func write(_ secret: borrowing SecretBytes, to path: String) throws(VaultError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw .invalidInput("cannot create \(path): \(String(cString: strerror(errno))) (it must not exist yet)")
+        }
+        defer { close(fd) }
+        try Output.writeSecret(secret, to: fd)
+        guard Glibc.write(fd, "\n", 1) == 1, fsync(fd) == 0 else {
+            throw .storage("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import VaultCore
+
+/// Reads secret bytes — values, passphrases, recovery keys — from a descriptor, a file or the terminal, straight
+/// into guarded memory. Never from argv.
+enum SecretInput {
+    /// Reads everything from `fd` until EOF; more than `limit` bytes is an error naming `what`.
+    static func readAll(fd: Int32, limit: Int, what: String) throws(VaultError) -> SecretBytes {
+        var buffer = SecretBytes(zeroedCount: limit + 1)
+        let total = try buffer.withUnsafeMutableBytes { out throws(VaultError) -> Int in
+            var total = 0
+            while total < out.count {
+                let n = read(fd, out.baseAddress! + total, out.count - total)
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw .invalidInput("cannot read \(what): \(String(cString: strerror(errno)))")
+                }
+                total += n
+            }
+            return total
+        }
+        guard total <= limit else { throw .invalidValue(reason: "\(what) is longer than \(limit) bytes") }
+        return buffer.prefix(total)
+    }
+
+    /// Reads a whole file. With `privateOnly`, refuses a file that group or others can read.
+    static func readFile(_ path: String, limit: Int, what: String, privateOnly: Bool = false) throws(VaultError) -> SecretBytes {
+        let fd = path == "-" ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .invalidInput("cannot open \(what) file \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if privateOnly {
+            var info = stat()
+            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o077 != 0 {
+                throw .unsafePermissions(path: path, mode: UInt32(info.st_mode) & 0o777)
+            }
+        }
+        return try readAll(fd: fd, limit: limit, what: what)
+    }
+
+    /// Drops one trailing "\n" or "\r\n": passphrase and key files are often written by editors or `echo`.
+    static func trimmingFinalNewline(_ bytes: consuming SecretBytes) -> SecretBytes {
+        let trim = bytes.withUnsafeBytes { raw -> Int in
+            guard raw.last == UInt8(ascii: "\n") else { return 0 }
+            return raw.count >= 2 && raw[raw.count - 2] == UInt8(ascii: "\r") ? 2 : 1
+        }
+        return trim == 0 ? bytes : bytes.prefix(bytes.count - trim)
+    }
+
+    /// Whether a terminal is there to prompt on.
+    static var hasTerminal: Bool {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
+    /// Prompts on the controlling terminal with echo off and reads one line.
+    static func prompt(_ message: String, limit: Int = 4096) throws(VaultError) -> SecretBytes {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { throw .noUnlocker(reason: "no terminal to ask on (\(message.trimmingSuffix(": ")))") }
+        defer { close(fd) }
+        var saved = termios()
+        let isTerminal = tcgetattr(fd, &saved) == 0
+        if isTerminal {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(fd, TCSAFLUSH, &quiet)
+        }
+        defer {
+            if isTerminal { tcsetattr(fd, TCSAFLUSH, &saved) }
+            _ = "\n".withCString { write(fd, $0, 1) }
+        }
+        _ = message.withCString { write(fd, $0, strlen($0)) }
+        var buffer = SecretBytes(zeroedCount: limit)
+        let length = buffer.withUnsafeMutableBytes { out -> Int in
+            var length = 0
+            var byte: UInt8 = 0
+            while length < out.count, read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") {
+                out[length] = byte
+                length += 1
+            }
+            byte = 0
+            return length
+        }
+        return buffer.prefix(length)
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import VaultCore
+
+// Every vault process handles key material: no core dumps, no ptrace by other same-uid processes,
+// and files born private.
+ProcessHardening.apply()
+
+do {
+    var command = try VaultCLI.parseAsRoot()
+    try command.run()
+} catch let error as VaultError {
+    Output.note("vault: error: \(error)")
+    exit(error.category.rawValue)
+} catch {
+    if VaultCLI.exitCode(for: error) == .validationFailure {
+        Output.note(VaultCLI.fullMessage(for: error))
+        exit(VaultError.Category.badInput.rawValue)
+    }
+    VaultCLI.exit(withError: error)
+}
