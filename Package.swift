@@ -43,7 +43,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultCoreTests",
-            dependencies: ["VaultCore"],
+            dependencies: ["VaultCore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Vectors")],
             swiftSettings: strict
         ),

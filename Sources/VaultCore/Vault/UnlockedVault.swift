@@ -13,7 +13,7 @@ public final class UnlockedVault: Sendable {
 
     init(vault: Vault, vaultKey: consuming SecretBytes) {
         self.vault = vault
-        valueKey = KeyDerivation.subkey(of: vaultKey, id: 1, context: "vaultval")
+        valueKey = Self.valueKey(for: vaultKey)
         self.vaultKey = vaultKey
     }
 
@@ -73,6 +73,11 @@ public final class UnlockedVault: Sendable {
             try Self.storeCurrent(seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, db)
             return version
         }
+    }
+
+    /// The key that seals values: subkey 1 of the vault key in context "vaultval" (docs/FORMAT.md).
+    static func valueKey(for vaultKey: borrowing SecretBytes) -> SecretBytes {
+        KeyDerivation.subkey(of: vaultKey, id: 1, context: "vaultval")
     }
 
     /// Soft-deletes `name` (versions kept, `get` refuses it); with `purge`, erases the secret and every version.

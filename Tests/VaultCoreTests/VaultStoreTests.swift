@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import Testing
+@testable import VaultCore
+
+/// The store against a real SQLite file in a temp directory and real libsodium.
+struct VaultStoreTests {
+    let vault: UnlockedVault
+    let recovery: [UInt8]
+
+    init() throws {
+        (vault, recovery) = try TestSupport.makeVault()
+    }
+
+    private func name(_ text: String) throws -> SecretName { try SecretName(text) }
+
+    private func sealedRows() throws -> [Data] {
+        try vault.vault.database.read { try Data.fetchAll($0, sql: "SELECT sealed_value FROM secret_versions ORDER BY id") }
+    }
+
+    @Test func addGetRoundTripIsExactIncludingBinary() throws {
+        let binary = (0..<256).map { UInt8($0) } + [0, 10, 13]
+        try vault.add(name("bin/blob"), value: TestSupport.secret(binary))
+        try vault.add(name("github/token"), value: TestSupport.secret("ghp_abc\n"))
+        #expect(TestSupport.array(try vault.value(of: name("bin/blob"))) == binary)
+        #expect(TestSupport.string(try vault.value(of: name("github/token"))) == "ghp_abc\n")
+    }
+
+    @Test func rotationShiftsLabelsAndKeepsOldVersionsReadable() throws {
+        let token = try name("svc/token")
+        try vault.add(token, value: TestSupport.secret("v1"))
+        #expect(try vault.rotate(token, to: TestSupport.secret("v2")) == 2)
+        #expect(try vault.rotate(token, to: TestSupport.secret("v3")) == 3)
+        #expect(TestSupport.string(try vault.value(of: token)) == "v3")
+        #expect(TestSupport.string(try vault.value(of: token, label: .previous)) == "v2")
+        #expect(TestSupport.string(try vault.value(of: token, version: 1)) == "v1")
+        let history = try vault.vault.history(of: token)
+        #expect(history.map(\.version) == [3, 2, 1])
+        #expect(history.map(\.label) == ["current", "previous", nil])
+        #expect(throws: VaultError.versionNotFound(token, version: 9)) { _ = try vault.value(of: token, version: 9) }
+    }
+
+    @Test func addingAnExistingNameIsAConflict() throws {
+        try vault.add(name("a"), value: TestSupport.secret("1"))
+        #expect(throws: VaultError.secretExists(try name("a"))) { try vault.add(name("a"), value: TestSupport.secret("2")) }
+        #expect(TestSupport.string(try vault.value(of: name("a"))) == "1")
+    }
+
+    @Test func softDeleteHidesThenAddRestoresAndPurgeErases() throws {
+        let secret = try name("old/key")
+        try vault.add(secret, value: TestSupport.secret("one"))
+        try vault.remove(secret, purge: false)
+        #expect(throws: VaultError.secretNotFound(secret, removed: true)) { _ = try vault.value(of: secret) }
+        #expect(try vault.vault.secrets().isEmpty)
+        #expect(try vault.vault.secrets(includeRemoved: true).first?.removed != nil)
+        #expect(try vault.add(secret, value: TestSupport.secret("two")) == 2)
+        #expect(TestSupport.string(try vault.value(of: secret)) == "two")
+        try vault.remove(secret, purge: true)
+        #expect(try vault.vault.secrets(includeRemoved: true).isEmpty)
+        #expect(try sealedRows().isEmpty)
+    }
+
+    @Test func valueSizeLimitsAreEnforced() throws {
+        try vault.add(name("max"), value: SecretBytes(randomCount: UnlockedVault.maximumValueLength))
+        #expect(throws: VaultError.self) { try vault.add(name("over"), value: SecretBytes(randomCount: UnlockedVault.maximumValueLength + 1)) }
+        #expect(throws: VaultError.invalidValue(reason: "it is empty; nothing was stored")) {
+            try vault.add(name("empty"), value: SecretBytes(zeroedCount: 0))
+        }
+    }
+
+    @Test(arguments: [0, 1, 12, 25, 30, 40])
+    func flippingAnyEnvelopeByteIsDetectedForThatSecretOnly(offset: Int) throws {
+        for index in 0..<4 { try vault.add(name("s\(index)"), value: TestSupport.secret("value-\(index)-padding-to-be-long")) }
+        try vault.vault.database.write { db in
+            var blob = try Data.fetchOne(db, sql: "SELECT sealed_value FROM secret_versions WHERE id = 3")!
+            blob[offset] ^= 0x01
+            try db.execute(sql: "UPDATE secret_versions SET sealed_value = ? WHERE id = 3", arguments: [blob])
+        }
+        #expect(throws: VaultError.tampered(try name("s2"), version: 1)) { _ = try vault.value(of: name("s2")) }
+        for index in [0, 1, 3] { #expect(TestSupport.string(try vault.value(of: name("s\(index)"))) == "value-\(index)-padding-to-be-long") }
+    }
+
+    @Test func movingACiphertextToAnotherRowOrVersionFails() throws {
+        try vault.add(name("a"), value: TestSupport.secret("aaa"))
+        try vault.add(name("b"), value: TestSupport.secret("bbb"))
+        try vault.vault.database.write { db in
+            try db.execute(sql: "UPDATE secret_versions SET sealed_value = (SELECT sealed_value FROM secret_versions WHERE id = 1) WHERE id = 2")
+        }
+        #expect(throws: VaultError.tampered(try name("b"), version: 1)) { _ = try vault.value(of: name("b")) }
+        try vault.vault.database.write { db in try db.execute(sql: "UPDATE secret_versions SET version = 5 WHERE id = 1") }
+        #expect(throws: VaultError.tampered(try name("a"), version: 5)) { _ = try vault.value(of: name("a")) }
+        try vault.vault.database.write { db in try db.execute(sql: "UPDATE secrets SET name = 'c' WHERE name = 'a'") }
+        try vault.vault.database.write { db in try db.execute(sql: "UPDATE secret_versions SET version = 1 WHERE id = 1") }
+        #expect(throws: VaultError.tampered(try name("c"), version: 1)) { _ = try vault.value(of: name("c")) }
+    }
+
+    @Test func wrongPassphraseIsRefusedAndChangesNothing() throws {
+        try vault.add(name("k"), value: TestSupport.secret("v"))
+        let path = vault.vault.location.databasePath
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let reopened = try Vault.open(at: vault.vault.location)
+        #expect(throws: VaultError.wrongPassphrase) { _ = try reopened.unlock(passphrase: TestSupport.secret("wrong horse battery")) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(TestSupport.string(try reopened.unlock(passphrase: TestSupport.secret("correct horse battery")).value(of: name("k"))) == "v")
+    }
+
+    @Test func recoveryKeyOpensAndAnotherVaultsKeyDoesNot() throws {
+        try vault.add(name("k"), value: TestSupport.secret("v"))
+        let reopened = try Vault.open(at: vault.vault.location)
+        let key = try RecoveryKey(parsing: TestSupport.secret(recovery))
+        #expect(TestSupport.string(try reopened.unlock(recoveryKey: key).value(of: name("k"))) == "v")
+        let (_, otherRecovery) = try TestSupport.makeVault()
+        #expect(throws: VaultError.wrongRecoveryKey) {
+            _ = try reopened.unlock(recoveryKey: RecoveryKey(parsing: TestSupport.secret(otherRecovery)))
+        }
+    }
+
+    @Test func changingThePassphraseRewrapsOneKeyAndReencryptsNothing() throws {
+        for index in 0..<3 { try vault.add(name("s\(index)"), value: TestSupport.secret("value \(index)")) }
+        let before = try sealedRows()
+        try vault.changePassphrase(to: TestSupport.secret("a brand new passphrase"), kdf: KDFParameters.Strength.interactive.parameters)
+        #expect(try sealedRows() == before)
+        let reopened = try Vault.open(at: vault.vault.location)
+        #expect(throws: VaultError.wrongPassphrase) { _ = try reopened.unlock(passphrase: TestSupport.secret("correct horse battery")) }
+        let unlocked = try reopened.unlock(passphrase: TestSupport.secret("a brand new passphrase"))
+        for index in 0..<3 { #expect(TestSupport.string(try unlocked.value(of: name("s\(index)"))) == "value \(index)") }
+    }
+
+    @Test func tamperedKeyslotParametersAreReportedAsCorrupt() throws {
+        try vault.vault.database.write { db in try db.execute(sql: "UPDATE keyslots SET kdf_ops_limit = 0 WHERE kind = 'passphrase'") }
+        #expect(throws: VaultError.corrupt(what: "the passphrase keyslot")) {
+            _ = try Vault.open(at: vault.vault.location).unlock(passphrase: TestSupport.secret("correct horse battery"))
+        }
+    }
+
+    @Test func aDirectoryOpenToOthersIsRefused() throws {
+        let directory = vault.vault.location.directory
+        chmod(directory, 0o755)
+        #expect(throws: VaultError.unsafePermissions(path: directory, mode: 0o755)) { _ = try Vault.open(at: vault.vault.location) }
+        chmod(directory, 0o700)
+        #expect(throws: Never.self) { _ = try Vault.open(at: vault.vault.location) }
+    }
+
+    @Test func filesAreCreatedPrivateAndValuesAreNotInThem() throws {
+        try vault.add(name("canary"), value: TestSupport.secret("CANARY-7f3a9c2e"))
+        var info = stat()
+        stat(vault.vault.location.directory, &info)
+        #expect(info.st_mode & 0o777 == 0o700)
+        stat(vault.vault.location.databasePath, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        for file in try FileManager.default.contentsOfDirectory(atPath: vault.vault.location.directory) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: vault.vault.location.directory + "/" + file))
+            #expect(data.range(of: Data("CANARY-7f3a9c2e".utf8)) == nil, "\(file) holds the value in the clear")
+        }
+    }
+
+    @Test func initTwiceIsAConflictAndLeavesTheVaultIntact() throws {
+        try vault.add(name("k"), value: TestSupport.secret("v"))
+        #expect(throws: VaultError.alreadyInitialised(path: vault.vault.location.directory)) {
+            _ = try Vault.create(at: vault.vault.location, passphrase: TestSupport.secret("another pass"), recoveryKey: RecoveryKey.generate(),
+                                 kdf: KDFParameters.Strength.interactive.parameters)
+        }
+        #expect(TestSupport.string(try vault.value(of: name("k"))) == "v")
+    }
+
+    @Test func theDefaultKDFPathWorks() throws {
+        let (defaultVault, _) = try TestSupport.makeVault(kdf: .default)
+        #expect(try defaultVault.vault.keyslots().first { $0.kind == .passphrase }?.kdf == "moderate")
+        #expect(throws: Never.self) { _ = try Vault.open(at: defaultVault.vault.location).unlock(passphrase: TestSupport.secret("correct horse battery")) }
+    }
+}
