@@ -49,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultCLITests",
-            dependencies: ["vault", "VaultCore"],
+            dependencies: ["vault", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ],

@@ -9,9 +9,13 @@ enum VaultDatabase {
 
     static func open(path: String) throws(VaultError) -> DatabaseQueue {
         var config = Configuration()
-        config.journalMode = .wal
         config.busyMode = .timeout(busyTimeout)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // Not GRDB's `.wal` journal mode: it lowers synchronous to NORMAL and writes a dummy table on open.
+        // WAL is persistent, so re-asserting it on an existing vault writes nothing.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
         return try storageOperation(path: path) {
             let queue = try DatabaseQueue(path: path, configuration: config)
             let migrator = Migrations.migrator
