@@ -23,6 +23,11 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibSecret",
+            pkgConfig: "libsecret-1",
+            providers: [.apt(["libsecret-1-dev"])]
+        ),
         .target(name: "CVaultSys"),
         .target(
             name: "VaultCore",
@@ -32,10 +37,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "VaultKeyring",
+            dependencies: ["VaultCore", "CLibSecret"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "vault",
             dependencies: [
                 "VaultCore",
+                "VaultKeyring",
                 "CVaultSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

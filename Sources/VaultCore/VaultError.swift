@@ -23,6 +23,8 @@ public enum VaultError: Error, Sendable, Equatable {
     case wrongPassphrase
     /// The recovery key is well-formed but does not open the recovery keyslot.
     case wrongRecoveryKey
+    /// A key held elsewhere (the keyring's) does not open its keyslot.
+    case wrongKey(KeyslotKind)
     /// The recovery key text is mistyped (bad character, length or checksum).
     case malformedRecoveryKey(reason: String)
     /// The vault has no keyslot of this kind.
@@ -61,7 +63,7 @@ extension VaultError {
         switch self {
         case .invalidName, .invalidValue, .invalidInput, .malformedRecoveryKey: .badInput
         case .secretNotFound, .versionNotFound, .labelNotFound, .notInitialised, .keyslotMissing: .notFound
-        case .wrongPassphrase, .wrongRecoveryKey, .noUnlocker: .locked
+        case .wrongPassphrase, .wrongRecoveryKey, .wrongKey, .noUnlocker: .locked
         case .tampered, .corrupt: .tampered
         case .secretExists, .alreadyInitialised: .conflict
         case .unsafePermissions, .storage: .failure
@@ -97,6 +99,8 @@ extension VaultError: CustomStringConvertible {
             "wrong passphrase: it does not open this vault; try again, or unlock with `--unlocker recovery`"
         case .wrongRecoveryKey:
             "wrong recovery key: it does not open this vault (it is well-formed, so it belongs to another vault)"
+        case let .wrongKey(kind):
+            "the \(kind.rawValue) key does not open this vault's \(kind.rawValue) keyslot"
         case let .malformedRecoveryKey(reason):
             "recovery key is mistyped: \(reason); check it against the one `vault init` printed"
         case let .keyslotMissing(kind):

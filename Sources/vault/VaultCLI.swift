@@ -12,6 +12,9 @@ struct VaultCLI: ParsableCommand {
             Exit codes: 0 ok, 1 failure (I/O, storage), 2 bad input, 3 not found, 4 locked / wrong passphrase,
             5 tampered or corrupt data, 6 already exists.
             """,
-        subcommands: [Init.self, Add.self, Get.self, List.self, History.self, Rotate.self, Remove.self, Passwd.self, Status.self]
+        subcommands: [
+            Init.self, Add.self, Get.self, List.self, History.self, Rotate.self, Remove.self, Passwd.self, Status.self,
+            Keyring.self, Keyslot.self,
+        ]
     )
 }

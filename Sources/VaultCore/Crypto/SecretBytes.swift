@@ -66,14 +66,29 @@ public struct SecretBytes: ~Copyable, @unchecked Sendable {
         return other.withUnsafeBytes { sodium_memcmp(base, $0.baseAddress!, count) == 0 }
     }
 
-    /// The bytes as hexadecimal, in a new guarded buffer (for keys that must be typed or stored as text).
-    public func hexEncoded() -> SecretBytes {
+    /// The bytes as NUL-terminated hexadecimal, in a new guarded buffer (for a keyring that stores text).
+    /// `count` of the result includes the terminating NUL.
+    public func hexEncodedCString() -> SecretBytes {
         var hex = SecretBytes(zeroedCount: count * 2 + 1)
         hex.withUnsafeMutableBytes { out in
             _ = sodium_bin2hex(out.baseAddress!.assumingMemoryBound(to: CChar.self), out.count,
                                base.assumingMemoryBound(to: UInt8.self), count)
         }
-        return hex.prefix(count * 2)
+        return hex
+    }
+
+    /// Decodes hexadecimal text (as a keyring stores a key) into guarded memory; nil if it is not exactly
+    /// `expectedCount` bytes of hex.
+    public static func decodingHex(_ text: UnsafeRawBufferPointer, expectedCount: Int) -> SecretBytes? {
+        guard text.count == expectedCount * 2 else { return nil }
+        var out = SecretBytes(zeroedCount: expectedCount)
+        var decoded = 0
+        let status = out.withUnsafeMutableBytes { bytes in
+            sodium_hex2bin(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), expectedCount,
+                           text.baseAddress!.assumingMemoryBound(to: CChar.self), text.count, nil, &decoded, nil)
+        }
+        guard status == 0, decoded == expectedCount else { return nil }
+        return .some(out)
     }
 
     /// What printing a secret shows: never its bytes.

@@ -83,9 +83,22 @@ public final class Vault: Sendable {
         try unlock(slot: keyslot(.recovery), kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey)
     }
 
-    /// Unlocks with a raw 32-byte key-encryption key held elsewhere (the keyring's).
-    public func unlock(kind: KeyslotKind, keyEncryptionKey: borrowing SecretBytes, wrong: VaultError) throws(VaultError) -> UnlockedVault {
-        try unlock(slot: keyslot(kind), kek: keyEncryptionKey, wrong: wrong)
+    /// Unlocks with a raw 32-byte key-encryption key held elsewhere (the keyring's); `.wrongKey(kind)` if it
+    /// does not open that keyslot.
+    public func unlock(kind: KeyslotKind, keyEncryptionKey: borrowing SecretBytes) throws(VaultError) -> UnlockedVault {
+        try unlock(slot: keyslot(kind), kek: keyEncryptionKey, wrong: .wrongKey(kind))
+    }
+
+    /// Whether the vault has a keyslot of `kind`.
+    public func hasKeyslot(_ kind: KeyslotKind) throws(VaultError) -> Bool {
+        try read { try KeyslotRecord.filter(Column("kind") == kind.rawValue).fetchCount($0) > 0 }
+    }
+
+    /// Removes the keyslot of `kind`; the passphrase slot cannot be removed. Returns whether one existed.
+    @discardableResult
+    public func removeKeyslot(_ kind: KeyslotKind) throws(VaultError) -> Bool {
+        guard kind != .passphrase else { throw .invalidInput("the passphrase keyslot cannot be removed; `vault passwd` changes it") }
+        return try write { try KeyslotRecord.filter(Column("kind") == kind.rawValue).deleteAll($0) > 0 }
     }
 
     private func unlock(slot: KeyslotRecord, kek: borrowing SecretBytes, wrong: VaultError) throws(VaultError) -> UnlockedVault {

@@ -15,6 +15,10 @@ struct Environment {
     /// `$VAULT_RECOVERY_KEY_FILE`: a file holding the recovery key.
     var recoveryKeyFile: String? { nonEmpty("VAULT_RECOVERY_KEY_FILE") }
 
+    /// False when `$VAULT_NO_KEYRING` is set (to anything but "" or "0"): CI and scripts that must never touch
+    /// a desktop keyring.
+    var keyringAllowed: Bool { (nonEmpty("VAULT_NO_KEYRING") ?? "0") == "0" }
+
     /// The vault's location (`$VAULT_HOME`, else the XDG data directory).
     func location() throws(VaultError) -> VaultLocation { try VaultLocation.fromEnvironment(variables) }
 

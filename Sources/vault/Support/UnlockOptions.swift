@@ -1,9 +1,11 @@
 import ArgumentParser
 import VaultCore
+import VaultKeyring
 
-/// How a command gets the key to open the vault. Order when nothing is forced: the passphrase (from
-/// `--passphrase-fd`, `$VAULT_PASSPHRASE_FILE`, or a no-echo prompt on the terminal), then a recovery key given
-/// by `--recovery-key-fd` / `$VAULT_RECOVERY_KEY_FILE`. Nothing weaker is ever tried silently.
+/// How a command opens the vault. Without `--unlocker`, the order is: keyring (when the vault has a keyring
+/// keyslot and `VAULT_NO_KEYRING` is unset) → passphrase (`--passphrase-fd`, `$VAULT_PASSPHRASE_FILE`, or a
+/// no-echo prompt on the terminal) → recovery key (`--recovery-key-fd`, `$VAULT_RECOVERY_KEY_FILE`).
+/// `--passphrase-fd` / `--recovery-key-fd` choose that unlocker outright.
 struct UnlockOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read the passphrase from this open file descriptor.", valueName: "fd"))
     var passphraseFd: Int32?
@@ -11,61 +13,53 @@ struct UnlockOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read the recovery key from this open file descriptor.", valueName: "fd"))
     var recoveryKeyFd: Int32?
 
-    @Option(help: "Use only this unlocker: passphrase or recovery.")
-    var unlocker: Unlocker?
+    @Option(help: "Use only this unlocker: keyring, passphrase or recovery.")
+    var unlocker: UnlockerKind?
 
-    /// The unlockers a user can force.
-    enum Unlocker: String, ExpressibleByArgument, CaseIterable {
-        case passphrase, recovery
-    }
-
-    /// Opens the vault at the environment's location and unlocks it.
+    /// Opens `vault`, telling the user on stderr when the keyring was passed over and why.
     func unlock(_ vault: Vault, environment: Environment = .current) throws(VaultError) -> UnlockedVault {
-        switch chosenUnlocker(environment) {
-        case .recovery:
-            let key = try RecoveryKey(parsing: recoveryKeyText(environment))
-            return try vault.unlock(recoveryKey: key)
-        case .passphrase:
-            return try vault.unlock(passphrase: passphrase(environment))
+        let outcome = try unlocker(for: vault, environment).unlock(vault)
+        if let reason = outcome.fallbackReason {
+            Output.note("vault: keyring: \(reason); opened with the \(outcome.unlocker.rawValue) instead")
         }
+        return outcome.vault
     }
 
-    /// The passphrase from the first source that is set: `--passphrase-fd`, `$VAULT_PASSPHRASE_FILE`, the terminal.
-    func passphrase(_ environment: Environment, prompt: String = "Vault passphrase: ") throws(VaultError) -> SecretBytes {
+    /// The unlocker these options and the environment describe.
+    func unlocker(for vault: Vault, _ environment: Environment) -> VaultUnlocker {
+        let forced = unlocker ?? (passphraseFd != nil ? .passphrase : recoveryKeyFd != nil ? .recovery : nil)
+        return VaultUnlocker(
+            forced: forced,
+            keyring: environment.keyringAllowed ? SecretServiceKeyring(vaultID: vault.id) : nil,
+            passphrase: passphraseSource(environment),
+            recoveryKey: recoverySource(environment, prompt: forced == .recovery))
+    }
+
+    /// The passphrase from `--passphrase-fd`, `$VAULT_PASSPHRASE_FILE` or the terminal, whichever is set first.
+    func passphraseSource(_ environment: Environment) -> VaultUnlocker.Source? {
         if let fd = passphraseFd {
-            return SecretInput.trimmingFinalNewline(try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the passphrase from fd \(fd)"))
+            return { () throws(VaultError) in
+                SecretInput.trimmingFinalNewline(try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the passphrase from fd \(fd)"))
+            }
         }
         if let path = environment.passphraseFile {
-            return SecretInput.trimmingFinalNewline(
-                try SecretInput.readFile(path, limit: Limits.passphrase, what: "passphrase", privateOnly: true))
+            return { () throws(VaultError) in
+                SecretInput.trimmingFinalNewline(try SecretInput.readFile(path, limit: Limits.passphrase, what: "passphrase", privateOnly: true))
+            }
         }
-        guard SecretInput.hasTerminal else {
-            throw .noUnlocker(reason: "no passphrase given and no terminal to ask on; use --passphrase-fd N or set VAULT_PASSPHRASE_FILE")
-        }
-        return try SecretInput.prompt(prompt)
+        guard SecretInput.hasTerminal else { return nil }
+        return { () throws(VaultError) in try SecretInput.prompt("Vault passphrase: ") }
     }
 
-    private func chosenUnlocker(_ environment: Environment) -> Unlocker {
-        if let unlocker { return unlocker }
-        if recoveryKeyFd != nil { return .recovery }
-        if passphraseFd == nil, environment.passphraseFile == nil, environment.recoveryKeyFile != nil,
-           !SecretInput.hasTerminal {
-            return .recovery
-        }
-        return .passphrase
-    }
-
-    private func recoveryKeyText(_ environment: Environment) throws(VaultError) -> SecretBytes {
+    private func recoverySource(_ environment: Environment, prompt: Bool) -> VaultUnlocker.Source? {
         if let fd = recoveryKeyFd {
-            return try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the recovery key from fd \(fd)")
+            return { () throws(VaultError) in try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the recovery key from fd \(fd)") }
         }
         if let path = environment.recoveryKeyFile {
-            return try SecretInput.readFile(path, limit: Limits.passphrase, what: "recovery key", privateOnly: true)
+            return { () throws(VaultError) in try SecretInput.readFile(path, limit: Limits.passphrase, what: "recovery key", privateOnly: true) }
         }
-        guard SecretInput.hasTerminal else {
-            throw .noUnlocker(reason: "no recovery key given and no terminal to ask on; use --recovery-key-fd N or set VAULT_RECOVERY_KEY_FILE")
-        }
-        return try SecretInput.prompt("Recovery key: ")
+        guard prompt, SecretInput.hasTerminal else { return nil }
+        return { () throws(VaultError) in try SecretInput.prompt("Recovery key: ") }
     }
 }
 

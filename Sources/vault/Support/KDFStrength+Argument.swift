@@ -1,4 +1,0 @@
-public import ArgumentParser
-public import VaultCore
-
-extension KDFParameters.Strength: ExpressibleByArgument {}
