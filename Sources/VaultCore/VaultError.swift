@@ -35,6 +35,8 @@ public enum VaultError: Error, Sendable, Equatable {
     case tampered(SecretName, version: Int)
     /// A keyslot or the vault header failed authentication or has an impossible shape.
     case corrupt(what: String)
+    /// The audit log's chain is broken: records removed, edited or reordered.
+    case auditTampered(problems: Int, first: String)
     /// The data directory or database is open to other users.
     case unsafePermissions(path: String, mode: UInt32)
     /// SQLite or the file system failed (disk full, I/O error, busy past the timeout).
@@ -64,7 +66,7 @@ extension VaultError {
         case .invalidName, .invalidValue, .invalidInput, .malformedRecoveryKey: .badInput
         case .secretNotFound, .versionNotFound, .labelNotFound, .notInitialised, .keyslotMissing: .notFound
         case .wrongPassphrase, .wrongRecoveryKey, .wrongKey, .noUnlocker: .locked
-        case .tampered, .corrupt: .tampered
+        case .tampered, .corrupt, .auditTampered: .tampered
         case .secretExists, .alreadyInitialised: .conflict
         case .unsafePermissions, .storage: .failure
         }
@@ -111,6 +113,8 @@ extension VaultError: CustomStringConvertible {
             "secret '\(name)' version \(version) is tampered or corrupt: authentication failed; restore the database from a backup or `vault rotate \(name)` to replace it"
         case let .corrupt(what):
             "\(what) is tampered or corrupt; restore the database from a backup"
+        case let .auditTampered(problems, first):
+            "the audit log was tampered with: \(problems) problem(s), first \(first); keep a copy of the log files for investigation"
         case let .unsafePermissions(path, mode):
             "\(path) is accessible to other users (mode \(String(mode, radix: 8))); fix with `chmod go-rwx \(path)`"
         case let .storage(message):

@@ -19,6 +19,11 @@ enum SealedEnvelope {
             return Binding(bytes: bytes + Array(name.rawValue.utf8))
         }
 
+        /// The audit chain's first key.
+        static func auditKey(vaultID: [UInt8]) -> Binding {
+            Binding(bytes: Array("vault/audit-key\0".utf8) + vaultID + [formatVersion])
+        }
+
         /// A wrapped vault key: vault id, format and keyslot kind.
         static func keyslot(vaultID: [UInt8], kind: KeyslotKind) -> Binding {
             Binding(bytes: Array("vault/keyslot\0".utf8) + vaultID + [formatVersion] + Array(kind.rawValue.utf8))

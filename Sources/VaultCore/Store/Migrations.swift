@@ -43,6 +43,15 @@ enum Migrations {
                     WHERE label IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v2-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_key (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    sealed_key BLOB NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

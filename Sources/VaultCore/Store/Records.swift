@@ -68,3 +68,15 @@ struct SecretVersionRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// The single row of `audit_key`: the audit chain's first MAC key, sealed under the vault key.
+struct AuditKeyRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "audit_key"
+    var id: Int64 = 1
+    var sealedKey: Data
+    var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, sealedKey = "sealed_key", createdAt = "created_at"
+    }
+}

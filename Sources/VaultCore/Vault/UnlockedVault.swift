@@ -19,20 +19,20 @@ public final class UnlockedVault: Sendable {
 
     /// The value of `name`: its current version, or `version` if given. Throws `.tampered` if the stored envelope
     /// fails authentication (edited, moved to another row, name or version).
-    public func value(of name: SecretName, version: Int? = nil) throws(VaultError) -> SecretBytes {
-        guard let version else { return try value(of: name, label: .current) }
-        return try value(of: name, missing: .versionNotFound(name, version: version)) {
+    public func value(of name: SecretName, version: Int? = nil, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
+        guard let version else { return try value(of: name, label: .current, by: actor) }
+        return try value(of: name, missing: .versionNotFound(name, version: version), actor: actor) {
             $0.filter(Column("version") == version)
         }
     }
 
     /// The value of the version of `name` that carries `label`.
-    public func value(of name: SecretName, label: VersionLabel) throws(VaultError) -> SecretBytes {
-        try value(of: name, missing: .labelNotFound(name, label: label)) { $0.filter(Column("label") == label.rawValue) }
+    public func value(of name: SecretName, label: VersionLabel, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
+        try value(of: name, missing: .labelNotFound(name, label: label), actor: actor) { $0.filter(Column("label") == label.rawValue) }
     }
 
     private func value(
-        of name: SecretName, missing: VaultError,
+        of name: SecretName, missing: VaultError, actor: AuditActor,
         select: (QueryInterfaceRequest<SecretVersionRecord>) -> QueryInterfaceRequest<SecretVersionRecord>
     ) throws(VaultError) -> SecretBytes {
         let row = try vault.read { db throws -> SecretVersionRecord in
@@ -42,15 +42,25 @@ public final class UnlockedVault: Sendable {
             }
             return row
         }
-        return try open(row, name: name)
+        let value: SecretBytes
+        do {
+            value = try open(row, name: name)
+        } catch {
+            try record(AuditEvent("get", secret: name.rawValue, version: row.version, outcome: .failed, detail: "tampered", actor: actor))
+            throw error
+        }
+        try record(AuditEvent("get", secret: name.rawValue, version: row.version, actor: actor))
+        return value
     }
 
     /// Stores the first version of a new secret (or a new current version of a removed one, which restores it).
     /// Returns the version number.
     @discardableResult
-    public func add(_ name: SecretName, value: borrowing SecretBytes, now: Date = Date()) throws(VaultError) -> Int {
+    public func add(
+        _ name: SecretName, value: borrowing SecretBytes, now: Date = Date(), by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> Int {
         try Self.checkValue(value)
-        return try vault.write { db in
+        let version = try vault.write { db in
             var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db)
                 ?? SecretRecord(name: name.rawValue, createdAt: now)
             if secret.id != nil, secret.deletedAt == nil { throw VaultError.secretExists(name) }
@@ -60,19 +70,25 @@ public final class UnlockedVault: Sendable {
             try Self.storeCurrent(seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, db)
             return version
         }
+        try record(AuditEvent("add", secret: name.rawValue, version: version, actor: actor))
+        return version
     }
 
     /// Stores `value` as the new current version; the old current becomes previous, the old previous unlabelled.
     /// Returns the new version number.
     @discardableResult
-    public func rotate(_ name: SecretName, to value: borrowing SecretBytes, now: Date = Date()) throws(VaultError) -> Int {
+    public func rotate(
+        _ name: SecretName, to value: borrowing SecretBytes, now: Date = Date(), by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> Int {
         try Self.checkValue(value)
-        return try vault.write { db in
+        let version = try vault.write { db in
             let secret = try Self.liveSecret(name, db)
             let version = try Self.nextVersion(of: secret.id!, db)
             try Self.storeCurrent(seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, db)
             return version
         }
+        try record(AuditEvent("rotate", secret: name.rawValue, version: version, actor: actor))
+        return version
     }
 
     /// The key that seals values: subkey 1 of the vault key in context "vaultval" (docs/FORMAT.md).
@@ -81,7 +97,7 @@ public final class UnlockedVault: Sendable {
     }
 
     /// Soft-deletes `name` (versions kept, `get` refuses it); with `purge`, erases the secret and every version.
-    public func remove(_ name: SecretName, purge: Bool, now: Date = Date()) throws(VaultError) {
+    public func remove(_ name: SecretName, purge: Bool, now: Date = Date(), by actor: AuditActor = .currentProcess) throws(VaultError) {
         try vault.write { db in
             guard var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db) else {
                 throw VaultError.secretNotFound(name, removed: false)
@@ -94,17 +110,51 @@ public final class UnlockedVault: Sendable {
                 try secret.update(db)
             }
         }
+        try record(AuditEvent(purge ? "purge" : "remove", secret: name.rawValue, actor: actor))
     }
 
     /// Replaces the passphrase keyslot: re-wraps the vault key under the new passphrase; no secret is re-encrypted.
     public func changePassphrase(to passphrase: borrowing SecretBytes, kdf: KDFParameters, now: Date = Date()) throws(VaultError) {
         guard passphrase.count > 0 else { throw .invalidInput("the new passphrase is empty; choose a non-empty passphrase") }
         try replaceKeyslot(Keyslots.passphrase(wrapping: vaultKey, vaultID: vault.vaultID, passphrase: passphrase, kdf: kdf, now: now))
+        try record(AuditEvent("passwd", detail: kdf.strength?.rawValue ?? "custom"))
     }
 
     /// Adds (or replaces) a keyslot of `kind` wrapping the vault key under `kek`.
     public func setKeyslot(_ kind: KeyslotKind, keyEncryptionKey kek: borrowing SecretBytes, now: Date = Date()) throws(VaultError) {
         try replaceKeyslot(Keyslots.sealed(wrapping: vaultKey, vaultID: vault.vaultID, kind: kind, kek: kek, now: now))
+        try record(AuditEvent("keyslot.add", detail: kind.rawValue))
+    }
+
+    /// Appends `event` to the audit log, rebuilding a lost audit state from the sealed first key.
+    func record(_ event: AuditEvent) throws(VaultError) {
+        try vault.audit.append(event) { () throws(VaultError) -> SecretBytes in try auditFirstKey() }
+    }
+
+    /// Checks the audit log's chain with the first key sealed in the vault.
+    public func verifyAudit() throws(VaultError) -> AuditVerification {
+        try vault.audit.verify(firstKey: auditFirstKey())
+    }
+
+    private func auditFirstKey() throws(VaultError) -> SecretBytes {
+        let row = try vault.read { try AuditKeyRecord.fetchOne($0) }
+        guard let row else { throw .corrupt(what: "the audit key (missing from the vault)") }
+        do {
+            return try SealedEnvelope.open(Array(row.sealedKey), key: Self.auditSealingKey(for: vaultKey),
+                                           binding: .auditKey(vaultID: vault.vaultID))
+        } catch {
+            throw .corrupt(what: "the sealed audit key")
+        }
+    }
+
+    /// The audit chain's first key, sealed for storage in the vault.
+    static func sealAuditKey(_ key: borrowing SecretBytes, vaultKey: borrowing SecretBytes, vaultID: [UInt8]) -> [UInt8] {
+        SealedEnvelope.seal(key, key: auditSealingKey(for: vaultKey), binding: .auditKey(vaultID: vaultID))
+    }
+
+    /// Subkey 2 of the vault key, context "vaultaud": seals the audit chain's first key.
+    private static func auditSealingKey(for vaultKey: borrowing SecretBytes) -> SecretBytes {
+        KeyDerivation.subkey(of: vaultKey, id: 2, context: "vaultaud")
     }
 
     private func replaceKeyslot(_ slot: KeyslotRecord) throws(VaultError) {

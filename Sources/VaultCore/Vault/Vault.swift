@@ -6,6 +6,8 @@ import GRDB
 public final class Vault: Sendable {
     /// Where the vault's files are.
     public let location: VaultLocation
+    /// The vault's audit trail.
+    public let audit: AuditLog
     let database: DatabaseQueue
     let vaultID: [UInt8]
 
@@ -13,6 +15,7 @@ public final class Vault: Sendable {
         self.location = location
         self.database = database
         self.vaultID = vaultID
+        audit = AuditLog(directory: location.directory, maximumBytes: location.auditMaximumBytes)
     }
 
     /// The vault id as a UUID string (the keyring item's `vault-id` attribute).
@@ -40,6 +43,8 @@ public final class Vault: Sendable {
             wrapping: vaultKey, vaultID: vaultID, passphrase: passphrase, kdf: kdf, now: now)
         let recoverySlot = Keyslots.sealed(
             wrapping: vaultKey, vaultID: vaultID, kind: .recovery, kek: recoveryKey.keyEncryptionKey(), now: now)
+        let auditKey = SecretBytes(randomCount: 32)
+        let sealedAuditKey = UnlockedVault.sealAuditKey(auditKey, vaultKey: vaultKey, vaultID: vaultID)
         try VaultDatabase.storageOperation(path: location.databasePath) {
             try database.write { db in
                 guard try HeaderRecord.fetchCount(db) == 0 else {
@@ -49,10 +54,14 @@ public final class Vault: Sendable {
                     .insert(db)
                 var slots = [passphraseSlot, recoverySlot]
                 for index in slots.indices { try slots[index].insert(db) }
+                try AuditKeyRecord(sealedKey: Data(sealedAuditKey), createdAt: now).insert(db)
             }
         }
         let vault = Vault(location: location, database: database, vaultID: vaultID)
-        return UnlockedVault(vault: vault, vaultKey: vaultKey)
+        try vault.audit.start(firstKey: auditKey)
+        let unlocked = UnlockedVault(vault: vault, vaultKey: vaultKey)
+        try unlocked.record(AuditEvent("init", detail: "keyslots passphrase, recovery"))
+        return unlocked
     }
 
     /// Opens an existing vault, locked. Refuses a data directory or database that other users can reach.
@@ -72,21 +81,23 @@ public final class Vault: Sendable {
     }
 
     /// Unlocks with the passphrase (Argon2id with the slot's stored salt and limits).
-    public func unlock(passphrase: borrowing SecretBytes) throws(VaultError) -> UnlockedVault {
+    public func unlock(passphrase: borrowing SecretBytes, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
         let slot = try keyslot(.passphrase)
         let kek = try Keyslots.passphraseKEK(for: slot, passphrase: passphrase)
-        return try unlock(slot: slot, kek: kek, wrong: .wrongPassphrase)
+        return try unlock(slot: slot, kind: .passphrase, kek: kek, wrong: .wrongPassphrase, actor: actor)
     }
 
     /// Unlocks with the recovery key.
-    public func unlock(recoveryKey: borrowing RecoveryKey) throws(VaultError) -> UnlockedVault {
-        try unlock(slot: keyslot(.recovery), kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey)
+    public func unlock(recoveryKey: borrowing RecoveryKey, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
+        try unlock(slot: keyslot(.recovery), kind: .recovery, kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey, actor: actor)
     }
 
     /// Unlocks with a raw 32-byte key-encryption key held elsewhere (the keyring's); `.wrongKey(kind)` if it
     /// does not open that keyslot.
-    public func unlock(kind: KeyslotKind, keyEncryptionKey: borrowing SecretBytes) throws(VaultError) -> UnlockedVault {
-        try unlock(slot: keyslot(kind), kek: keyEncryptionKey, wrong: .wrongKey(kind))
+    public func unlock(
+        kind: KeyslotKind, keyEncryptionKey: borrowing SecretBytes, by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> UnlockedVault {
+        try unlock(slot: keyslot(kind), kind: kind, kek: keyEncryptionKey, wrong: .wrongKey(kind), actor: actor)
     }
 
     /// Whether the vault has a keyslot of `kind`.
@@ -98,12 +109,25 @@ public final class Vault: Sendable {
     @discardableResult
     public func removeKeyslot(_ kind: KeyslotKind) throws(VaultError) -> Bool {
         guard kind != .passphrase else { throw .invalidInput("the passphrase keyslot cannot be removed; `vault passwd` changes it") }
-        return try write { try KeyslotRecord.filter(Column("kind") == kind.rawValue).deleteAll($0) > 0 }
+        let removed = try write { try KeyslotRecord.filter(Column("kind") == kind.rawValue).deleteAll($0) > 0 }
+        if removed { try audit.append(AuditEvent("keyslot.remove", detail: kind.rawValue)) }
+        return removed
     }
 
-    private func unlock(slot: KeyslotRecord, kek: borrowing SecretBytes, wrong: VaultError) throws(VaultError) -> UnlockedVault {
-        let vaultKey = try Keyslots.open(slot, vaultID: vaultID, kek: kek, wrong: wrong)
-        return UnlockedVault(vault: self, vaultKey: vaultKey)
+    private func unlock(
+        slot: KeyslotRecord, kind: KeyslotKind, kek: borrowing SecretBytes, wrong: VaultError, actor: AuditActor
+    ) throws(VaultError) -> UnlockedVault {
+        let vaultKey: SecretBytes
+        do {
+            vaultKey = try Keyslots.open(slot, vaultID: vaultID, kek: kek, wrong: wrong)
+        } catch {
+            // Best effort: the refusal is already an error, and a locked vault cannot rebuild a lost audit state.
+            try? audit.append(AuditEvent("unlock", outcome: error == wrong ? .denied : .failed, detail: kind.rawValue, actor: actor))
+            throw error
+        }
+        let unlocked = UnlockedVault(vault: self, vaultKey: vaultKey)
+        try unlocked.record(AuditEvent("unlock", detail: kind.rawValue, actor: actor))
+        return unlocked
     }
 
     func keyslot(_ kind: KeyslotKind) throws(VaultError) -> KeyslotRecord {

@@ -10,22 +10,10 @@ import VaultCore
 enum SecretInput {
     /// Reads everything from `fd` until EOF; more than `limit` bytes is an error naming `what`.
     static func readAll(fd: Int32, limit: Int, what: String) throws(VaultError) -> SecretBytes {
-        var buffer = SecretBytes(zeroedCount: limit + 1)
-        let total = try buffer.withUnsafeMutableBytes { out throws(VaultError) -> Int in
-            var total = 0
-            while total < out.count {
-                let n = read(fd, out.baseAddress! + total, out.count - total)
-                if n == 0 { break }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw .invalidInput("cannot read \(what): \(String(cString: strerror(errno)))")
-                }
-                total += n
-            }
-            return total
-        }
-        guard total <= limit else { throw .invalidValue(reason: "\(what) is longer than \(limit) bytes") }
-        return buffer.prefix(total)
+        let bytes: SecretBytes
+        do { bytes = try SecretBytes.read(from: fd, upTo: limit) } catch { throw .invalidInput("cannot read \(what): \(error)") }
+        guard bytes.count <= limit else { throw .invalidValue(reason: "\(what) is longer than \(limit) bytes") }
+        return bytes
     }
 
     /// Reads a whole file. With `privateOnly`, refuses a file that group or others can read.

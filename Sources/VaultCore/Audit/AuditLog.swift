@@ -1,0 +1,164 @@
+public import Foundation
+
+/// The audit trail: JSON Lines in `audit.log` (rotated to `audit.log.1` … when it outgrows its limit), each record
+/// chained to the one before by `prev` and authenticated by a forward-secure MAC (see `AuditRatchet`).
+/// Appends from several processes serialise on `audit.lock`. Never holds a value: only names, versions, outcomes
+/// and who acted.
+public final class AuditLog: Sendable {
+    /// Rotated files kept besides the live one.
+    static let keptFiles = 4
+
+    let directory: String
+    let maximumBytes: Int
+
+    init(directory: String, maximumBytes: Int) {
+        self.directory = directory
+        self.maximumBytes = maximumBytes
+    }
+
+    var livePath: String { directory + "/audit.log" }
+    var statePath: String { directory + "/audit.state" }
+    private var lockPath: String { directory + "/audit.lock" }
+
+    /// The log files, oldest first.
+    var files: [String] {
+        (1...Self.keptFiles).reversed().map { "\(livePath).\($0)" }.filter { access($0, F_OK) == 0 } + [livePath]
+    }
+
+    /// Starts a new chain whose first record is authenticated by `firstKey`.
+    func start(firstKey: borrowing SecretBytes) throws(VaultError) {
+        let state = AuditState(nextSeq: 1, key: firstKey.prefix(firstKey.count), prevMAC: [UInt8](repeating: 0, count: 32))
+        try state.write(statePath)
+    }
+
+    /// Appends `event`. Fails if the state file is missing (an unlocked vault rebuilds it, see below).
+    public func append(_ event: AuditEvent) throws(VaultError) {
+        try append(event) { () throws(VaultError) -> AuditState in
+            throw .storage("the audit state \(statePath) is missing; any command that unlocks the vault rebuilds it")
+        }
+    }
+
+    /// Appends `event`; a missing state file is rebuilt from the chain's first key and the log, so the chain
+    /// continues (an unlocked vault can always do this).
+    func append(_ event: AuditEvent, firstKey: () throws(VaultError) -> SecretBytes) throws(VaultError) {
+        try append(event) { () throws(VaultError) -> AuditState in
+            AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32))
+        }
+    }
+
+    private func append(_ event: AuditEvent, missingState: () throws(VaultError) -> AuditState) throws(VaultError) {
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw .storage("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(lock) }  // closing releases the flock
+        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+
+        var state: AuditState
+        if let stored = try AuditState.read(statePath) { state = stored } else { state = try missingState() }
+        // A writer killed between appending and saving the state left the log ahead of the state: catch up.
+        if let last = lastRecord(), last.seq >= state.nextSeq {
+            state.key = AuditRatchet.advance(state.key, from: state.nextSeq, to: last.seq + 1)
+            state.nextSeq = last.seq + 1
+            state.prevMAC = Hex.decode(last.mac) ?? state.prevMAC
+        }
+        let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
+        try appendLine(line)
+        state.prevMAC = Hex.decode(line.mac)!
+        state.key = AuditRatchet.next(state.key)
+        state.nextSeq += 1
+        try state.write(statePath)
+        try rotateIfNeeded()
+    }
+
+    /// Every record still on disk, oldest first; lines that do not parse are skipped (verify reports them).
+    public func records() throws(VaultError) -> [AuditRecord] {
+        files.flatMap { path in Self.lines(of: path).compactMap { Self.decode($0) } }
+    }
+
+    // MARK: - Lines
+
+    private struct Unsigned: Encodable {
+        let seq: Int, time: Date, op: String, secret: String?, version: Int?, outcome: AuditEvent.Outcome
+        let detail: String?, pid: Int32, uid: UInt32, exe: String?, prev: String
+    }
+
+    /// The signed line: the record's JSON without `mac`, then `,"mac":"…"}` over exactly those bytes.
+    static func line(for event: AuditEvent, seq: Int, prev: String, key: borrowing SecretBytes) -> (text: String, mac: String) {
+        let unsigned = Unsigned(
+            seq: seq, time: Date(), op: event.operation, secret: event.secret, version: event.version, outcome: event.outcome,
+            detail: event.detail, pid: event.actor.pid, uid: event.actor.uid, exe: event.actor.exe, prev: prev)
+        let body = Array(try! encoder.encode(unsigned))
+        let mac = AuditRatchet.mac(body, key: key)
+        return (String(decoding: body.dropLast(), as: UTF8.self) + ",\"mac\":\"\(mac)\"}", mac)
+    }
+
+    /// Splits a line into the bytes its MAC covers and the MAC.
+    static func signedPart(of line: String) -> (body: [UInt8], mac: String)? {
+        guard let range = line.range(of: ",\"mac\":\"", options: .backwards), line.hasSuffix("\"}") else { return nil }
+        let mac = String(line[range.upperBound...].dropLast(2))
+        return (Array(line[..<range.lowerBound].utf8) + [UInt8(ascii: "}")], mac)
+    }
+
+    static func decode(_ line: String) -> AuditRecord? { try? decoder.decode(AuditRecord.self, from: Data(line.utf8)) }
+
+    static func lines(of path: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    // MARK: - Files
+
+    private func lastRecord() -> AuditRecord? {
+        for path in files.reversed() {
+            if let line = Self.lastLine(of: path) { return Self.decode(line) }
+        }
+        return nil
+    }
+
+    private static func lastLine(of path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return nil }
+        let window = min(Int(size), 16 * 1024)
+        var buffer = [UInt8](repeating: 0, count: window)
+        guard pread(fd, &buffer, window, off_t(size) - off_t(window)) == window else { return nil }
+        let trimmed = buffer.last == UInt8(ascii: "\n") ? buffer.dropLast() : buffer[...]
+        let start = trimmed.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? trimmed.startIndex
+        return String(decoding: trimmed[start...], as: UTF8.self)
+    }
+
+    private func appendLine(_ line: (text: String, mac: String)) throws(VaultError) {
+        let fd = open(livePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .storage("cannot open \(livePath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array((line.text + "\n").utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else {
+            throw .storage("cannot append to \(livePath): \(String(cString: strerror(errno))); free some space and retry")
+        }
+    }
+
+    private func rotateIfNeeded() throws(VaultError) {
+        var info = stat()
+        guard stat(livePath, &info) == 0, Int(info.st_size) >= maximumBytes else { return }
+        for index in (1..<Self.keptFiles).reversed() where access("\(livePath).\(index)", F_OK) == 0 {
+            rename("\(livePath).\(index)", "\(livePath).\(index + 1)")
+        }
+        guard rename(livePath, livePath + ".1") == 0 else {
+            throw .storage("cannot rotate \(livePath): \(String(cString: strerror(errno)))")
+        }
+    }
+}
