@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -42,11 +43,17 @@ let package = Package(
             dependencies: ["VaultCore", "CLibSecret"],
             swiftSettings: strict
         ),
+        .target(
+            name: "VaultPolicy",
+            dependencies: ["VaultCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "vault",
             dependencies: [
                 "VaultCore",
                 "VaultKeyring",
+                "VaultPolicy",
                 "CVaultSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -13,6 +13,8 @@ public enum VaultError: Error, Sendable, Equatable {
     case versionNotFound(SecretName, version: Int)
     /// The secret exists but no version carries that label.
     case labelNotFound(SecretName, label: VersionLabel)
+    /// A policy rotation of the secret is running in another live process.
+    case rotationInProgress(SecretName, pid: Int32)
     /// `add` on a name that already holds a value.
     case secretExists(SecretName)
     /// No vault at this location.
@@ -67,7 +69,7 @@ extension VaultError {
         case .secretNotFound, .versionNotFound, .labelNotFound, .notInitialised, .keyslotMissing: .notFound
         case .wrongPassphrase, .wrongRecoveryKey, .wrongKey, .noUnlocker: .locked
         case .tampered, .corrupt, .auditTampered: .tampered
-        case .secretExists, .alreadyInitialised: .conflict
+        case .secretExists, .alreadyInitialised, .rotationInProgress: .conflict
         case .unsafePermissions, .storage: .failure
         }
     }
@@ -90,7 +92,11 @@ extension VaultError: CustomStringConvertible {
         case let .versionNotFound(name, version):
             "secret '\(name)' has no version \(version); `vault history \(name)` lists its versions"
         case let .labelNotFound(name, label):
-            "secret '\(name)' has no \(label.rawValue) version; `vault history \(name)` lists its versions"
+            label == .previous
+                ? "secret '\(name)' has no previous version, or its grace period ended; `vault history \(name)` lists its versions"
+                : "secret '\(name)' has no \(label.rawValue) version; `vault history \(name)` lists its versions"
+        case let .rotationInProgress(name, pid):
+            "a rotation of '\(name)' is in progress in process \(pid); wait for it to finish and retry"
         case let .secretExists(name):
             "secret '\(name)' already exists; `vault rotate \(name) --from-file FILE` stores a new version"
         case let .notInitialised(path):

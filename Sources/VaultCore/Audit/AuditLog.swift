@@ -33,20 +33,20 @@ public final class AuditLog: Sendable {
 
     /// Appends `event`. Fails if the state file is missing (an unlocked vault rebuilds it, see below).
     public func append(_ event: AuditEvent) throws(VaultError) {
-        try append(event) { () throws(VaultError) -> AuditState in
+        try append([event]) { () throws(VaultError) -> AuditState in
             throw .storage("the audit state \(statePath) is missing; any command that unlocks the vault rebuilds it")
         }
     }
 
     /// Appends `event`; a missing state file is rebuilt from the chain's first key and the log, so the chain
     /// continues (an unlocked vault can always do this).
-    func append(_ event: AuditEvent, firstKey: () throws(VaultError) -> SecretBytes) throws(VaultError) {
-        try append(event) { () throws(VaultError) -> AuditState in
+    func append(contentsOf events: [AuditEvent], firstKey: () throws(VaultError) -> SecretBytes) throws(VaultError) {
+        try append(events) { () throws(VaultError) -> AuditState in
             AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32))
         }
     }
 
-    private func append(_ event: AuditEvent, missingState: () throws(VaultError) -> AuditState) throws(VaultError) {
+    private func append(_ events: [AuditEvent], missingState: () throws(VaultError) -> AuditState) throws(VaultError) {
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw .storage("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(lock) }  // closing releases the flock
@@ -60,11 +60,15 @@ public final class AuditLog: Sendable {
             state.nextSeq = last.seq + 1
             state.prevMAC = Hex.decode(last.mac) ?? state.prevMAC
         }
-        let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
-        try appendLine(line)
-        state.prevMAC = Hex.decode(line.mac)!
-        state.key = AuditRatchet.next(state.key)
-        state.nextSeq += 1
+        var text = ""
+        for event in events {
+            let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
+            text += line.text + "\n"
+            state.prevMAC = Hex.decode(line.mac)!
+            state.key = AuditRatchet.next(state.key)
+            state.nextSeq += 1
+        }
+        try appendText(text)
         try state.write(statePath)
         try rotateIfNeeded()
     }
@@ -141,11 +145,11 @@ public final class AuditLog: Sendable {
         return String(decoding: trimmed[start...], as: UTF8.self)
     }
 
-    private func appendLine(_ line: (text: String, mac: String)) throws(VaultError) {
+    private func appendText(_ text: String) throws(VaultError) {
         let fd = open(livePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .storage("cannot open \(livePath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let bytes = Array((line.text + "\n").utf8)
+        let bytes = Array(text.utf8)
         guard write(fd, bytes, bytes.count) == bytes.count else {
             throw .storage("cannot append to \(livePath): \(String(cString: strerror(errno))); free some space and retry")
         }

@@ -52,6 +52,24 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3-rotation") { db in
+            try db.execute(sql: """
+                CREATE TABLE rotation_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+                    policy TEXT NOT NULL,
+                    from_version INTEGER NOT NULL,
+                    pending_version INTEGER NOT NULL,
+                    step TEXT NOT NULL CHECK (step IN ('created', 'set', 'tested', 'finished', 'failed')),
+                    owner_pid INTEGER NOT NULL,
+                    started_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    error TEXT
+                );
+                CREATE UNIQUE INDEX rotation_runs_one_active ON rotation_runs(secret_id)
+                    WHERE step NOT IN ('finished', 'failed');
+                """)
+        }
         return migrator
     }
 }

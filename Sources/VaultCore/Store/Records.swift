@@ -80,3 +80,25 @@ struct AuditKeyRecord: Codable, FetchableRecord, PersistableRecord {
         case id, sealedKey = "sealed_key", createdAt = "created_at"
     }
 }
+
+/// A row of `rotation_runs`: one rotation's progress, so a crash resumes or rolls back instead of losing a value.
+struct RotationRunRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "rotation_runs"
+    var id: Int64?
+    var secretID: Int64
+    var policy: String
+    var fromVersion: Int
+    var pendingVersion: Int
+    var step: String
+    var ownerPID: Int32
+    var startedAt: Date
+    var updatedAt: Date
+    var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, secretID = "secret_id", policy, fromVersion = "from_version", pendingVersion = "pending_version", step
+        case ownerPID = "owner_pid", startedAt = "started_at", updatedAt = "updated_at", error
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

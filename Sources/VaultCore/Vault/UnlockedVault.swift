@@ -27,8 +27,11 @@ public final class UnlockedVault: Sendable {
     }
 
     /// The value of the version of `name` that carries `label`.
+    /// A previous version past its grace period (`expires_at`) no longer resolves.
     public func value(of name: SecretName, label: VersionLabel, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
-        try value(of: name, missing: .labelNotFound(name, label: label), actor: actor) { $0.filter(Column("label") == label.rawValue) }
+        try value(of: name, missing: .labelNotFound(name, label: label), actor: actor) {
+            $0.filter(Column("label") == label.rawValue).filter(Column("expires_at") == nil || Column("expires_at") > Date())
+        }
     }
 
     private func value(
@@ -67,7 +70,8 @@ public final class UnlockedVault: Sendable {
             secret.deletedAt = nil
             try secret.save(db)
             let version = try Self.nextVersion(of: secret.id!, db)
-            try Self.storeCurrent(seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, db)
+            try Self.storeCurrent(
+                seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, previousExpires: nil, db)
             return version
         }
         try record(AuditEvent("add", secret: name.rawValue, version: version, actor: actor))
@@ -77,14 +81,20 @@ public final class UnlockedVault: Sendable {
     /// Stores `value` as the new current version; the old current becomes previous, the old previous unlabelled.
     /// Returns the new version number.
     @discardableResult
+    /// `grace` sets how long the old current version still resolves as previous (nil: until the next rotation).
+    /// Refuses while a policy rotation of the secret is in progress in a live process.
     public func rotate(
-        _ name: SecretName, to value: borrowing SecretBytes, now: Date = Date(), by actor: AuditActor = .currentProcess
+        _ name: SecretName, to value: borrowing SecretBytes, grace: TimeInterval? = nil, now: Date = Date(),
+        by actor: AuditActor = .currentProcess
     ) throws(VaultError) -> Int {
         try Self.checkValue(value)
         let version = try vault.write { db in
             let secret = try Self.liveSecret(name, db)
+            try Self.clearAbandonedRun(of: secret.id!, name: name, now: now, db)
             let version = try Self.nextVersion(of: secret.id!, db)
-            try Self.storeCurrent(seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, db)
+            try Self.storeCurrent(
+                seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now,
+                previousExpires: grace.map { now.addingTimeInterval($0) }, db)
             return version
         }
         try record(AuditEvent("rotate", secret: name.rawValue, version: version, actor: actor))
@@ -127,8 +137,12 @@ public final class UnlockedVault: Sendable {
     }
 
     /// Appends `event` to the audit log, rebuilding a lost audit state from the sealed first key.
-    func record(_ event: AuditEvent) throws(VaultError) {
-        try vault.audit.append(event) { () throws(VaultError) -> SecretBytes in try auditFirstKey() }
+    func record(_ event: AuditEvent) throws(VaultError) { try record([event]) }
+
+    /// Appends `events` under one lock and one state update.
+    func record(_ events: [AuditEvent]) throws(VaultError) {
+        guard !events.isEmpty else { return }
+        try vault.audit.append(contentsOf: events) { () throws(VaultError) -> SecretBytes in try auditFirstKey() }
     }
 
     /// Checks the audit log's chain with the first key sealed in the vault.
@@ -165,7 +179,7 @@ public final class UnlockedVault: Sendable {
         }
     }
 
-    private func seal(_ value: borrowing SecretBytes, name: SecretName, version: Int) -> Data {
+    func seal(_ value: borrowing SecretBytes, name: SecretName, version: Int) -> Data {
         Data(SealedEnvelope.seal(value, key: valueKey, binding: .value(vaultID: vault.vaultID, name: name, version: version)))
     }
 
@@ -178,14 +192,14 @@ public final class UnlockedVault: Sendable {
         }
     }
 
-    private static func checkValue(_ value: borrowing SecretBytes) throws(VaultError) {
+    static func checkValue(_ value: borrowing SecretBytes) throws(VaultError) {
         guard value.count > 0 else { throw .invalidValue(reason: "it is empty; nothing was stored") }
         guard value.count <= maximumValueLength else {
             throw .invalidValue(reason: "it is \(value.count) bytes, more than the \(maximumValueLength)-byte limit; store a path to a file instead")
         }
     }
 
-    private static func liveSecret(_ name: SecretName, _ db: Database) throws -> SecretRecord {
+    static func liveSecret(_ name: SecretName, _ db: Database) throws -> SecretRecord {
         guard let secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db) else {
             throw VaultError.secretNotFound(name, removed: false)
         }
@@ -193,18 +207,25 @@ public final class UnlockedVault: Sendable {
         return secret
     }
 
-    private static func nextVersion(of secretID: Int64, _ db: Database) throws -> Int {
+    /// current → previous (expiring at `previousExpires`), previous → unlabelled.
+    static func demoteCurrent(of secretID: Int64, previousExpires: Date?, _ db: Database) throws {
+        let versions = SecretVersionRecord.filter(Column("secret_id") == secretID)
+        try versions.filter(Column("label") == VersionLabel.previous.rawValue).updateAll(db, Column("label").set(to: nil))
+        try versions.filter(Column("label") == VersionLabel.current.rawValue).updateAll(
+            db, Column("label").set(to: VersionLabel.previous.rawValue), Column("expires_at").set(to: previousExpires))
+    }
+
+    static func nextVersion(of secretID: Int64, _ db: Database) throws -> Int {
         let versions = SecretVersionRecord.filter(Column("secret_id") == secretID)
         return (try Int.fetchOne(db, versions.select(max(Column("version")))) ?? 0) + 1
     }
 
     /// Inserts `sealed` as the current version, shifting current → previous → unlabelled, in the caller's
     /// transaction.
-    private static func storeCurrent(_ sealed: Data, version: Int, secretID: Int64, now: Date, _ db: Database) throws {
-        let versions = SecretVersionRecord.filter(Column("secret_id") == secretID)
-        try versions.filter(Column("label") == VersionLabel.previous.rawValue).updateAll(db, Column("label").set(to: nil))
-        try versions.filter(Column("label") == VersionLabel.current.rawValue)
-            .updateAll(db, Column("label").set(to: VersionLabel.previous.rawValue))
+    static func storeCurrent(
+        _ sealed: Data, version: Int, secretID: Int64, now: Date, previousExpires: Date?, _ db: Database
+    ) throws {
+        try demoteCurrent(of: secretID, previousExpires: previousExpires, db)
         var row = SecretVersionRecord(
             secretID: secretID, version: version, label: VersionLabel.current.rawValue, sealedValue: sealed, createdAt: now)
         try row.insert(db)

@@ -1,28 +1,92 @@
 import ArgumentParser
+import Foundation
 import VaultCore
+import VaultPolicy
 
 extension VaultCLI {
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Store a new version of a secret.",
+            abstract: "Store a new version of a secret, by hand or by its policy.",
             discussion: """
-                The new version becomes current; the old current becomes previous (readable with `get --previous`).
+                With --from-file, the given value becomes current. Without it, the secret's policy rotates it
+                (generate or command rotator). --due rotates everything overdue: what the systemd timer runs; safe
+                to run twice at once and after a crash (it resumes or rolls back interrupted rotations). The old
+                current version stays readable as previous for the policy's grace period.
 
                 Example:  vault rotate github/token --from-file new.txt
-                          printf %s "$NEW" | vault rotate github/token --from-file -
+                          vault rotate webhooks/stripe
+                          vault rotate --due --dry-run
                 """)
 
         @Argument(help: "The secret's name.")
-        var name: String
+        var name: String?
+
+        @Flag(help: "Rotate every secret whose policy says it is due.")
+        var due = false
+
+        @Flag(help: "With --due: list what would rotate, change nothing.")
+        var dryRun = false
+
+        @Option(help: "The policies directory.")
+        var policies: String?
 
         @OptionGroup var value: ValueInput
         @OptionGroup var unlock: UnlockOptions
 
+        func validate() throws {
+            guard (name != nil) != due else { throw ValidationError("give a secret name or --due, not both") }
+            if dryRun && !due { throw ValidationError("--dry-run goes with --due") }
+            if due && value.fromFile != nil { throw ValidationError("--from-file goes with a secret name, not --due") }
+        }
+
         func run() throws {
-            let name = try SecretName(name)
-            let secret = try value.read(for: name, requireExplicit: true)
-            let version = try VaultAccess.unlocked(unlock).rotate(name, to: secret)
-            Output.note("rotated \(name): version \(version) is current, version \(version - 1) previous")
+            if due { return try rotateDue() }
+            let name = try SecretName(name!)
+            if value.fromFile != nil {
+                let secret = try value.read(for: name)
+                let grace = PolicySet.load(directory: PolicyAccess.directory(policies)).policy(for: name.rawValue)?.grace
+                let version = try VaultAccess.unlocked(unlock).rotate(name, to: secret, grace: grace)
+                return Output.note("rotated \(name): version \(version) is current, version \(version - 1) previous")
+            }
+            let set = try PolicyAccess.load(policies)
+            var failures = 0
+            try RotationEngine(vault: VaultAccess.unlocked(unlock), policies: set).rotateNow(name) { failures += Self.print($0) }
+            if failures > 0 { throw ExitCode.failure }
+        }
+
+        private func rotateDue() throws {
+            let set = try PolicyAccess.load(policies)
+            if dryRun {
+                let plan = try RotationEngine.plan(VaultAccess.locked(), policies: set)
+                for entry in plan.due { Output.line("due: \(entry.name) version \(entry.version) (policy \(entry.policy.name), since \(Output.time(entry.dueAt)))") }
+                for entry in plan.reminders { Output.line("remind: \(entry.name) (policy \(entry.policy.name), overdue since \(Output.time(entry.dueAt)))") }
+                return Output.note("\(plan.due.count) due, \(plan.reminders.count) reminder(s); nothing changed (--dry-run)")
+            }
+            var failures = 0, rotated = 0
+            try RotationEngine(vault: VaultAccess.unlocked(unlock), policies: set).runDue { event in
+                if case .rotated = event { rotated += 1 }
+                failures += Self.print(event)
+            }
+            Output.note("rotated \(rotated), failed \(failures)")
+            if failures > 0 { throw ExitCode.failure }
+        }
+
+        /// Prints one event; returns 1 for a failure.
+        private static func print(_ event: RotationEngine.Event) -> Int {
+            switch event {
+            case let .rotated(name, version, policy):
+                Output.line("rotated \(name) → version \(version) (policy \(policy))")
+            case let .resumed(name, step):
+                Output.line("resuming \(name) after step \(step.rawValue) (interrupted earlier)")
+            case let .remind(name, since, note):
+                Output.line("remind: rotate \(name) by hand (overdue since \(Output.time(since)))" + (note.map { ": \($0)" } ?? ""))
+            case let .hookFailed(name, command, reason):
+                Output.note("vault: on-rotate hook \(command) for \(name) failed: \(reason)")
+            case let .failed(name, reason):
+                Output.note("vault: rotating \(name) failed: \(reason)")
+                return 1
+            }
+            return 0
         }
     }
 }

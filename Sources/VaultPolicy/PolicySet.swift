@@ -1,0 +1,76 @@
+public import Foundation
+
+/// Every policy in a directory (`*.yaml`, `*.yml`, read in name order), with every problem found in them.
+public struct PolicySet: Sendable {
+    /// The directory read.
+    public let directory: String
+    /// Policies that parsed, in file then line order.
+    public let policies: [Policy]
+    /// Problems, each `FILE:LINE: message`. Policies with problems are left out of `policies`.
+    public let diagnostics: [PolicyDiagnostic]
+    private let secretLines: [String: [Int]]
+
+    /// Reads `directory`. A directory that does not exist holds no policies.
+    public static func load(directory: String) -> PolicySet {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return PolicySet(directory: directory, policies: [], diagnostics: [], secretLines: [:])
+        }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var policies: [Policy] = [], diagnostics: [PolicyDiagnostic] = [], lines: [String: [Int]] = [:]
+        var seen: [String: String] = [:]
+        for name in names {
+            let path = directory + "/" + name
+            guard let data = FileManager.default.contents(atPath: path) else {
+                diagnostics.append(PolicyDiagnostic(file: path, line: 0, message: "cannot read the file"))
+                continue
+            }
+            let parser = PolicyFileParser(file: path, text: String(decoding: data, as: UTF8.self))
+            diagnostics += parser.diagnostics
+            for policy in parser.policies {
+                if let first = seen[policy.name] {
+                    diagnostics.append(PolicyDiagnostic(
+                        file: path, line: parser.nameLines[policy.name] ?? 0,
+                        message: "policy name '\(policy.name)' is already used at \(first); names must be unique"))
+                    continue
+                }
+                seen[policy.name] = policy.source
+                policies.append(policy)
+                lines[policy.name] = parser.secretLines[policy.name]
+            }
+        }
+        return PolicySet(directory: directory, policies: policies, diagnostics: diagnostics, secretLines: lines)
+    }
+
+    /// The policy that covers `name` (the first, in file order).
+    public func policy(for name: String) -> Policy? { policies.first { $0.covers(name) } }
+
+    /// Problems that need the vault's names: a pattern that matches no secret, a secret covered by two policies.
+    public func diagnostics(against names: [String]) -> [PolicyDiagnostic] {
+        var found: [PolicyDiagnostic] = []
+        for policy in policies {
+            for (index, glob) in policy.secrets.enumerated() where !names.contains(where: glob.matches) {
+                found.append(PolicyDiagnostic(
+                    file: policy.file, line: secretLines[policy.name]?[index] ?? 0,
+                    message: "'\(glob)' in policy '\(policy.name)' matches no secret in the vault; fix the name or add the secret"))
+            }
+        }
+        for name in names {
+            let covering = policies.filter { $0.covers(name) }
+            if covering.count > 1 {
+                found.append(PolicyDiagnostic(
+                    file: covering[1].file, line: covering[1].line,
+                    message: "secret '\(name)' is covered by policy '\(covering[0].name)' (\(covering[0].source)) and '\(covering[1].name)'; a secret may have one policy"))
+            }
+        }
+        return found
+    }
+
+    /// `$VAULT_POLICIES`, else `${XDG_CONFIG_HOME:-$HOME/.config}/vault/policies`.
+    public static func defaultDirectory(_ environment: [String: String]) -> String {
+        if let explicit = environment["VAULT_POLICIES"], !explicit.isEmpty { return explicit }
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/vault/policies" }
+        return (environment["HOME"] ?? "") + "/.config/vault/policies"
+    }
+}
