@@ -1,18 +1,34 @@
 import ArgumentParser
+import Foundation
 import VaultCore
+import VaultPolicy
 
 extension VaultCLI {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show where the vault is, its unlockers and counts.",
+            abstract: "Show where the vault is, its unlockers, counts, and secrets overdue for rotation.",
             discussion: "Needs no unlocking.\n\nExample:  vault status --json")
 
         @Flag(help: "Print JSON.")
         var json = false
 
+        struct Overdue: Encodable { let name: String; let policy: String; let since: Date }
+
         func run() throws {
-            let status = try VaultAccess.locked().status()
-            if json { return try Output.json(status) }
+            let vault = try VaultAccess.locked()
+            let status = try vault.status()
+            let policies = PolicySet.load(directory: PolicyAccess.directory(nil))
+            let plan = try RotationEngine.plan(vault, policies: policies)
+            let due = plan.due.map { Overdue(name: $0.name.rawValue, policy: $0.policy.name, since: $0.dueAt) }
+            let remind = plan.reminders.map { Overdue(name: $0.name.rawValue, policy: $0.policy.name, since: $0.dueAt) }
+            if json {
+                var object = try Self.object(status) as? [String: Any] ?? [:]
+                object["overdue"] = try Self.object(due)
+                object["remind"] = try Self.object(remind)
+                object["policyProblems"] = policies.diagnostics.map(\.description)
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                return Output.line(String(decoding: data, as: UTF8.self))
+            }
             Output.line("vault     \(status.vaultID)")
             Output.line("directory \(status.directory)")
             Output.line("database  \(status.database)")
@@ -20,6 +36,15 @@ extension VaultCLI {
             Output.line("keyslots  " + status.keyslots.map { slot in slot.kdf.map { "\(slot.kind.rawValue) (\($0))" } ?? slot.kind.rawValue }
                 .joined(separator: ", "))
             Output.line("secrets   \(status.secrets) (\(status.removedSecrets) removed, \(status.versions) versions)")
+            Output.line("policies  \(policies.policies.count) in \(policies.directory)" + (policies.diagnostics.isEmpty ? "" : " (\(policies.diagnostics.count) problem(s): `vault policy check`)"))
+            for entry in due { Output.line("overdue   \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): `vault rotate --due`") }
+            for entry in remind { Output.line("remind    \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): rotate it at its issuer, then `vault rotate \(entry.name) --from-file FILE`") }
+        }
+
+        private static func object<T: Encodable>(_ value: T) throws -> Any {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            return try JSONSerialization.jsonObject(with: encoder.encode(value))
         }
     }
 }
