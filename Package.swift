@@ -48,12 +48,18 @@ let package = Package(
             dependencies: ["VaultCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        .target(
+            name: "VaultAgent",
+            dependencies: ["VaultCore", "VaultKeyring", "VaultPolicy", "CVaultSys"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "vault",
             dependencies: [
                 "VaultCore",
                 "VaultKeyring",
                 "VaultPolicy",
+                "VaultAgent",
                 "CVaultSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -41,6 +41,8 @@ public enum VaultError: Error, Sendable, Equatable {
     case auditTampered(problems: Int, first: String)
     /// The data directory or database is open to other users.
     case unsafePermissions(path: String, mode: UInt32)
+    /// The agent answered a request with an error of this class.
+    case agent(Category, message: String)
     /// SQLite or the file system failed (disk full, I/O error, busy past the timeout).
     case storage(String)
 }
@@ -71,6 +73,7 @@ extension VaultError {
         case .tampered, .corrupt, .auditTampered: .tampered
         case .secretExists, .alreadyInitialised, .rotationInProgress: .conflict
         case .unsafePermissions, .storage: .failure
+        case let .agent(category, _): category
         }
     }
 }
@@ -123,7 +126,7 @@ extension VaultError: CustomStringConvertible {
             "the audit log was tampered with: \(problems) problem(s), first \(first); keep a copy of the log files for investigation"
         case let .unsafePermissions(path, mode):
             "\(path) is accessible to other users (mode \(String(mode, radix: 8))); fix with `chmod go-rwx \(path)`"
-        case let .storage(message):
+        case let .storage(message), let .agent(_, message):
             message
         }
     }

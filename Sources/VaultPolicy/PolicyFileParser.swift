@@ -8,6 +8,7 @@ struct PolicyFileParser {
     let file: String
     private(set) var diagnostics: [PolicyDiagnostic] = []
     private(set) var policies: [Policy] = []
+    private(set) var profiles: [Profile] = []
     /// For each policy, the line of each entry of `secrets` (parallel to `Policy.secrets`).
     private(set) var secretLines: [String: [Int]] = [:]
     /// The line of each policy's `name`.
@@ -26,13 +27,66 @@ struct PolicyFileParser {
             return
         }
         guard let root else { return }  // an empty file holds no policies
-        guard let top = mapping(root, allowed: ["policies"], what: "the top level") else { return }
-        guard let list = top["policies"] else { return }
-        guard let sequence = list.sequence else {
-            report(line(list), "`policies` must be a list of policies (each item starts with `- name:`)")
+        guard let top = mapping(root, allowed: ["policies", "profiles"], what: "the top level") else { return }
+        if let list = top["policies"] {
+            if let sequence = list.sequence {
+                for item in sequence { parsePolicy(item) }
+            } else {
+                report(line(list), "`policies` must be a list of policies (each item starts with `- name:`)")
+            }
+        }
+        if let list = top["profiles"] {
+            if let sequence = list.sequence {
+                for item in sequence { parseProfile(item) }
+            } else {
+                report(line(list), "`profiles` must be a list of profiles (each item starts with `- name:`)")
+            }
+        }
+    }
+
+    // MARK: - Profiles
+
+    private mutating func parseProfile(_ node: Node) {
+        guard let fields = mapping(node, allowed: ["name", "env", "mode", "inherit"], what: "a profile") else { return }
+        let errorsBefore = diagnostics.count
+        guard let nameNode = fields["name"], let name = string(nameNode, "name"), !name.isEmpty else {
+            report(line(node), "a profile has no `name`; add `name: <unique-name>`")
             return
         }
-        for item in sequence { parsePolicy(item) }
+        var references: [SecretReference] = []
+        if let envNode = fields["env"], let pairs = envNode.mapping {
+            for (keyNode, valueNode) in pairs {
+                guard let variable = keyNode.string, SecretReference.isVariableName(variable) else {
+                    report(line(keyNode), "'\(keyNode.string ?? "?")' is not an environment variable name (letters, digits, _)")
+                    continue
+                }
+                guard let text = string(valueNode, variable), let reference = SecretReference.parse(variable: variable, text),
+                      (try? SecretName(reference.secret)) != nil
+                else {
+                    report(line(valueNode), "`\(variable)` must name a secret, e.g. github/token, github/token@3 or github/token@previous")
+                    continue
+                }
+                references.append(reference)
+            }
+        } else {
+            report(line(fields["env"] ?? node), "profile '\(name)' needs `env:`, a mapping of VARIABLE: secret/name")
+        }
+        var mode = InjectionMode.env
+        if let modeNode = fields["mode"], let text = string(modeNode, "mode") {
+            if let parsed = InjectionMode(rawValue: text) { mode = parsed } else {
+                report(line(modeNode), "mode '\(text)' is not env, file or fd")
+            }
+        }
+        var inherit: [String] = []
+        if let inheritNode = fields["inherit"] {
+            if let items = inheritNode.sequence {
+                inherit = items.compactMap { string($0, "inherit entry") }
+            } else {
+                report(line(inheritNode), "`inherit` must be a list of variable names")
+            }
+        }
+        guard diagnostics.count == errorsBefore else { return }
+        profiles.append(Profile(name: name, secrets: references, mode: mode, inherit: inherit, file: file, line: line(node)))
     }
 
     // MARK: - Policies

@@ -6,6 +6,8 @@ public struct PolicySet: Sendable {
     public let directory: String
     /// Policies that parsed, in file then line order.
     public let policies: [Policy]
+    /// Launch profiles that parsed.
+    public let profiles: [Profile]
     /// Problems, each `FILE:LINE: message`. Policies with problems are left out of `policies`.
     public let diagnostics: [PolicyDiagnostic]
     private let secretLines: [String: [Int]]
@@ -14,12 +16,12 @@ public struct PolicySet: Sendable {
     public static func load(directory: String) -> PolicySet {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return PolicySet(directory: directory, policies: [], diagnostics: [], secretLines: [:])
+            return PolicySet(directory: directory, policies: [], profiles: [], diagnostics: [], secretLines: [:])
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        var policies: [Policy] = [], diagnostics: [PolicyDiagnostic] = [], lines: [String: [Int]] = [:]
-        var seen: [String: String] = [:]
+        var policies: [Policy] = [], profiles: [Profile] = [], diagnostics: [PolicyDiagnostic] = [], lines: [String: [Int]] = [:]
+        var seen: [String: String] = [:], seenProfiles: [String: String] = [:]
         for name in names {
             let path = directory + "/" + name
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -39,9 +41,21 @@ public struct PolicySet: Sendable {
                 policies.append(policy)
                 lines[policy.name] = parser.secretLines[policy.name]
             }
+            for profile in parser.profiles {
+                if let first = seenProfiles[profile.name] {
+                    diagnostics.append(PolicyDiagnostic(
+                        file: path, line: profile.line, message: "profile name '\(profile.name)' is already used at \(first); names must be unique"))
+                    continue
+                }
+                seenProfiles[profile.name] = "\(profile.file):\(profile.line)"
+                profiles.append(profile)
+            }
         }
-        return PolicySet(directory: directory, policies: policies, diagnostics: diagnostics, secretLines: lines)
+        return PolicySet(directory: directory, policies: policies, profiles: profiles, diagnostics: diagnostics, secretLines: lines)
     }
+
+    /// The profile called `name`.
+    public func profile(named name: String) -> Profile? { profiles.first { $0.name == name } }
 
     /// The policy that covers `name` (the first, in file order).
     public func policy(for name: String) -> Policy? { policies.first { $0.covers(name) } }
@@ -54,6 +68,13 @@ public struct PolicySet: Sendable {
                 found.append(PolicyDiagnostic(
                     file: policy.file, line: secretLines[policy.name]?[index] ?? 0,
                     message: "'\(glob)' in policy '\(policy.name)' matches no secret in the vault; fix the name or add the secret"))
+            }
+        }
+        for profile in profiles {
+            for reference in profile.secrets where !names.contains(reference.secret) {
+                found.append(PolicyDiagnostic(
+                    file: profile.file, line: profile.line,
+                    message: "profile '\(profile.name)' gives \(reference.variable) the secret '\(reference.secret)', which is not in the vault"))
             }
         }
         for name in names {

@@ -129,9 +129,9 @@ public struct RotationEngine {
         } catch {
             return report(.failed(name, reason: "create: \(error)"))
         }
-        let pending = created.pending ?? SecretBytes.randomToken(
-            length: TokenSpec.standard.length, alphabet: TokenSpec.standard.alphabet, prefix: TokenSpec.standard.prefix)
-        guard let run = try vault.beginRotation(of: name, expectedVersion: version, policy: policy.name, pending: pending) else { return }
+        let pending = created.pending ?? SecretBox(SecretBytes.randomToken(
+            length: TokenSpec.standard.length, alphabet: TokenSpec.standard.alphabet, prefix: TokenSpec.standard.prefix))
+        guard let run = try vault.beginRotation(of: name, expectedVersion: version, policy: policy.name, pending: pending.bytes) else { return }
         try advance(run, from: .created, policy: policy, spec: spec, report: report)
     }
 
@@ -141,9 +141,8 @@ public struct RotationEngine {
         let pending = try vault.value(of: run.secret, version: run.pendingVersion)
         let steps: [(String, RotationStep)] = [("set", .set), ("test", .tested), ("finish", .finished)]
         for (name, done) in steps.drop(while: { $0.1 != Self.after(from) }) {
-            let reply: CommandProtocol.Reply
             do {
-                reply = try step(name, spec: spec, name: run.secret, policy: policy.name, currentVersion: run.fromVersion,
+                try step(name, spec: spec, name: run.secret, policy: policy.name, currentVersion: run.fromVersion,
                                  pendingVersion: run.pendingVersion, current: current, pending: pending)
             } catch {
                 if done == .finished {
@@ -154,7 +153,6 @@ public struct RotationEngine {
                 }
                 return
             }
-            _ = reply
             if done == .finished {
                 try vault.finish(run, grace: policy.grace)
                 report(.rotated(run.secret, version: run.pendingVersion, policy: policy.name))
@@ -173,6 +171,7 @@ public struct RotationEngine {
         }
     }
 
+    @discardableResult
     private func step(
         _ step: String, spec: CommandSpec, name: SecretName, policy: String, currentVersion: Int, pendingVersion: Int?,
         current: borrowing SecretBytes, pending: borrowing SecretBytes

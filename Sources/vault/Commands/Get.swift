@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import VaultAgent
 import VaultCore
 
 extension VaultCLI {
@@ -31,10 +32,39 @@ extension VaultCLI {
 
         func run() throws {
             let name = try SecretName(name)
+            if let value = try viaAgent(name) {
+                try Output.writeSecret(value.bytes)
+                if isatty(STDOUT_FILENO) == 1 { Output.line("") }
+                return
+            }
             let vault = try VaultAccess.unlocked(unlock)
             let value = try previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)
             try Output.writeSecret(value)
             if isatty(STDOUT_FILENO) == 1 { Output.line("") }
+        }
+
+        /// The value from the running agent; nil when there is none, it is locked, or the value is binary (then
+        /// the vault is opened directly).
+        private func viaAgent(_ name: SecretName) throws -> SecretBox? {
+            guard unlock.passphraseFd == nil, unlock.recoveryKeyFd == nil, unlock.unlocker == nil,
+                  let client = AgentAccess.client()
+            else { return nil }
+            do {
+                return try client.request("get") { json in
+                    json.raw(",\"name\":")
+                    json.string(name.rawValue)
+                    if let version { json.raw(",\"version\":\(version)") }
+                    if previous { json.raw(",\"label\":\"previous\"") }
+                }["value"]?.secret
+            } catch let .agent(code, message) {
+                switch code {
+                case "not_found": throw VaultError.agent(.notFound, message: message)
+                case "tampered": throw VaultError.agent(.tampered, message: message)
+                default: return nil
+                }
+            } catch {
+                return nil
+            }
         }
     }
 }

@@ -1,0 +1,63 @@
+public import Foundation
+public import VaultCore
+
+/// A connection to the agent, as the CLI and `vault run` use it. Responses are parsed with `value` strings in
+/// guarded memory.
+public final class AgentClient {
+    /// Why a request failed.
+    public enum Failure: Error, CustomStringConvertible {
+        /// No agent listens there.
+        case unreachable(String)
+        /// The agent answered with a typed error.
+        case agent(code: String, message: String)
+        /// The connection broke or the answer was not the protocol.
+        case broken(String)
+
+        public var description: String {
+            switch self {
+            case let .unreachable(detail): "no agent is running (\(detail)); start one with `vault agent`"
+            case let .agent(_, message): message
+            case let .broken(detail): "lost the agent mid-request (\(detail)); is it still running? `vault status` checks"
+            }
+        }
+    }
+
+    private let fd: Int32
+    private var nextID = 1
+
+    /// Connects to the agent at `path` and says hello.
+    public init(path: String) throws(Failure) {
+        do { fd = try UnixSocket.connect(path) } catch { throw .unreachable(error.description) }
+        _ = try request("hello") { $0.raw(",\"version\":\(AgentHandler.protocolVersion)") }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends `op` with extra members written by `members` (each starting with a comma) and returns the response.
+    public func request(_ op: String, members: (inout SecureJSONWriter) -> Void = { _ in }) throws(Failure) -> SecureJSON {
+        let id = nextID
+        nextID += 1
+        var json = SecureJSONWriter(capacity: 256)
+        json.raw("{\"id\":\(id),\"op\":")
+        json.string(op)
+        members(&json)
+        json.raw("}")
+        guard Frame.write(json.finish(), to: fd) else { throw .broken("write failed: \(String(cString: strerror(errno)))") }
+        let frame: SecretBytes
+        do {
+            frame = try Frame.read(from: fd, idle: 120, deadline: 30)
+        } catch {
+            throw .broken(error == .closed ? "the agent closed the connection" : "\(error)")
+        }
+        let response: SecureJSON
+        do {
+            response = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["value"]) }
+        } catch {
+            throw .broken("the answer is not JSON")
+        }
+        guard response["ok"]?.bool == true else {
+            throw .agent(code: response["error"]?["code"]?.string ?? "unknown", message: response["error"]?["message"]?.string ?? "the agent refused")
+        }
+        return response
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import VaultCore
+import VaultKeyring
+import VaultPolicy
+
+/// Answers one request frame (docs/PROTOCOL.md). Responses are built in guarded memory because `get` and
+/// `resolve` carry values.
+struct AgentHandler: Sendable {
+    static let protocolVersion = 1
+
+    let state: AgentState
+    let policiesDirectory: String
+    let keyringAllowed: Bool
+
+    /// The response to `request` from `peer`.
+    func respond(to request: SecureJSON, peer: AuditActor) -> SecretBytes {
+        let id = request["id"]?.int ?? 0
+        do {
+            guard case .object = request, let op = request["op"]?.string else {
+                throw AgentError.badRequest("a request is a JSON object with \"op\" and \"id\"")
+            }
+            var json = SecureJSONWriter()
+            json.raw("{\"id\":\(id),\"ok\":true")
+            try perform(op, request, peer: peer, into: &json)
+            json.raw("}")
+            return json.finish()
+        } catch let error as AgentError {
+            return Self.error(id: id, error)
+        } catch let error as VaultError {
+            return Self.error(id: id, AgentError(error))
+        } catch {
+            return Self.error(id: id, AgentError(code: "internal", message: "\(error)"))
+        }
+    }
+
+    /// An error response.
+    static func error(id: Int, _ error: AgentError) -> SecretBytes {
+        var json = SecureJSONWriter(capacity: 256)
+        json.raw("{\"id\":\(id),\"ok\":false,\"error\":{\"code\":")
+        json.string(error.code)
+        json.raw(",\"message\":")
+        json.string(error.message)
+        json.raw("}}")
+        return json.finish()
+    }
+
+    private func perform(_ op: String, _ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
+        switch op {
+        case "hello":
+            json.raw(",\"version\":\(Self.protocolVersion),\"server\":\"vault-agent\"")
+        case "status":
+            json.raw(",\"locked\":\(!state.isUnlocked),\"vault_id\":")
+            json.string(state.vault.id)
+            json.raw(",\"secrets\":\(try state.vault.secrets().count),\"unlocker\":")
+            if let unlocker = state.unlocker { json.string(unlocker) } else { json.raw("null") }
+            json.raw(",\"idle_lock\":\(state.idleLock.map { String(Int($0)) } ?? "null")")
+        case "unlock":
+            try unlock(request, peer: peer)
+            json.raw(",\"unlocker\":")
+            json.string(state.unlocker ?? "")
+        case "lock":
+            json.raw(",\"was_unlocked\":\(state.lock(reason: "requested by pid \(peer.pid)"))")
+        case "get":
+            try get(request, peer: peer, into: &json)
+        case "resolve":
+            try resolve(request, peer: peer, into: &json)
+        case "list":
+            json.raw(",\"secrets\":[")
+            for (index, secret) in try state.vault.secrets().enumerated() {
+                json.raw(index == 0 ? "{\"name\":" : ",{\"name\":")
+                json.string(secret.name)
+                json.raw(",\"version\":\(secret.currentVersion.map(String.init) ?? "null")}")
+            }
+            json.raw("]")
+        case "rotate":
+            try rotate(request, into: &json)
+        case "reload":
+            let set = PolicySet.load(directory: policiesDirectory)
+            json.raw(",\"policies\":\(set.policies.count),\"profiles\":\(set.profiles.count),\"problems\":[")
+            for (index, problem) in set.diagnostics.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.string(problem.description)
+            }
+            json.raw("]")
+        default:
+            throw AgentError.badRequest("unknown op '\(op)'; ops: hello, status, unlock, lock, get, resolve, list, rotate, reload")
+        }
+    }
+
+    private func unlocked() throws -> UnlockedVault {
+        guard let vault = state.current() else {
+            throw AgentError(code: "locked", message: "the agent is locked; run `vault unlock`")
+        }
+        return vault
+    }
+
+    private func unlock(_ request: SecureJSON, peer: AuditActor) throws {
+        if state.isUnlocked { return }
+        if let passphrase = request["passphrase"]?.secret {
+            state.hold(try state.vault.unlock(passphrase: passphrase.bytes, by: peer), unlocker: "passphrase")
+            return
+        }
+        let keyring = keyringAllowed ? SecretServiceKeyring(vaultID: state.vault.id) : nil
+        switch VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(state.vault) {
+        case let .success(vault): state.hold(vault, unlocker: "keyring")
+        case let .failure(problem):
+            throw AgentError(code: "locked", message: "keyring: \(problem); send a passphrase to unlock")
+        }
+    }
+
+    private func get(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
+        guard let nameText = request["name"]?.string else { throw AgentError.badRequest("get needs \"name\"") }
+        let name = try SecretName(nameText)
+        let vault = try unlocked()
+        let value: SecretBytes
+        if request["label"]?.string == "previous" {
+            value = try vault.value(of: name, label: .previous, by: peer)
+        } else {
+            value = try vault.value(of: name, version: request["version"]?.int, by: peer)
+        }
+        json.raw(",\"name\":")
+        json.string(name.rawValue)
+        json.raw(",\"value\":")
+        guard json.secret(value) else { throw AgentError.badRequest("'\(name)' holds binary data; read it with `vault get` directly") }
+    }
+
+    private func resolve(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
+        guard let profileName = request["profile"]?.string else { throw AgentError.badRequest("resolve needs \"profile\"") }
+        let set = PolicySet.load(directory: policiesDirectory)
+        guard let profile = set.profile(named: profileName) else {
+            throw AgentError(code: "not_found", message: "no profile '\(profileName)' in \(policiesDirectory); `vault policy check` lists problems")
+        }
+        let vault = try unlocked()
+        json.raw(",\"profile\":")
+        json.string(profile.name)
+        json.raw(",\"mode\":")
+        json.string(profile.mode.rawValue)
+        json.raw(",\"inherit\":[")
+        for (index, name) in profile.inherit.enumerated() {
+            if index > 0 { json.raw(",") }
+            json.string(name)
+        }
+        json.raw("],\"entries\":[")
+        for (index, reference) in profile.secrets.enumerated() {
+            let name = try SecretName(reference.secret)
+            let value = reference.previous
+                ? try vault.value(of: name, label: .previous, by: peer)
+                : try vault.value(of: name, version: reference.version, by: peer)
+            json.raw(index == 0 ? "{\"var\":" : ",{\"var\":")
+            json.string(reference.variable)
+            json.raw(",\"secret\":")
+            json.string(reference.secret)
+            json.raw(",\"value\":")
+            guard json.secret(value) else { throw AgentError.badRequest("'\(name)' holds binary data; use mode file") }
+            json.raw("}")
+        }
+        json.raw("]")
+    }
+
+    private func rotate(_ request: SecureJSON, into json: inout SecureJSONWriter) throws {
+        let set = PolicySet.load(directory: policiesDirectory)
+        if let first = set.diagnostics.first { throw AgentError.badRequest("\(first); nothing was rotated") }
+        let engine = RotationEngine(vault: try unlocked(), policies: set)
+        var rotated: [(String, Int)] = [], failed: [(String, String)] = []
+        let collect: (RotationEngine.Event) -> Void = { event in
+            switch event {
+            case let .rotated(name, version, _): rotated.append((name.rawValue, version))
+            case let .failed(name, reason): failed.append((name.rawValue, reason))
+            default: break
+            }
+        }
+        if let name = request["name"]?.string {
+            try engine.rotateNow(SecretName(name), report: collect)
+        } else {
+            try engine.runDue(report: collect)
+        }
+        json.raw(",\"rotated\":[")
+        for (index, entry) in rotated.enumerated() {
+            json.raw(index == 0 ? "{\"name\":" : ",{\"name\":")
+            json.string(entry.0)
+            json.raw(",\"version\":\(entry.1)}")
+        }
+        json.raw("],\"failed\":[")
+        for (index, entry) in failed.enumerated() {
+            json.raw(index == 0 ? "{\"name\":" : ",{\"name\":")
+            json.string(entry.0)
+            json.raw(",\"reason\":")
+            json.string(entry.1)
+            json.raw("}")
+        }
+        json.raw("]")
+    }
+}

@@ -1,0 +1,156 @@
+public import Foundation
+import Synchronization
+import CVaultSys
+public import VaultCore
+import VaultPolicy
+
+/// The agent: accepts connections on a Unix socket, checks each peer with SO_PEERCRED, and answers framed
+/// requests on a thread per connection, with hard limits so one slow or hostile client cannot starve the others.
+public final class AgentServer: Sendable {
+    /// Settings.
+    public struct Configuration: Sendable {
+        /// Socket path.
+        public var socketPath: String
+        /// Policies and profiles directory.
+        public var policiesDirectory: String
+        /// Uids besides our own that may connect.
+        public var allowedUIDs: Set<UInt32> = []
+        /// Run due rotations this often while unlocked (nil: never).
+        public var rotateEvery: TimeInterval? = 60
+        /// Whether `unlock` may use the keyring.
+        public var keyringAllowed = true
+        /// Concurrent connections served; more are refused with `busy`.
+        public var maximumConnections = 256
+        /// Wait for the first byte of a request.
+        public var idleTimeout: TimeInterval = 60
+        /// Time from a frame's first byte to its last.
+        public var frameTimeout: TimeInterval = 5
+
+        /// Settings with the defaults above.
+        public init(socketPath: String, policiesDirectory: String) {
+            self.socketPath = socketPath
+            self.policiesDirectory = policiesDirectory
+        }
+    }
+
+    let configuration: Configuration
+    let state: AgentState
+    private let handler: AgentHandler
+    private let connections = Atomic<Int>(0)
+    private let log: @Sendable (String) -> Void
+
+    /// An agent over `state`; `log` receives one-line, value-free notes.
+    public init(configuration: Configuration, state: AgentState, log: @escaping @Sendable (String) -> Void) {
+        self.configuration = configuration
+        self.state = state
+        self.log = log
+        handler = AgentHandler(state: state, policiesDirectory: configuration.policiesDirectory, keyringAllowed: configuration.keyringAllowed)
+    }
+
+    /// Binds the socket and serves until the process ends. Throws only if the socket cannot be set up.
+    public func run() throws(UnixSocket.Failure) -> Never {
+        let listener = try UnixSocket.listen(configuration.socketPath)
+        log("listening on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))")
+        startTimers()
+        while true {
+            let fd = accept(listener, nil, nil)
+            if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            if fd < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
+                continue
+            }
+            guard connections.add(1, ordering: .relaxed).newValue <= configuration.maximumConnections else {
+                _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "busy", message: "too many connections; retry")), to: fd)
+                close(fd)
+                connections.subtract(1, ordering: .relaxed)
+                continue
+            }
+            let thread = Thread { [self] in
+                serve(fd)
+                close(fd)
+                connections.subtract(1, ordering: .relaxed)
+            }
+            thread.stackSize = 256 * 1024
+            thread.start()
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        guard cvaultsys_peercred(fd, &pid, &uid, &gid) == 0 else { return }
+        let peer = AuditActor(pid: pid, uid: uid, exe: AuditActor.executable(of: pid))
+        guard uid == getuid() || configuration.allowedUIDs.contains(uid) else {
+            try? state.vault.audit.append(AuditEvent("agent.connect", outcome: .denied, detail: "uid \(uid) not allowed", actor: peer))
+            log("refused a connection from pid \(pid) uid \(uid)")
+            _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "forbidden", message: "uid \(uid) may not use this agent")), to: fd)
+            return
+        }
+        var greeted = false
+        while true {
+            let frame: SecretBytes
+            do {
+                frame = try Frame.read(from: fd, idle: configuration.idleTimeout, deadline: configuration.frameTimeout)
+            } catch .closed {
+                return
+            } catch {
+                let message = switch error {
+                case let .badLength(length): "frame length \(length) is outside 1…\(Frame.maximumLength)"
+                case .timedOut: "the request did not arrive in time"
+                default: "the connection broke mid-frame"
+                }
+                _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "bad_frame", message: message)), to: fd)
+                return
+            }
+            let request: SecureJSON
+            do {
+                request = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["passphrase"]) }
+            } catch {
+                _ = Frame.write(AgentHandler.error(id: 0, AgentError.badRequest("the frame is not JSON (\(error))")), to: fd)
+                return
+            }
+            if !greeted {
+                guard request["op"]?.string == "hello" else {
+                    _ = Frame.write(AgentHandler.error(id: request["id"]?.int ?? 0, AgentError.badRequest("say hello first")), to: fd)
+                    return
+                }
+                guard request["version"]?.int == AgentHandler.protocolVersion else {
+                    _ = Frame.write(AgentHandler.error(id: request["id"]?.int ?? 0, AgentError(
+                        code: "unsupported_version", message: "this agent speaks protocol version \(AgentHandler.protocolVersion)")), to: fd)
+                    return
+                }
+                greeted = true
+            }
+            guard Frame.write(handler.respond(to: request, peer: peer), to: fd) else { return }
+        }
+    }
+
+    private func startTimers() {
+        Thread { [self] in
+            while true {
+                sleep(1)
+                if state.lockIfIdle() { log("locked after \(Int(state.idleLock ?? 0))s idle") }
+            }
+        }.start()
+        guard let every = configuration.rotateEvery else { return }
+        Thread { [self] in
+            while true {
+                usleep(useconds_t(every * 1_000_000))
+                guard let vault = state.current() else { continue }
+                let policies = PolicySet.load(directory: configuration.policiesDirectory)
+                guard policies.diagnostics.isEmpty else { continue }
+                do {
+                    try RotationEngine(vault: vault, policies: policies).runDue { event in
+                        switch event {
+                        case let .rotated(name, version, policy): self.log("rotated \(name) → version \(version) (policy \(policy))")
+                        case let .failed(name, reason): self.log("rotating \(name) failed: \(reason)")
+                        default: break
+                        }
+                    }
+                } catch {
+                    log("scheduled rotation failed: \(error)")
+                }
+            }
+        }.start()
+    }
+}

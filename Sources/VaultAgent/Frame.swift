@@ -1,0 +1,82 @@
+public import Foundation
+public import VaultCore
+
+/// The agent protocol's framing (docs/PROTOCOL.md): a 4-byte big-endian length, then that many bytes of one UTF-8
+/// JSON object. Frames are 1 byte to 64 KiB.
+public enum Frame {
+    /// The largest frame either side accepts.
+    public static let maximumLength = 64 * 1024
+
+    /// Why a frame could not be read.
+    public enum ReadFailure: Error, Equatable {
+        /// The peer closed the connection between frames.
+        case closed
+        /// The peer closed in the middle of a frame.
+        case truncated
+        /// The length prefix is 0 or over the cap.
+        case badLength(Int)
+        /// The frame did not arrive before the deadline.
+        case timedOut
+        /// read(2) failed.
+        case failed(Int32)
+    }
+
+    /// Reads one frame into guarded memory. `idle` bounds the wait for the first byte, `deadline` the time from
+    /// the first byte to the last (a client sending a byte a second is cut off).
+    public static func read(from fd: Int32, idle: TimeInterval, deadline: TimeInterval) throws(ReadFailure) -> SecretBytes {
+        var header = [UInt8](repeating: 0, count: 4)
+        try fill(fd, count: 4, idle: idle, deadline: deadline, closedIsClean: true) { offset, count in
+            header.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + offset, count) }
+        }
+        let length = header.withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self).bigEndian) }
+        guard length >= 1, length <= maximumLength else { throw .badLength(length) }
+        var body = SecretBytes(zeroedCount: length)
+        try fill(fd, count: length, idle: deadline, deadline: deadline, closedIsClean: false) { offset, count in
+            body.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + offset, count) }
+        }
+        return body
+    }
+
+    /// Writes `payload` as one frame.
+    public static func write(_ payload: borrowing SecretBytes, to fd: Int32) -> Bool {
+        guard payload.count <= maximumLength else { return false }
+        var header = UInt32(payload.count).bigEndian
+        let headerOK = withUnsafeBytes(of: &header) { writeAll(fd, $0) }
+        return headerOK && payload.withUnsafeBytes { writeAll(fd, $0) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Reads `count` bytes with `readInto(offset, wanted)`, waiting at most `idle` for the first byte and
+    /// `deadline` from then on.
+    private static func fill(
+        _ fd: Int32, count: Int, idle: TimeInterval, deadline: TimeInterval, closedIsClean: Bool,
+        _ readInto: (Int, Int) -> Int
+    ) throws(ReadFailure) {
+        var offset = 0
+        var limit = Date().addingTimeInterval(idle)
+        while offset < count {
+            let remaining = limit.timeIntervalSinceNow
+            guard remaining > 0 else { throw .timedOut }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Int32(remaining * 1000) + 1)
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 { continue }
+            let n = readInto(offset, count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .failed(errno) }
+            if n == 0 { throw offset == 0 && closedIsClean ? .closed : .truncated }
+            if offset == 0 { limit = Date().addingTimeInterval(deadline) }
+            offset += n
+        }
+    }
+}

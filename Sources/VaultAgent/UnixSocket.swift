@@ -1,0 +1,77 @@
+public import Foundation
+
+/// Unix-domain stream sockets: the agent's listener and a client connection.
+public enum UnixSocket {
+    /// A socket failure with its errno.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What was attempted.
+        public let action: String
+        /// errno.
+        public let code: Int32
+        public var description: String { "\(action): \(String(cString: strerror(code)))" }
+    }
+
+    /// `$VAULT_SOCKET`, else `$XDG_RUNTIME_DIR/vault/agent.sock` (nil when neither is set).
+    public static func defaultPath(_ environment: [String: String]) -> String? {
+        if let explicit = environment["VAULT_SOCKET"], !explicit.isEmpty { return explicit }
+        guard let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") else { return nil }
+        return runtime + "/vault/agent.sock"
+    }
+
+    static func address(_ path: String) throws(Failure) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Failure(action: "socket path \(path) is too long", code: ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
+        return address
+    }
+
+    /// Connects to `path`; the descriptor is blocking and close-on-exec.
+    public static func connect(_ path: String) throws(Failure) -> Int32 {
+        var address = try address(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(action: "socket", code: errno) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw Failure(action: "connect to \(path)", code: code)
+        }
+        return fd
+    }
+
+    /// Listens on `path`: the parent directory is made 0700, the socket is born 0600 (umask 0177), a stale socket
+    /// from a dead agent is replaced, a live agent's is not.
+    static func listen(_ path: String) throws(Failure) -> Int32 {
+        let directory = (path as NSString).deletingLastPathComponent
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST { throw Failure(action: "create \(directory)", code: errno) }
+        var info = stat()
+        guard stat(directory, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o077 == 0 else {
+            throw Failure(action: "\(directory) must be a directory of yours with mode 0700", code: EPERM)
+        }
+        if let live = try? connect(path) {
+            close(live)
+            throw Failure(action: "another agent is already listening on \(path)", code: EADDRINUSE)
+        }
+        unlink(path)
+        var address = try address(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(action: "socket", code: errno) }
+        let previous = umask(0o177)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        umask(previous)
+        guard bound == 0, Glibc.listen(fd, 512) == 0 else {
+            let code = errno
+            close(fd)
+            throw Failure(action: "listen on \(path)", code: code)
+        }
+        return fd
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import VaultAgent
+import VaultCore
+import VaultKeyring
+import VaultPolicy
+
+/// The socket path the SIGTERM handler removes (a C signal handler cannot capture).
+nonisolated(unsafe) private var socketPathForSignals: UnsafeMutablePointer<CChar>?
+
+extension VaultCLI {
+    struct Agent: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the agent: hold the unlocked vault and answer launchers on a Unix socket (foreground).",
+            discussion: """
+                Unlocks at start from the keyring, --passphrase-fd, $VAULT_PASSPHRASE_FILE or a terminal prompt; with
+                none of them it starts locked and waits for `vault unlock`. Peers must have your uid (or --allow-uid).
+                Runs due rotations in-process. Socket: $VAULT_SOCKET, else $XDG_RUNTIME_DIR/vault/agent.sock.
+
+                Example:  vault agent --idle-lock 15m
+                """)
+
+        @Option(help: "Socket path.")
+        var socket: String?
+
+        @Option(help: "Lock after this long without a request (e.g. 15m, 8h); 0 never locks.")
+        var idleLock: String = "8h"
+
+        @Option(help: "Run due rotations this often while unlocked (e.g. 60s); 0 turns the scheduler off.")
+        var rotateEvery: String = "60s"
+
+        @Option(help: "Another uid that may connect (repeatable).")
+        var allowUid: [UInt32] = []
+
+        @Option(help: "The policies directory.")
+        var policies: String?
+
+        @OptionGroup var unlock: UnlockOptions
+
+        func validate() throws {
+            for (name, text) in [("--idle-lock", idleLock), ("--rotate-every", rotateEvery)] where text != "0" && DurationText.seconds(text) == nil {
+                throw ValidationError("\(name) takes a duration such as 90s, 15m or 8h, or 0")
+            }
+        }
+
+        func run() throws {
+            let environment = Environment.current
+            guard let path = socket ?? AgentAccess.socketPath(environment) else {
+                throw VaultError.invalidInput("no socket path: set XDG_RUNTIME_DIR or VAULT_SOCKET, or pass --socket")
+            }
+            let vault = try VaultAccess.locked(environment)
+            let state = AgentState(vault: vault, idleLock: idleLock == "0" ? nil : DurationText.seconds(idleLock))
+            do {
+                let outcome = try unlock.unlocker(for: vault, environment).unlock(vault)
+                state.hold(outcome.vault, unlocker: outcome.unlocker.rawValue)
+                if let reason = outcome.fallbackReason { Self.log("keyring: \(reason); unlocked with the \(outcome.unlocker.rawValue)") }
+            } catch {
+                Self.log("starting locked: \(error)")
+            }
+            var configuration = AgentServer.Configuration(socketPath: path, policiesDirectory: PolicyAccess.directory(policies, environment))
+            configuration.allowedUIDs = Set(allowUid)
+            configuration.rotateEvery = rotateEvery == "0" ? nil : DurationText.seconds(rotateEvery)
+            configuration.keyringAllowed = environment.keyringAllowed
+            socketPathForSignals = strdup(path)
+            for signal in [SIGTERM, SIGINT, SIGHUP] {
+                Foundation.signal(signal) { _ in
+                    if let path = socketPathForSignals { unlink(path) }
+                    _exit(0)
+                }
+            }
+            Foundation.signal(SIGPIPE, SIG_IGN)
+            do {
+                try AgentServer(configuration: configuration, state: state, log: Self.log).run()
+            } catch {
+                throw VaultError.storage("the agent cannot listen: \(error)")
+            }
+        }
+
+        @Sendable static func log(_ line: String) { Output.note("vault-agent: \(line)") }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Unlock the running agent (keyring first, then a passphrase).",
+            discussion: "Example:  vault unlock --passphrase-fd 3 3<pass.txt")
+
+        @OptionGroup var unlock: UnlockOptions
+
+        func run() throws {
+            let environment = Environment.current
+            let client = try AgentAccess.requireClient(environment)
+            if unlock.passphraseFd == nil && unlock.unlocker != .passphrase, (try? client.request("unlock")) != nil {
+                return Output.note("agent unlocked")
+            }
+            guard let source = unlock.passphraseSource(environment) else {
+                throw VaultError.noUnlocker(reason: "the agent could not use the keyring and no passphrase was given; use --passphrase-fd N or VAULT_PASSPHRASE_FILE")
+            }
+            let passphrase = SecretBox(try source())
+            let result = Result { () throws(AgentClient.Failure) in
+                try client.request("unlock") { json in
+                    json.raw(",\"passphrase\":")
+                    _ = json.secret(passphrase.bytes)
+                }
+            }
+            if case let .failure(failure) = result {
+                if case let .agent(code, message) = failure, code != "locked" { throw VaultError.noUnlocker(reason: message) }
+                if case .agent = failure { throw VaultError.wrongPassphrase }
+                throw VaultError.noUnlocker(reason: failure.description)
+            }
+            Output.note("agent unlocked")
+        }
+    }
+
+    struct Lock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lock the running agent: the vault key is wiped from its memory.",
+            discussion: "Example:  vault lock")
+
+        func run() throws {
+            do {
+                _ = try AgentAccess.requireClient().request("lock")
+            } catch {
+                throw VaultError.noUnlocker(reason: "\(error)")
+            }
+            Output.note("agent locked")
+        }
+    }
+}
