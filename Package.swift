@@ -53,6 +53,11 @@ let package = Package(
             dependencies: ["VaultCore", "VaultKeyring", "VaultPolicy", "CVaultSys"],
             swiftSettings: strict
         ),
+        .target(
+            name: "VaultLaunch",
+            dependencies: ["VaultCore"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "vault",
             dependencies: [
@@ -60,6 +65,7 @@ let package = Package(
                 "VaultKeyring",
                 "VaultPolicy",
                 "VaultAgent",
+                "VaultLaunch",
                 "CVaultSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

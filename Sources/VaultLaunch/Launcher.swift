@@ -1,0 +1,156 @@
+public import Foundation
+public import VaultCore
+
+/// The child `vault run` forwards signals to (a C signal handler cannot capture).
+nonisolated(unsafe) private var forwardedChild: pid_t = 0
+
+/// Starts the child of a `LaunchPlan`. In env and fd modes without redaction it replaces the launcher (execve), so
+/// the MCP client's pid, signals, exit status and stdin/stdout are the child's own. File mode and redaction keep the
+/// launcher as parent: it forwards signals, cleans up the secret files, filters output, and exits as the child did.
+public enum Launcher {
+    /// Why the child could not be started.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong (no values).
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Runs the plan; returns only on failure to start.
+    public static func run(_ plan: LaunchPlan, launcherEnvironment: [String: String]) throws(Failure) -> Never {
+        var environment = ChildEnvironment.base(from: launcherEnvironment, inherit: plan.inherit)
+        guard let executable = resolve(plan.argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+            throw Failure(message: "cannot find '\(plan.argv[0])' in PATH; give its full path")
+        }
+        var secretEnvironment: [(String, SecretBox)] = []
+        var childFDs: [(target: Int32, source: Int32)] = []
+        var secretsDirectory: String?
+        switch plan.mode {
+        case .env:
+            secretEnvironment = plan.secrets.map { ($0.variable, $0.value) }
+        case .file:
+            let directory = try SecretFiles.write(plan.secrets, base: launcherEnvironment["XDG_RUNTIME_DIR"])
+            secretsDirectory = directory
+            environment["CREDENTIALS_DIRECTORY"] = directory
+            for entry in plan.secrets { environment[entry.variable + "_FILE"] = directory + "/" + entry.variable }
+        case .fd:
+            for (index, entry) in plan.secrets.enumerated() {
+                let target = Int32(3 + index)
+                childFDs.append((target, try pipeHolding(entry.value.bytes)))
+                environment[entry.variable + "_FD"] = String(target)
+            }
+        }
+        let envp = CStrings(environment.map { "\($0.key)=\($0.value)" }, secrets: secretEnvironment)
+        let argv = CStrings(plan.argv, secrets: [])
+        if secretsDirectory == nil && !plan.redact {
+            moveDescriptors(childFDs)
+            execve(executable, argv.pointers, envp.pointers)
+            throw Failure(message: "cannot run \(executable): \(String(cString: strerror(errno)))")
+        }
+        let status = try spawnAndWait(executable, argv: argv, envp: envp, fds: childFDs, redact: plan.redact ? plan.secrets : nil)
+        if let secretsDirectory { SecretFiles.remove(secretsDirectory) }
+        exitLike(status)
+    }
+
+    // MARK: - Pieces
+
+    private static func resolve(_ command: String, path: String) -> String? {
+        if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
+        for directory in path.split(separator: ":") where access("\(directory)/\(command)", X_OK) == 0 {
+            return "\(directory)/\(command)"
+        }
+        return nil
+    }
+
+    /// A pipe whose write end already holds `value` (≤ 64 KiB fits the pipe buffer) and is closed.
+    private static func pipeHolding(_ value: borrowing SecretBytes) throws(Failure) -> Int32 {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw Failure(message: "cannot create a pipe: \(String(cString: strerror(errno)))") }
+        let written = value.withUnsafeBytes { write(ends[1], $0.baseAddress!, $0.count) }
+        close(ends[1])
+        guard written == value.count else { throw Failure(message: "cannot fill a pipe: \(String(cString: strerror(errno)))") }
+        return ends[0]
+    }
+
+    /// Puts each source descriptor at its target number (via high numbers, so targets and sources cannot collide).
+    private static func moveDescriptors(_ fds: [(target: Int32, source: Int32)]) {
+        let high = fds.map { entry -> (Int32, Int32) in
+            let moved = fcntl(entry.source, F_DUPFD, 200)
+            close(entry.source)
+            return (entry.target, moved)
+        }
+        for (target, source) in high {
+            dup2(source, target)
+            close(source)
+        }
+    }
+
+    private static func spawnAndWait(
+        _ executable: String, argv: CStrings, envp: CStrings, fds: [(target: Int32, source: Int32)],
+        redact: [(variable: String, value: SecretBox)]?
+    ) throws(Failure) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for entry in fds { posix_spawn_file_actions_adddup2(&actions, entry.source, entry.target) }
+        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        if redact != nil {
+            guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw Failure(message: "cannot create pipes") }
+            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+            for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv.pointers, envp.pointers)
+        fds.forEach { close($0.source) }
+        guard spawned == 0 else { throw Failure(message: "cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        forwardedChild = pid
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
+            Foundation.signal(signal) { received in kill(forwardedChild, received) }
+        }
+        if let redact {
+            close(outPipe[1])
+            close(errPipe[1])
+            let values = redact.map { entry in entry.value.bytes.withUnsafeBytes { Array($0) } }
+            OutputFilter.pump(stdout: outPipe[0], stderr: errPipe[0], values: values)
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    /// Exits with the child's status, or dies of the child's signal.
+    private static func exitLike(_ status: Int32) -> Never {
+        if status & 0x7f == 0 { exit((status >> 8) & 0xff) }
+        let signal = status & 0x7f
+        Foundation.signal(signal, SIG_DFL)
+        kill(getpid(), signal)
+        exit(128 + signal)
+    }
+}
+
+/// NUL-terminated C strings for argv/envp; secret entries are `NAME=value` built from guarded memory.
+final class CStrings {
+    private(set) var pointers: [UnsafeMutablePointer<CChar>?]
+
+    init(_ strings: [String], secrets: [(String, SecretBox)]) {
+        pointers = strings.map { strdup($0) }
+        for (name, box) in secrets {
+            let prefix = Array((name + "=").utf8)
+            let count = prefix.count + box.bytes.count
+            let entry = UnsafeMutablePointer<CChar>.allocate(capacity: count + 1)
+            prefix.withUnsafeBytes { UnsafeMutableRawPointer(entry).copyMemory(from: $0.baseAddress!, byteCount: prefix.count) }
+            box.bytes.withUnsafeBytes { UnsafeMutableRawPointer(entry + prefix.count).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            entry[count] = 0
+            pointers.append(entry)
+        }
+        pointers.append(nil)
+    }
+
+    deinit {
+        for pointer in pointers {
+            guard let pointer else { continue }
+            memset(pointer, 0, strlen(pointer))
+            free(pointer)
+        }
+    }
+}
