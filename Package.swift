@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(
             name: "VaultCLITests",
             dependencies: ["vault", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
     ],

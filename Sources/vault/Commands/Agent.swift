@@ -35,9 +35,13 @@ extension VaultCLI {
         @Option(help: "The policies directory.")
         var policies: String?
 
+        @Option(help: "Cut off a client whose request frame takes longer than this to arrive.")
+        var frameTimeout: String = "5s"
+
         @OptionGroup var unlock: UnlockOptions
 
         func validate() throws {
+            if DurationText.seconds(frameTimeout) == nil { throw ValidationError("--frame-timeout takes a duration such as 5s") }
             for (name, text) in [("--idle-lock", idleLock), ("--rotate-every", rotateEvery)] where text != "0" && DurationText.seconds(text) == nil {
                 throw ValidationError("\(name) takes a duration such as 90s, 15m or 8h, or 0")
             }
@@ -61,7 +65,12 @@ extension VaultCLI {
             configuration.allowedUIDs = Set(allowUid)
             configuration.rotateEvery = rotateEvery == "0" ? nil : DurationText.seconds(rotateEvery)
             configuration.keyringAllowed = environment.keyringAllowed
+            configuration.frameTimeout = DurationText.seconds(frameTimeout) ?? 5
             socketPathForSignals = strdup(path)
+            var stopping = sigset_t()
+            sigemptyset(&stopping)
+            for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopping, signal) }
+            sigprocmask(SIG_UNBLOCK, &stopping, nil)  // a parent that blocked them must not make the agent unstoppable
             for signal in [SIGTERM, SIGINT, SIGHUP] {
                 Foundation.signal(signal) { _ in
                     if let path = socketPathForSignals { unlink(path) }
