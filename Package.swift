@@ -78,6 +78,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "VaultPolicyTests",
+            dependencies: ["VaultPolicy", "VaultCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VaultCLITests",
             dependencies: ["vault", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import VaultCore
+@testable import VaultPolicy
+
+struct GlobTests {
+    @Test(arguments: [
+        ("hooks/*", "hooks/stripe", true), ("hooks/*", "hooks/a/b", false), ("hooks/**", "hooks/a/b", true),
+        ("github/token", "github/token", true), ("github/token", "github/token2", false), ("a?c", "abc", true),
+        ("a?c", "a/c", false), ("*", "top", true), ("*", "a/b", false), ("**/key", "x/y/key", true),
+    ])
+    func matches(_ pattern: String, _ name: String, _ expected: Bool) {
+        #expect(Glob(pattern).matches(name) == expected)
+    }
+}
+
+struct CronTests {
+    private func date(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+
+    @Test(arguments: [
+        ("0 4 * * 1", "2026-11-23T05:00:00Z", "2026-11-30T04:00:00Z"),  // Mondays 04:00; the 23rd is a Monday, past 04:00
+        ("*/15 * * * *", "2026-11-23T10:07:30Z", "2026-11-23T10:15:00Z"),
+        ("0 0 1 * *", "2026-12-15T00:00:00Z", "2027-01-01T00:00:00Z"),
+        ("30 2 29 2 *", "2026-03-01T00:00:00Z", "2028-02-29T02:30:00Z"),
+        ("0 12 * * 0", "2026-11-23T00:00:00Z", "2026-11-29T12:00:00Z"),  // 0 is Sunday
+        ("0 12 * * 7", "2026-11-23T00:00:00Z", "2026-11-29T12:00:00Z"),  // and so is 7
+    ])
+    func nextFiring(_ expression: String, _ after: String, _ expected: String) throws {
+        #expect(try CronExpression(expression).next(after: date(after)) == date(expected))
+    }
+
+    @Test(arguments: ["* * * *", "60 * * * *", "* 24 * * *", "a * * * *", "*/0 * * * *", "5-1 * * * *"])
+    func rejects(_ expression: String) {
+        #expect(throws: PolicyError.self) { try CronExpression(expression) }
+    }
+}
+
+struct DurationTests {
+    @Test(arguments: [("90s", 90.0), ("15m", 900), ("24h", 86_400), ("30d", 2_592_000), ("2w", 1_209_600), ("1h30m", 5_400)])
+    func parses(_ text: String, _ seconds: Double) { #expect(DurationText.seconds(text) == seconds) }
+
+    @Test(arguments: ["", "30", "30x", "h", "-5m", "1.5h", "5 m"])
+    func rejects(_ text: String) { #expect(DurationText.seconds(text) == nil) }
+}
+
+struct CommandProtocolTests {
+    @Test func requestsAreJSONWithEscapedValuesAndRepliesParseIntoGuardedMemory() throws {
+        var current = SecretBytes(zeroedCount: 5)
+        current.withUnsafeMutableBytes { $0.copyBytes(from: Array("a\"b\\c".utf8)) }
+        let request = try CommandProtocol.request(
+            step: "create", secret: SecretName("x/y"), policy: "p", currentVersion: 3, pendingVersion: nil,
+            current: current, pending: SecretBytes(zeroedCount: 0))
+        let parsed = try request.withUnsafeBytes { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
+        #expect(parsed["current"] as? String == "a\"b\\c" && parsed["pending"] == nil && parsed["current_version"] as? Int == 3)
+        let reply = try Array(#"{"ok": true, "pending": "new\u00e9\n"}"#.utf8).withUnsafeBytes { try CommandProtocol.parseReply($0) }
+        #expect(reply.ok)
+        #expect(reply.pending?.bytes.withUnsafeBytes { Array($0) } == Array("newé\n".utf8))
+        #expect(throws: PolicyError.self) { try Array(#"{"pending": "x"}"#.utf8).withUnsafeBytes { try CommandProtocol.parseReply($0) } }
+    }
+}
