@@ -84,13 +84,13 @@ struct RotationTests {
             policies:
               - name: hooks
                 secrets: ["hooks/*"]
-                every: 1s
-                grace: 2s
+                every: 4s
+                grace: 5s
                 rotator:
                   generate: { length: 32, alphabet: hex, prefix: "whsec_" }
             """)
         #expect(vault("policy", "check").status == 0)
-        usleep(1_100_000)
+        usleep(4_100_000)
         #expect(vault("rotate", "--due", "--dry-run").out.components(separatedBy: "due: ").count == 4)
         let run = vault("rotate", "--due")
         #expect(run.status == 0 && run.out.components(separatedBy: "rotated hooks/").count == 4, "\(run.err)")
@@ -98,7 +98,7 @@ struct RotationTests {
         #expect(value.hasPrefix("whsec_") && value.count == 38 && value.dropFirst(6).allSatisfy(\.isHexDigit))
         #expect(vault("get", "hooks/k1", "--previous").out == "orig-1")
         #expect(vault("rotate", "--due").out.isEmpty, "nothing is due right after a rotation")
-        usleep(2_100_000)
+        usleep(5_100_000)
         let expired = vault("get", "hooks/k1", "--previous")
         #expect(expired.status == 3 && expired.err.contains("grace period ended"))
         #expect(vault("get", "hooks/k1", "--version", "1").out == "orig-1", "an explicit version stays readable")
@@ -174,9 +174,10 @@ struct RotationTests {
     @Test func twoJobsAndTheAgentRotateEachOf200SecretsOnce() throws {
         let script = "for i in $(seq 1 200); do printf 'orig-%s' \"$i\" | \"$VAULT\" add \"bulk/s$i\" 2>/dev/null || exit 1; done"
         #expect(sandbox.process.start("/bin/sh", ["-c", script], env: ["VAULT": VaultProcess.binary]).wait().status == 0)
-        writePolicy("bulk.yaml", "policies:\n  - name: bulk\n    secrets: [\"bulk/*\"]\n    every: 4s\n    rotator:\n      generate: {}\n")
+        writePolicy("bulk.yaml", "policies:\n  - name: bulk\n    secrets: [\"bulk/*\"]\n    every: 1h\n    rotator:\n      generate: {}\n")
+        // Two hours pass: every secret is due, and after one rotation none is due again for an hour.
+        try database().write { try $0.execute(sql: "UPDATE secret_versions SET created_at = datetime('now', '-2 hours')") }
         let agent = AgentProcess(sandbox, arguments: ["--rotate-every", "1s"], env: env)
-        usleep(3_000_000)
         let jobs = (0..<2).map { _ in sandbox.process.start(VaultProcess.binary, ["rotate", "--due"], env: env) }
         for job in jobs { #expect(job.wait().status == 0) }
         usleep(1_500_000)  // one more scheduler tick
