@@ -71,6 +71,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "vault-bench",
+            dependencies: ["VaultCore", "VaultPolicy", "VaultAgent"],
+            path: "Benchmarks/VaultBench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "VaultCoreTests",
             dependencies: ["VaultCore", .product(name: "GRDB", package: "GRDB.swift")],

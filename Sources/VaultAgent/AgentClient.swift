@@ -42,7 +42,7 @@ public final class AgentClient {
         json.string(op)
         members(&json)
         json.raw("}")
-        guard Frame.write(json.finish(), to: fd) else { throw .broken("write failed: \(String(cString: strerror(errno)))") }
+        guard Frame.write(json, to: fd) else { throw .broken("write failed: \(String(cString: strerror(errno)))") }
         let frame: SecretBytes
         do {
             frame = try Frame.read(from: fd, idle: 120, deadline: 30)

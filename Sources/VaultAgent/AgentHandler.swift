@@ -12,8 +12,8 @@ struct AgentHandler: Sendable {
     let policiesDirectory: String
     let keyringAllowed: Bool
 
-    /// The response to `request` from `peer`.
-    func respond(to request: SecureJSON, peer: AuditActor) -> SecretBytes {
+    /// The response to `request` from `peer`, built in guarded memory.
+    func respond(to request: SecureJSON, peer: AuditActor) -> SecureJSONWriter {
         let id = request["id"]?.int ?? 0
         do {
             guard case .object = request, let op = request["op"]?.string else {
@@ -23,7 +23,7 @@ struct AgentHandler: Sendable {
             json.raw("{\"id\":\(id),\"ok\":true")
             try perform(op, request, peer: peer, into: &json)
             json.raw("}")
-            return json.finish()
+            return json
         } catch let error as AgentError {
             return Self.error(id: id, error)
         } catch let error as VaultError {
@@ -34,14 +34,14 @@ struct AgentHandler: Sendable {
     }
 
     /// An error response.
-    static func error(id: Int, _ error: AgentError) -> SecretBytes {
+    static func error(id: Int, _ error: AgentError) -> SecureJSONWriter {
         var json = SecureJSONWriter(capacity: 256)
         json.raw("{\"id\":\(id),\"ok\":false,\"error\":{\"code\":")
         json.string(error.code)
         json.raw(",\"message\":")
         json.string(error.message)
         json.raw("}}")
-        return json.finish()
+        return json
     }
 
     private func perform(_ op: String, _ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {

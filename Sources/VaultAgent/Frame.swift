@@ -39,10 +39,35 @@ public enum Frame {
 
     /// Writes `payload` as one frame.
     public static func write(_ payload: borrowing SecretBytes, to fd: Int32) -> Bool {
+        payload.withUnsafeBytes { write($0, to: fd) }
+    }
+
+    /// Writes what `json` holds as one frame, straight from its guarded buffer.
+    public static func write(_ json: borrowing SecureJSONWriter, to fd: Int32) -> Bool {
+        json.withUnsafeBytes { write($0, to: fd) }
+    }
+
+    /// The 4-byte header and the body in one sendmsg (two iovecs, no copy of the body), then the rest if short.
+    private static func write(_ payload: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
         guard payload.count <= maximumLength else { return false }
         var header = UInt32(payload.count).bigEndian
-        let headerOK = withUnsafeBytes(of: &header) { writeAll(fd, $0) }
-        return headerOK && payload.withUnsafeBytes { writeAll(fd, $0) }
+        let sent = withUnsafeMutableBytes(of: &header) { head -> Int in
+            var vectors = [
+                iovec(iov_base: head.baseAddress, iov_len: 4),
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress), iov_len: payload.count),
+            ]
+            return vectors.withUnsafeMutableBufferPointer { iov in
+                var message = msghdr()
+                message.msg_iov = iov.baseAddress
+                message.msg_iovlen = 2
+                var n: Int
+                repeat { n = sendmsg(fd, &message, Int32(MSG_NOSIGNAL)) } while n < 0 && errno == EINTR
+                return n
+            }
+        }
+        guard sent >= 4 else { return false }
+        let bodySent = sent - 4
+        return bodySent == payload.count || writeAll(fd, UnsafeRawBufferPointer(rebasing: payload[bodySent...]))
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -8,7 +8,7 @@ final class AgentProcess {
     init(_ sandbox: Sandbox, arguments: [String] = ["--rotate-every", "0", "--frame-timeout", "1s"], env: [String: String] = [:]) {
         socket = sandbox.root + "/run/vault/agent.sock"
         running = sandbox.process.start(VaultProcess.binary, ["agent"] + arguments, env: env)
-        for _ in 0..<100 where access(socket, F_OK) != 0 { usleep(50_000) }
+        for _ in 0..<600 where access(socket, F_OK) != 0 { usleep(50_000) }  // up to 30 s on a loaded machine
         usleep(20_000)
     }
 

@@ -27,22 +27,24 @@ public final class AuditLog: Sendable {
 
     /// Starts a new chain whose first record is authenticated by `firstKey`.
     func start(firstKey: borrowing SecretBytes) throws(VaultError) {
-        let state = AuditState(nextSeq: 1, key: firstKey.prefix(firstKey.count), prevMAC: [UInt8](repeating: 0, count: 32))
-        try state.write(statePath)
+        let fd = try openState()
+        defer { close(fd) }
+        try AuditState(nextSeq: 1, key: firstKey.prefix(firstKey.count), prevMAC: [UInt8](repeating: 0, count: 32), logSize: 0)
+            .write(fd, path: statePath)
     }
 
     /// Appends `event`. Fails if the state file is missing (an unlocked vault rebuilds it, see below).
     public func append(_ event: AuditEvent) throws(VaultError) {
         try append([event]) { () throws(VaultError) -> AuditState in
-            throw .storage("the audit state \(statePath) is missing; any command that unlocks the vault rebuilds it")
+            throw .storage("the audit state \(statePath) is missing or damaged; any command that unlocks the vault rebuilds it")
         }
     }
 
-    /// Appends `event`; a missing state file is rebuilt from the chain's first key and the log, so the chain
+    /// Appends `events`; a missing state file is rebuilt from the chain's first key and the log, so the chain
     /// continues (an unlocked vault can always do this).
     func append(contentsOf events: [AuditEvent], firstKey: () throws(VaultError) -> SecretBytes) throws(VaultError) {
         try append(events) { () throws(VaultError) -> AuditState in
-            AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32))
+            AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32), logSize: -1)
         }
     }
 
@@ -52,11 +54,13 @@ public final class AuditLog: Sendable {
         defer { close(lock) }  // closing releases the flock
         while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
 
+        let stateFD = try openState()
+        defer { close(stateFD) }
         var state: AuditState
-        if let stored = try AuditState.read(statePath) { state = stored } else { state = try missingState() }
+        if let stored = AuditState.read(stateFD) { state = stored } else { state = try missingState() }
         // A writer killed between appending and saving the state left the log ahead of the state: catch up.
-        if let last = lastRecord(), last.seq >= state.nextSeq {
-            state.key = AuditRatchet.advance(state.key, from: state.nextSeq, to: last.seq + 1)
+        if state.logSize != Self.size(of: livePath), let last = lastRecord(), last.seq >= state.nextSeq {
+            AuditRatchet.advance(&state.key, from: state.nextSeq, to: last.seq + 1)
             state.nextSeq = last.seq + 1
             state.prevMAC = Hex.decode(last.mac) ?? state.prevMAC
         }
@@ -65,12 +69,26 @@ public final class AuditLog: Sendable {
             let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
             text += line.text + "\n"
             state.prevMAC = Hex.decode(line.mac)!
-            state.key = AuditRatchet.next(state.key)
+            AuditRatchet.step(&state.key)
             state.nextSeq += 1
         }
-        try appendText(text)
-        try state.write(statePath)
-        try rotateIfNeeded()
+        state.logSize = try appendText(text)
+        if state.logSize >= maximumBytes {
+            try rotate()
+            state.logSize = 0
+        }
+        try state.write(stateFD, path: statePath)
+    }
+
+    private func openState() throws(VaultError) -> Int32 {
+        let fd = open(statePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .storage("cannot open \(statePath): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    private static func size(of path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
     /// Every record still on disk, oldest first; lines that do not parse are skipped (verify reports them).
@@ -80,19 +98,47 @@ public final class AuditLog: Sendable {
 
     // MARK: - Lines
 
-    private struct Unsigned: Encodable {
-        let seq: Int, time: Date, op: String, secret: String?, version: Int?, outcome: AuditEvent.Outcome
-        let detail: String?, pid: Int32, uid: UInt32, exe: String?, prev: String
+    /// The signed line: the record's JSON (keys sorted, nulls left out) without `mac`, then `,"mac":"…"}` over
+    /// exactly those bytes. Built by hand: it is on every request's path.
+    static func line(for event: AuditEvent, seq: Int, prev: String, key: borrowing SecretBytes) -> (text: String, mac: String) {
+        var members: [String] = []
+        if let detail = event.detail { members.append("\"detail\":" + quote(detail)) }
+        if let exe = event.actor.exe { members.append("\"exe\":" + quote(exe)) }
+        members.append("\"op\":" + quote(event.operation))
+        members.append("\"outcome\":\"\(event.outcome.rawValue)\"")
+        members.append("\"pid\":\(event.actor.pid)")
+        members.append("\"prev\":\"\(prev)\"")
+        if let secret = event.secret { members.append("\"secret\":" + quote(secret)) }
+        members.append("\"seq\":\(seq)")
+        members.append("\"time\":\"\(timestamp(Date()))\"")
+        members.append("\"uid\":\(event.actor.uid)")
+        if let version = event.version { members.append("\"version\":\(version)") }
+        let body = "{" + members.joined(separator: ",")
+        let mac = AuditRatchet.mac(Array((body + "}").utf8), key: key)
+        return (body + ",\"mac\":\"\(mac)\"}", mac)
     }
 
-    /// The signed line: the record's JSON without `mac`, then `,"mac":"…"}` over exactly those bytes.
-    static func line(for event: AuditEvent, seq: Int, prev: String, key: borrowing SecretBytes) -> (text: String, mac: String) {
-        let unsigned = Unsigned(
-            seq: seq, time: Date(), op: event.operation, secret: event.secret, version: event.version, outcome: event.outcome,
-            detail: event.detail, pid: event.actor.pid, uid: event.actor.uid, exe: event.actor.exe, prev: prev)
-        let body = Array(try! encoder.encode(unsigned))
-        let mac = AuditRatchet.mac(body, key: key)
-        return (String(decoding: body.dropLast(), as: UTF8.self) + ",\"mac\":\"\(mac)\"}", mac)
+    private static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// `2026-11-23T18:27:48Z` (UTC, whole seconds).
+    private static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { String(value).leftPadded(to: 2) }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// Splits a line into the bytes its MAC covers and the MAC.
@@ -108,13 +154,6 @@ public final class AuditLog: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
 
     private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -145,7 +184,8 @@ public final class AuditLog: Sendable {
         return String(decoding: trimmed[start...], as: UTF8.self)
     }
 
-    private func appendText(_ text: String) throws(VaultError) {
+    /// Appends to the live log; returns its size afterwards.
+    private func appendText(_ text: String) throws(VaultError) -> Int {
         let fd = open(livePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .storage("cannot open \(livePath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -153,11 +193,10 @@ public final class AuditLog: Sendable {
         guard write(fd, bytes, bytes.count) == bytes.count else {
             throw .storage("cannot append to \(livePath): \(String(cString: strerror(errno))); free some space and retry")
         }
+        return Int(lseek(fd, 0, SEEK_END))
     }
 
-    private func rotateIfNeeded() throws(VaultError) {
-        var info = stat()
-        guard stat(livePath, &info) == 0, Int(info.st_size) >= maximumBytes else { return }
+    private func rotate() throws(VaultError) {
         for index in (1..<Self.keptFiles).reversed() where access("\(livePath).\(index)", F_OK) == 0 {
             rename("\(livePath).\(index)", "\(livePath).\(index + 1)")
         }
@@ -165,4 +204,8 @@ public final class AuditLog: Sendable {
             throw .storage("cannot rotate \(livePath): \(String(cString: strerror(errno)))")
         }
     }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -48,7 +48,7 @@ extension AuditLog {
                     key = firstKey.prefix(firstKey.count)
                     keySeq = 1
                 }
-                key = AuditRatchet.advance(key, from: keySeq, to: record.seq)
+                AuditRatchet.advance(&key, from: keySeq, to: record.seq)
                 keySeq = record.seq
                 if AuditRatchet.mac(signed.body, key: key) != signed.mac {
                     problems.append("\(place): record \(record.seq) was edited (its MAC does not match)")
@@ -59,7 +59,7 @@ extension AuditLog {
                 expected = record.seq + 1
             }
         }
-        if let state = try AuditState.read(statePath), state.nextSeq > (expected ?? 1) {
+        if let state = AuditState.read(path: statePath), state.nextSeq > (expected ?? 1) {
             problems.append("records \(expected ?? 1)…\(state.nextSeq - 1) are missing from the end (log truncated)")
         }
         let seqs = try records().map(\.seq)

@@ -3,21 +3,18 @@
 /// later steals it cannot re-forge records written before; the verifier derives every key from `K_1`, which is
 /// stored sealed under the vault key.
 enum AuditRatchet {
-    /// The key for the record after the one `key` authenticates.
-    static func next(_ key: borrowing SecretBytes) -> SecretBytes {
-        KeyDerivation.keyedHash(Array("vault/audit-ratchet".utf8), key: key)
-    }
+    private static let label = Array("vault/audit-ratchet".utf8)
 
-    /// The key for record `seq`, derived from the key of record `fromSeq`.
-    static func advance(_ key: borrowing SecretBytes, from fromSeq: Int, to seq: Int) -> SecretBytes {
-        var current = key.prefix(key.count)
-        for _ in fromSeq..<max(fromSeq, seq) { current = next(current) }
-        return current
+    /// Turns `key` (for some record) into the key for the record after it, in place.
+    static func step(_ key: inout SecretBytes) { KeyDerivation.ratchet(&key, message: label) }
+
+    /// Steps `key` from record `fromSeq`'s key to record `seq`'s.
+    static func advance(_ key: inout SecretBytes, from fromSeq: Int, to seq: Int) {
+        for _ in fromSeq..<max(fromSeq, seq) { step(&key) }
     }
 
     /// The record MAC: keyed BLAKE2b-256 of the line's bytes, as lowercase hex.
     static func mac(_ line: [UInt8], key: borrowing SecretBytes) -> String {
-        let tag = KeyDerivation.keyedHash(line, key: key)
-        return tag.withUnsafeBytes { Hex.encode($0) }
+        Hex.encode(KeyDerivation.tag(line, key: key))
     }
 }

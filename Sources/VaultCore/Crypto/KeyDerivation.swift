@@ -60,6 +60,33 @@ enum KeyDerivation {
         return out
     }
 
+    /// Keyed BLAKE2b-256 of public bytes under `key`, as a public tag (no guarded allocation: MACs are public).
+    static func tag(_ message: [UInt8], key: borrowing SecretBytes) -> [UInt8] {
+        _ = Sodium.ready
+        var out = [UInt8](repeating: 0, count: 32)
+        let status = key.withUnsafeBytes { keyBytes in
+            crypto_generichash(&out, 32, message, UInt64(message.count), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), keyBytes.count)
+        }
+        precondition(status == 0, "crypto_generichash failed")
+        return out
+    }
+
+    /// Replaces `key` with keyed BLAKE2b-256(key, message), in place (a ratchet step without a new allocation).
+    static func ratchet(_ key: inout SecretBytes, message: [UInt8]) {
+        _ = Sodium.ready
+        var next = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &next) { out in
+            key.withUnsafeMutableBytes { keyBytes in
+                let status = crypto_generichash(
+                    out.baseAddress!.assumingMemoryBound(to: UInt8.self), 32, message, UInt64(message.count),
+                    keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), keyBytes.count)
+                precondition(status == 0, "crypto_generichash failed")
+                keyBytes.baseAddress!.copyMemory(from: out.baseAddress!, byteCount: 32)
+                sodium_memzero(out.baseAddress!, 32)
+            }
+        }
+    }
+
     /// Unkeyed BLAKE2b of `message`, `length` bytes long (checksums).
     static func checksum(_ message: UnsafeRawBufferPointer, length: Int) -> [UInt8] {
         _ = Sodium.ready

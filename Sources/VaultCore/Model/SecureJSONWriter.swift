@@ -29,6 +29,12 @@ public struct SecureJSONWriter: ~Copyable {
     /// The text written, in guarded memory.
     public consuming func finish() -> SecretBytes { buffer.prefix(length) }
 
+    /// The text written so far, without copying it.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        let used = length
+        return buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[..<used])) }
+    }
+
     private mutating func escape(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"):

@@ -21,38 +21,40 @@ public final class UnlockedVault: Sendable {
     /// fails authentication (edited, moved to another row, name or version).
     public func value(of name: SecretName, version: Int? = nil, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
         guard let version else { return try value(of: name, label: .current, by: actor) }
-        return try value(of: name, missing: .versionNotFound(name, version: version), actor: actor) {
-            $0.filter(Column("version") == version)
-        }
+        return try value(of: name, missing: .versionNotFound(name, version: version), actor: actor,
+                         condition: "v.version = ?", argument: version)
     }
 
     /// The value of the version of `name` that carries `label`.
     /// A previous version past its grace period (`expires_at`) no longer resolves.
     public func value(of name: SecretName, label: VersionLabel, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
-        try value(of: name, missing: .labelNotFound(name, label: label), actor: actor) {
-            $0.filter(Column("label") == label.rawValue).filter(Column("expires_at") == nil || Column("expires_at") > Date())
-        }
+        try value(of: name, missing: .labelNotFound(name, label: label), actor: actor,
+                  condition: "v.label = ? AND (v.expires_at IS NULL OR v.expires_at > ?)", argument: label.rawValue, expiry: Date())
     }
 
+    /// The hot path of every read: one cached statement, outside an explicit transaction (a single SELECT is
+    /// its own consistent read), then the open and the audit record.
     private func value(
-        of name: SecretName, missing: VaultError, actor: AuditActor,
-        select: (QueryInterfaceRequest<SecretVersionRecord>) -> QueryInterfaceRequest<SecretVersionRecord>
+        of name: SecretName, missing: VaultError, actor: AuditActor, condition: String,
+        argument: any DatabaseValueConvertible & Sendable, expiry: Date? = nil
     ) throws(VaultError) -> SecretBytes {
-        let row = try vault.read { db throws -> SecretVersionRecord in
-            let secret = try Self.liveSecret(name, db)
-            guard let row = try select(SecretVersionRecord.filter(Column("secret_id") == secret.id!)).fetchOne(db) else {
-                throw missing
-            }
-            return row
-        }
+        let sql = """
+            SELECT s.deleted_at IS NOT NULL AS removed, v.version, v.sealed_value FROM secrets s
+            LEFT JOIN secret_versions v ON v.secret_id = s.id AND \(condition) WHERE s.name = ?
+            """
+        let arguments: StatementArguments = expiry.map { [argument, $0, name.rawValue] } ?? [argument, name.rawValue]
+        let found = try vault.inDatabase { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) }
+        guard let found else { throw .secretNotFound(name, removed: false) }
+        guard !(found["removed"] as Bool) else { throw .secretNotFound(name, removed: true) }
+        guard let version = found["version"] as Int?, let sealed = found["sealed_value"] as Data? else { throw missing }
         let value: SecretBytes
         do {
-            value = try open(row, name: name)
+            value = try open(sealed, name: name, version: version)
         } catch {
-            try record(AuditEvent("get", secret: name.rawValue, version: row.version, outcome: .failed, detail: "tampered", actor: actor))
+            try record(AuditEvent("get", secret: name.rawValue, version: version, outcome: .failed, detail: "tampered", actor: actor))
             throw error
         }
-        try record(AuditEvent("get", secret: name.rawValue, version: row.version, actor: actor))
+        try record(AuditEvent("get", secret: name.rawValue, version: version, actor: actor))
         return value
     }
 
@@ -76,6 +78,23 @@ public final class UnlockedVault: Sendable {
         }
         try record(AuditEvent("add", secret: name.rawValue, version: version, actor: actor))
         return version
+    }
+
+    /// Adds many new secrets in one transaction (imports, benchmarks): all or none. Names that exist are an error.
+    public func addBatch(
+        _ names: [SecretName], now: Date = Date(), by actor: AuditActor = .currentProcess, value: (SecretName) -> SecretBytes
+    ) throws(VaultError) {
+        try vault.write { db in
+            for name in names {
+                let made = value(name)
+                try Self.checkValue(made)
+                guard try SecretRecord.filter(Column("name") == name.rawValue).fetchCount(db) == 0 else { throw VaultError.secretExists(name) }
+                var secret = SecretRecord(name: name.rawValue, createdAt: now)
+                try secret.insert(db)
+                try Self.storeCurrent(seal(made, name: name, version: 1), version: 1, secretID: secret.id!, now: now, previousExpires: nil, db)
+            }
+        }
+        try record(names.map { AuditEvent("add", secret: $0.rawValue, version: 1, actor: actor) })
     }
 
     /// Stores `value` as the new current version; the old current becomes previous, the old previous unlabelled.
@@ -183,12 +202,12 @@ public final class UnlockedVault: Sendable {
         Data(SealedEnvelope.seal(value, key: valueKey, binding: .value(vaultID: vault.vaultID, name: name, version: version)))
     }
 
-    private func open(_ row: SecretVersionRecord, name: SecretName) throws(VaultError) -> SecretBytes {
-        let binding = SealedEnvelope.Binding.value(vaultID: vault.vaultID, name: name, version: row.version)
+    private func open(_ sealed: Data, name: SecretName, version: Int) throws(VaultError) -> SecretBytes {
+        let binding = SealedEnvelope.Binding.value(vaultID: vault.vaultID, name: name, version: version)
         do {
-            return try SealedEnvelope.open(Array(row.sealedValue), key: valueKey, binding: binding)
+            return try SealedEnvelope.open(Array(sealed), key: valueKey, binding: binding)
         } catch {
-            throw .tampered(name, version: row.version)
+            throw .tampered(name, version: version)
         }
     }
 

@@ -141,6 +141,11 @@ public final class Vault: Sendable {
         try VaultDatabase.storageOperation(path: location.databasePath) { try database.read(body) }
     }
 
+    /// Runs `body` on the connection without an explicit transaction (for single statements).
+    func inDatabase<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+        try VaultDatabase.storageOperation(path: location.databasePath) { try database.inDatabase(body) }
+    }
+
     /// Runs a `BEGIN IMMEDIATE` write transaction, mapping SQLite errors to `VaultError`.
     func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
         try VaultDatabase.storageOperation(path: location.databasePath) { try database.write(body) }

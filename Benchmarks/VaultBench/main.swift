@@ -1,0 +1,205 @@
+// In-process benchmarks: prints medians, p99s and ratios against baselines measured in the same run.
+// Run: swift run -c release vault-bench   (Benchmarks/run.sh adds the whole-process comparisons)
+import Foundation
+import VaultAgent
+import VaultCore
+import VaultPolicy
+
+struct Stats {
+    let samples: [Double]
+    var median: Double { sorted[sorted.count / 2] }
+    var p99: Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))] }
+    private var sorted: [Double] { samples.sorted() }
+    var text: String { String(format: "median %8.1f µs   p99 %8.1f µs", median * 1e6, p99 * 1e6) }
+}
+
+func measure(_ count: Int, _ body: (Int) throws -> Void) rethrows -> Stats {
+    var samples: [Double] = []
+    samples.reserveCapacity(count)
+    for index in 0..<count {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body(index)
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return Stats(samples: samples)
+}
+
+func line(_ text: String) { print(text); fflush(nil) }
+
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("vault-bench-\(getpid())").path
+try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+defer { try? FileManager.default.removeItem(atPath: root) }
+
+func makeVault(_ name: String) throws -> UnlockedVault {
+    var pass = SecretBytes(zeroedCount: 20)
+    pass.withUnsafeMutableBytes { $0.copyBytes(from: Array("benchmark passphrase".utf8)) }
+    return try Vault.create(at: VaultLocation(directory: root + "/" + name), passphrase: pass, recoveryKey: RecoveryKey.generate(),
+                            kdf: KDFParameters.Strength.interactive.parameters)
+}
+
+func token() -> SecretBytes { SecretBytes.randomToken(length: 40, alphabet: Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8), prefix: "tok_") }
+
+// MARK: - Store latency at 100 vs 100,000 secrets
+
+line("== store (in-process, SQLite WAL synchronous=FULL, audit on)")
+var getMedians: [Int: Double] = [:]
+for size in [100, 100_000] {
+    let vault = try makeVault("store-\(size)")
+    let names = try (0..<size).map { try SecretName("bench/s\($0)") }
+    let fill = Date()
+    for start in stride(from: 0, to: size, by: 10_000) {
+        try vault.addBatch(Array(names[start..<min(start + 10_000, size)])) { _ in token() }
+    }
+    line("  \(size) secrets filled in \(String(format: "%.1f", Date().timeIntervalSince(fill))) s")
+    var generator = SystemRandomNumberGenerator()
+    let get = try measure(2000) { _ in _ = try vault.value(of: names[Int.random(in: 0..<size, using: &generator)]) }
+    getMedians[size] = get.median
+    line("  get  @\(size): \(get.text)")
+    let add = try measure(200) { index in try vault.add(SecretName("bench/new\(index)"), value: token()) }
+    line("  add  @\(size): \(add.text)")
+    let list = try measure(5) { _ in _ = try vault.vault.secrets() }
+    line("  list @\(size): \(list.text)")
+}
+line(String(format: "  get latency ratio 100,000 / 100 = %.2f×", getMedians[100_000]! / getMedians[100]!))
+
+// MARK: - Rotation of 10,000 due secrets (generate)
+
+line("== rotation (generate, 10,000 due secrets)")
+do {
+    let vault = try makeVault("rotation")
+    let names = try (0..<10_000).map { try SecretName("rot/s\($0)") }
+    try vault.addBatch(names, now: Date().addingTimeInterval(-7200)) { _ in token() }
+    let policyDir = root + "/policies"
+    try FileManager.default.createDirectory(atPath: policyDir, withIntermediateDirectories: true)
+    try "policies:\n  - name: rot\n    secrets: [\"rot/*\"]\n    every: 1h\n    rotator:\n      generate: {}\n"
+        .write(toFile: policyDir + "/rot.yaml", atomically: true, encoding: .utf8)
+    var rotated = 0
+    let start = Date()
+    try RotationEngine(vault: vault, policies: PolicySet.load(directory: policyDir)).runDue { event in
+        if case .rotated = event { rotated += 1 }
+    }
+    let total = Date().timeIntervalSince(start)
+    line(String(format: "  rotated %d in %.2f s: %.0f µs per secret", rotated, total, total / Double(rotated) * 1e6))
+}
+
+// MARK: - Agent round trip vs raw socket ping-pong
+
+line("== agent (Unix socket, thread per connection)")
+let agentVault = try makeVault("agent")
+try agentVault.add(SecretName("bench/token"), value: token())
+let socketPath = root + "/run/agent.sock"
+try FileManager.default.createDirectory(atPath: root + "/run", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+let state = AgentState(vault: agentVault.vault, idleLock: nil)
+state.hold(agentVault, unlocker: "passphrase")
+var configuration = AgentServer.Configuration(socketPath: socketPath, policiesDirectory: root + "/policies")
+configuration.rotateEvery = nil
+let server = AgentServer(configuration: configuration, state: state, log: { _ in })
+Thread { try? server.run() }.start()
+while access(socketPath, F_OK) != 0 { usleep(10_000) }
+usleep(50_000)
+
+// The baseline: a raw frame echo server on a Unix socket (connect once, request, response of similar size).
+let echoPath = root + "/run/echo.sock"
+func echoServer() {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in echoPath.utf8.enumerated() { raw[i] = b } }
+    let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+    listen(listener, 128)
+    while true {
+        let fd = accept(listener, nil, nil)
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+                if n <= 0 { break }
+                let reply = [UInt8](repeating: 0x61, count: 90)
+                _ = reply.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
+            close(fd)
+        }.start()
+    }
+}
+Thread { echoServer() }.start()
+while access(echoPath, F_OK) != 0 { usleep(10_000) }
+
+func rawClient() -> Int32 {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in echoPath.utf8.enumerated() { raw[i] = b } }
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+    return fd
+}
+
+func rawRoundTrip(_ fd: Int32) {
+    let request = [UInt8](repeating: 0x62, count: 50)
+    _ = request.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, 0) }
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    _ = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+}
+
+let client = try AgentClient(path: socketPath)
+let name = try SecretName("bench/token")
+func agentGet(_ client: AgentClient) throws {
+    _ = try client.request("get") { json in
+        json.raw(",\"name\":")
+        json.string(name.rawValue)
+    }
+}
+let raw = rawClient()
+for _ in 0..<200 { rawRoundTrip(raw); try agentGet(client) }  // warm up
+let rawStats = measure(5000) { _ in rawRoundTrip(raw) }
+let agentStats = try measure(5000) { _ in try agentGet(client) }
+line("  raw socket ping-pong   : \(rawStats.text)")
+line("  agent get (1 client)   : \(agentStats.text)")
+line(String(format: "  agent / raw median     : %.1f×", agentStats.median / rawStats.median))
+let connectStats = measure(1000) { _ in
+    let fd = rawClient()
+    rawRoundTrip(fd)
+    close(fd)
+}
+let agentConnectStats = try measure(1000) { _ in try agentGet(AgentClient(path: socketPath)) }
+line("  raw connect+request+close : \(connectStats.text)")
+line("  agent connect+hello+get   : \(agentConnectStats.text)")
+
+func throughput(clients: Int, requests: Int, _ work: @escaping @Sendable () throws -> ([Double])) -> (Double, Stats) {
+    let results = LockedSamples()
+    let group = DispatchGroup()
+    let start = Date()
+    for _ in 0..<clients {
+        group.enter()
+        Thread {
+            if let samples = try? work() { results.append(samples) }
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    let elapsed = Date().timeIntervalSince(start)
+    let all = results.all
+    return (Double(all.count) / elapsed, Stats(samples: all))
+}
+
+final class LockedSamples: @unchecked Sendable {
+    private var samples: [Double] = []
+    private let lock = NSLock()
+    func append(_ more: [Double]) { lock.lock(); samples += more; lock.unlock() }
+    var all: [Double] { lock.lock(); defer { lock.unlock() }; return samples }
+}
+
+for clients in [1, 64] {
+    let perClient = 20_000 / clients
+    let (rawRate, rawLatency) = throughput(clients: clients, requests: perClient) {
+        let fd = rawClient()
+        defer { close(fd) }
+        return measure(perClient) { _ in rawRoundTrip(fd) }.samples
+    }
+    let (agentRate, agentLatency) = throughput(clients: clients, requests: perClient) {
+        let client = try AgentClient(path: socketPath)
+        return try measure(perClient) { _ in try agentGet(client) }.samples
+    }
+    line(String(format: "  %2d clients: raw %8.0f req/s (p99 %6.1f µs)   agent %8.0f req/s (p99 %6.1f µs, median %6.1f µs)",
+                clients, rawRate, rawLatency.p99 * 1e6, agentRate, agentLatency.p99 * 1e6, agentLatency.median * 1e6))
+}
+exit(0)
