@@ -15,8 +15,7 @@ extension SecretBytes {
     /// Reads from `fd` until EOF or until `limit + 1` bytes have arrived, straight into guarded memory. A result
     /// longer than `limit` means the input was too long (the caller names the limit).
     public static func read(from fd: Int32, upTo limit: Int) throws(ReadError) -> SecretBytes {
-        var buffer = SecretBytes(zeroedCount: limit + 1)
-        let total = try buffer.withUnsafeMutableBytes { out throws(ReadError) -> Int in
+        try SecretBytes(capacity: limit + 1) { out throws(ReadError) -> Int in
             var total = 0
             while total < out.count {
                 let n = Glibc.read(fd, out.baseAddress! + total, out.count - total)
@@ -29,6 +28,5 @@ extension SecretBytes {
             }
             return total
         }
-        return buffer.prefix(total)
     }
 }

@@ -8,7 +8,7 @@ import CSodium
 public struct SecretBytes: ~Copyable, @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     /// The number of secret bytes held.
-    public let count: Int
+    public private(set) var count: Int
 
     /// Zero-filled secret storage of `count` bytes.
     public init(zeroedCount count: Int) {
@@ -21,6 +21,15 @@ public struct SecretBytes: ~Copyable, @unchecked Sendable {
         sodium_memzero(pointer, max(count, 1))
         base = pointer
         self.count = count
+    }
+
+    /// Guarded storage of `capacity` bytes that `fill` writes and returns how many it used: the result holds that
+    /// many (no second allocation to trim, as `prefix` would need).
+    public init<Failure: Error>(capacity: Int, _ fill: (UnsafeMutableRawBufferPointer) throws(Failure) -> Int) throws(Failure) {
+        self.init(zeroedCount: capacity)
+        let used = try fill(UnsafeMutableRawBufferPointer(start: base, count: capacity))
+        precondition(used >= 0 && used <= capacity, "fill reported more bytes than it was given")
+        count = used
     }
 
     /// `count` bytes from the system CSPRNG (`randombytes_buf`): for keys.

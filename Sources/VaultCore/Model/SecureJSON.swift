@@ -133,14 +133,14 @@ struct SecureJSONParser {
     }
 
     private mutating func secretString() throws(SecureJSON.ParseError) -> SecretBytes {
-        var buffer = SecretBytes(zeroedCount: bytes.count)
-        var length = 0
-        try decodeString { byte in
-            let at = length
-            buffer.withUnsafeMutableBytes { $0[at] = byte }
-            length += 1
+        try SecretBytes(capacity: max(1, bytes.count - index)) { (out) throws(SecureJSON.ParseError) -> Int in
+            var length = 0
+            try decodeString { byte in
+                out[length] = byte
+                length += 1
+            }
+            return length
         }
-        return buffer.prefix(length)
     }
 
     private mutating func decodeString(_ emit: (UInt8) -> Void) throws(SecureJSON.ParseError) {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks: in-process (store, rotation, agent vs raw socket) and whole-process (vault vs env, secret-tool, pass,
+# cat). Prints medians and ratios measured in this run. BENCH_RUNS sets the whole-process sample count (default 40).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# The CLI as Scripts/setup installs it: Swift runtime linked statically (about half the start-up time).
+swift build -c release --static-swift-stdlib --product vault 2>&1 | tail -1
+swift build -c release --product vault-bench 2>&1 | tail -1
+.build/release/vault-bench
+python3 Benchmarks/wholeprocess.py "$PWD/.build/release/vault"

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks: each command run N times, medians and ratios against baselines run the same way.
+
+Usage: wholeprocess.py VAULT_BIN     (Benchmarks/run.sh calls it)
+"""
+import os, shutil, statistics, subprocess, sys, tempfile, time
+
+VAULT = sys.argv[1]
+N = int(os.environ.get("BENCH_RUNS", "40"))
+root = tempfile.mkdtemp(prefix="vault-bench-")
+os.chmod(root, 0o700)
+run_dir = os.path.join(root, "run"); os.makedirs(run_dir, mode=0o700)
+pass_file = os.path.join(root, "pass"); open(pass_file, "w").write("benchmark passphrase"); os.chmod(pass_file, 0o600)
+base_env = {"PATH": "/usr/bin:/bin", "HOME": root, "XDG_RUNTIME_DIR": run_dir, "VAULT_NO_KEYRING": "1", "LANG": "C.UTF-8"}
+
+def env(**extra):
+    e = dict(base_env); e.update(extra); return e
+
+def timed(cmd, environment, stdin=None, runs=N):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=environment, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+def show(label, seconds, baseline=None, baseline_label=None):
+    ratio = f"   ({seconds / baseline:5.2f}× {baseline_label})" if baseline else ""
+    print(f"  {label:44s} {seconds * 1000:8.2f} ms{ratio}", flush=True)
+
+def make_vault(name, kdf):
+    home = os.path.join(root, name)
+    e = env(VAULT_HOME=home, VAULT_PASSPHRASE_FILE=pass_file)
+    subprocess.run([VAULT, "init", "--kdf", kdf, "--no-keyring"], env=e, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run([VAULT, "add", "bench/token"], env=e, input=b"tok_" + os.urandom(16).hex().encode(), stderr=subprocess.DEVNULL, check=True)
+    return e
+
+print("== whole-process (median of %d runs)" % N)
+true_s = timed(["/bin/true"], env())
+env_s = timed(["env", "X=y", "/bin/true"], env())
+show("/bin/true", true_s)
+show("env X=y true", env_s)
+
+moderate = make_vault("moderate", "moderate")
+interactive = make_vault("interactive", "interactive")
+status_s = timed([VAULT, "status"], interactive)
+show("vault status (no unlock)", status_s)
+show("vault get, passphrase, Argon2id moderate", timed([VAULT, "get", "bench/token"], moderate, runs=max(5, N // 4)))
+direct_s = timed([VAULT, "get", "bench/token"], interactive)
+show("vault get, passphrase, Argon2id interactive", direct_s)
+
+agent_env = dict(interactive); agent_env["XDG_RUNTIME_DIR"] = run_dir
+agent = subprocess.Popen([VAULT, "agent", "--rotate-every", "0"], env=agent_env, stderr=subprocess.DEVNULL)
+while not os.path.exists(os.path.join(run_dir, "vault", "agent.sock")): time.sleep(0.02)
+time.sleep(0.2)
+no_pass = dict(agent_env); no_pass["VAULT_PASSPHRASE_FILE"] = ""
+agent_s = timed([VAULT, "get", "bench/token"], no_pass)
+show("vault get via the agent", agent_s, direct_s, "direct interactive")
+run_s = timed([VAULT, "run", "--env", "X=bench/token", "--", "/bin/true"], no_pass)
+show("vault run --env X=… -- true (agent)", run_s, env_s, "env X=y true")
+agent.terminate(); agent.wait()
+
+# Keyring: a private bus with a real gnome-keyring-daemon; secret-tool lookup is the baseline.
+if shutil.which("dbus-launch") and shutil.which("gnome-keyring-daemon"):
+    keyring_home = os.path.join(root, "kr-home"); os.makedirs(keyring_home, mode=0o700)
+    out = subprocess.run(["dbus-launch", "--sh-syntax"], capture_output=True, text=True, env=env()).stdout
+    bus = dict(line.split("=", 1) for line in out.replace("'", "").replace(";", "").split("\n") if line.startswith("DBUS_SESSION_BUS_"))
+    kr = env(DBUS_SESSION_BUS_ADDRESS=bus["DBUS_SESSION_BUS_ADDRESS"], HOME=keyring_home)
+    subprocess.run("printf pw | gnome-keyring-daemon --unlock --components=secrets --daemonize", shell=True, env=kr, stdout=subprocess.DEVNULL, check=True)
+    time.sleep(0.5)
+    kr_vault = dict(kr, VAULT_HOME=os.path.join(root, "keyring"), VAULT_PASSPHRASE_FILE=pass_file)
+    kr_vault.pop("VAULT_NO_KEYRING", None)
+    subprocess.run([VAULT, "init", "--kdf", "moderate"], env=kr_vault, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run([VAULT, "add", "bench/token"], env=kr_vault, input=b"tok", stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(["secret-tool", "store", "--label=bench", "bench", "item"], env=kr, input=b"tok", check=True)
+    tool_s = timed(["secret-tool", "lookup", "bench", "item"], kr)
+    kr_get = dict(kr_vault, VAULT_PASSPHRASE_FILE="")
+    keyring_s = timed([VAULT, "get", "bench/token"], kr_get)
+    show("secret-tool lookup", tool_s)
+    show("vault get via the keyring", keyring_s, tool_s, "secret-tool lookup")
+    os.kill(int(bus["DBUS_SESSION_BUS_PID"]), 15)
+
+if shutil.which("pass") and shutil.which("gpg"):
+    gnupg = os.path.join(root, "gnupg"); os.makedirs(gnupg, mode=0o700)
+    g = env(GNUPGHOME=gnupg, PASSWORD_STORE_DIR=os.path.join(root, "pass-store"))
+    subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "bench@example.invalid", "default", "default", "never"], env=g, capture_output=True, check=True)
+    subprocess.run(["pass", "init", "bench@example.invalid"], env=g, capture_output=True, check=True)
+    subprocess.run(["pass", "insert", "-e", "bench/token"], env=g, input=b"tok\n", capture_output=True, check=True)
+    pass_s = timed(["pass", "show", "bench/token"], g)
+    show("pass show", pass_s)
+    show("vault get via the agent (again)", agent_s, pass_s, "pass show")
+
+# Redaction throughput on 100 MB of NDJSON-ish text.
+big = os.path.join(root, "big.txt")
+with open(big, "wb") as f:
+    line = b'{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"' + b"x" * 150 + b'"}]}}\n'
+    f.write(line * (100_000_000 // len(line)))
+# A second file where every 100th line carries the value, so the JSON path (parse, mask, re-encode) runs too.
+token = subprocess.run([VAULT, "get", "bench/token"], env=interactive, capture_output=True, check=True).stdout
+leaky = os.path.join(root, "leaky.txt")
+with open(leaky, "wb") as f:
+    masked = b'{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"' + token + b'"}]}}\n'
+    block = line * 99 + masked
+    f.write(block * (100_000_000 // len(block)))
+del token
+# The baseline goes through a pipe too: `cat big | cat > /dev/null`, as the redacting launcher reads a pipe.
+cat_s = timed(["/bin/sh", "-c", f"cat {big} | cat"], env(), runs=3)
+def redact_run():
+    with open(big, "rb") as stdin:
+        return timed([VAULT, "run", "--env", "X=bench/token", "--redact", "--", "cat"], interactive, stdin=stdin, runs=3)
+redact_s = redact_run()
+show("cat 100 MB | cat", cat_s)
+show("vault run --redact -- cat 100 MB (clean)", redact_s, cat_s, "cat | cat")
+with open(leaky, "rb") as stdin:
+    leaky_s = timed([VAULT, "run", "--env", "X=bench/token", "--redact", "--", "cat"], interactive, stdin=stdin, runs=3)
+show("vault run --redact -- cat 100 MB (1% lines masked)", leaky_s, cat_s, "cat | cat")
+print(f"  redaction throughput {100 / redact_s:.0f} MB/s vs cat {100 / cat_s:.0f} MB/s")
+shutil.rmtree(root, ignore_errors=True)
