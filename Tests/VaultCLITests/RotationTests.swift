@@ -187,6 +187,26 @@ struct RotationTests {
         #expect(audit.count == 200)
     }
 
+    @Test func onRotateHooksRunWithNamesNeverValues() throws {
+        _ = vault("add", "hooks/h", input: "hook-original-value")
+        let out = sandbox.root + "/hook.out"
+        writePolicy("hook.yaml", """
+            policies:
+              - name: hooked
+                secrets: ["hooks/h"]
+                every: 1h
+                rotator:
+                  generate: {}
+                on-rotate:
+                  - run: ["/bin/sh", "-c", "echo \\"$VAULT_POLICY $VAULT_SECRET $VAULT_VERSION $(env | wc -l)\\" >> \(out)"]
+            """)
+        #expect(vault("rotate", "hooks/h").status == 0)
+        let line = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(line.hasPrefix("hooked hooks/h 2 "), "\(line)")
+        let value = vault("get", "hooks/h").out
+        #expect(!line.contains(value) && !line.contains("hook-original-value"))
+    }
+
     @Test func theShippedPoliciesParseAndMatchTheSchema() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let check = sandbox.process.vault(["policy", "check", repository + "/Policies/examples"], env: ["VAULT_HOME": sandbox.root + "/no-vault"])
