@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import VaultCore
 
 /// A connection to the agent, as the CLI and `vault run` use it. Responses are parsed with `value` strings in

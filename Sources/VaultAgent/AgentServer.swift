@@ -1,7 +1,7 @@
 public import Foundation
 import Synchronization
 import CVaultSys
-public import VaultCore
+import VaultCore
 import VaultPolicy
 
 /// The agent: accepts connections on a Unix socket, checks each peer with SO_PEERCRED, and answers framed

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Unix-domain stream sockets: the agent's listener and a client connection.
 public enum UnixSocket {

@@ -1,5 +1,5 @@
-public import Foundation
-public import VaultCore
+import Foundation
+import VaultCore
 
 /// The child `vault run` forwards signals to (a C signal handler cannot capture).
 nonisolated(unsafe) private var forwardedChild: pid_t = 0

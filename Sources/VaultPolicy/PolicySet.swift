@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Every policy in a directory (`*.yaml`, `*.yml`, read in name order), with every problem found in them.
 public struct PolicySet: Sendable {

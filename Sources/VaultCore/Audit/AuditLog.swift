@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The audit trail: JSON Lines in `audit.log` (rotated to `audit.log.1` … when it outgrows its limit), each record
 /// chained to the one before by `prev` and authenticated by a forward-secure MAC (see `AuditRatchet`).
