@@ -104,6 +104,22 @@ struct VaultStoreTests {
         #expect(TestSupport.string(try reopened.unlock(passphrase: TestSupport.secret("correct horse battery")).value(of: name("k"))) == "v")
     }
 
+    @Test func failedUnlocksAreSlowedDownExponentiallyAndASuccessResets() throws {
+        #expect((0..<10).map { UnlockThrottle.delay(afterFailures: $0) } == [0, 0, 0, 0.25, 0.5, 1, 2, 4, 8, 16])
+        #expect(UnlockThrottle.delay(afterFailures: 40) == 30)
+        let reopened = try Vault.open(at: vault.vault.location)
+        var durations: [TimeInterval] = []
+        for _ in 0..<5 {
+            let start = Date()
+            #expect(throws: VaultError.wrongPassphrase) { _ = try reopened.unlock(passphrase: TestSupport.secret("not the passphrase")) }
+            durations.append(Date().timeIntervalSince(start))
+        }
+        #expect(durations[3] >= 0.25 && durations[4] >= 0.5, "\(durations)")
+        #expect(try reopened.audit.records().last?.detail == "passphrase, failure 5 in a row")
+        _ = try reopened.unlock(passphrase: TestSupport.secret("correct horse battery"))
+        #expect(UnlockThrottle(path: vault.vault.location.directory + "/unlock.failures").failures == 0)
+    }
+
     @Test func recoveryKeyOpensAndAnotherVaultsKeyDoesNot() throws {
         try vault.add(name("k"), value: TestSupport.secret("v"))
         let reopened = try Vault.open(at: vault.vault.location)

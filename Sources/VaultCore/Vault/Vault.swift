@@ -80,16 +80,19 @@ public final class Vault: Sendable {
         return Vault(location: location, database: database, vaultID: Array(header.vaultID))
     }
 
-    /// Unlocks with the passphrase (Argon2id with the slot's stored salt and limits).
+    /// Unlocks with the passphrase (Argon2id with the slot's stored salt and limits), after the wait that earlier
+    /// failures impose (`UnlockThrottle`).
     public func unlock(passphrase: borrowing SecretBytes, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
+        throttle.wait()
         let slot = try keyslot(.passphrase)
         let kek = try Keyslots.passphraseKEK(for: slot, passphrase: passphrase)
         return try unlock(slot: slot, kind: .passphrase, kek: kek, wrong: .wrongPassphrase, actor: actor)
     }
 
-    /// Unlocks with the recovery key.
+    /// Unlocks with the recovery key, after the wait that earlier failures impose.
     public func unlock(recoveryKey: borrowing RecoveryKey, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
-        try unlock(slot: keyslot(.recovery), kind: .recovery, kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey, actor: actor)
+        throttle.wait()
+        return try unlock(slot: keyslot(.recovery), kind: .recovery, kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey, actor: actor)
     }
 
     /// Unlocks with a raw 32-byte key-encryption key held elsewhere (the keyring's); `.wrongKey(kind)` if it
@@ -120,15 +123,20 @@ public final class Vault: Sendable {
         let vaultKey: SecretBytes
         do {
             vaultKey = try Keyslots.open(slot, vaultID: vaultID, kek: kek, wrong: wrong)
+            if kind != .keyring { throttle.reset() }
         } catch {
+            if error == wrong && kind != .keyring { throttle.recordFailure() }
             // Best effort: the refusal is already an error, and a locked vault cannot rebuild a lost audit state.
-            try? audit.append(AuditEvent("unlock", outcome: error == wrong ? .denied : .failed, detail: kind.rawValue, actor: actor))
+            let detail = error == wrong && kind != .keyring ? "\(kind.rawValue), failure \(throttle.failures) in a row" : kind.rawValue
+            try? audit.append(AuditEvent("unlock", outcome: error == wrong ? .denied : .failed, detail: detail, actor: actor))
             throw error
         }
         let unlocked = UnlockedVault(vault: self, vaultKey: vaultKey)
         try unlocked.record(AuditEvent("unlock", detail: kind.rawValue, actor: actor))
         return unlocked
     }
+
+    private var throttle: UnlockThrottle { UnlockThrottle(path: location.directory + "/unlock.failures") }
 
     func keyslot(_ kind: KeyslotKind) throws(VaultError) -> KeyslotRecord {
         let slot = try read { try KeyslotRecord.filter(Column("kind") == kind.rawValue).fetchOne($0) }
