@@ -26,6 +26,13 @@ func measure(_ count: Int, _ body: (Int) throws -> Void) rethrows -> Stats {
 
 func line(_ text: String) { print(text); fflush(nil) }
 
+/// VmRSS from /proc/self/status, in MiB.
+func residentMegabytes() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let field = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return (Int(field.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+}
+
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("vault-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 defer { try? FileManager.default.removeItem(atPath: root) }
@@ -59,6 +66,7 @@ for size in [100, 100_000] {
     line("  add  @\(size): \(add.text)")
     let list = try measure(5) { _ in _ = try vault.vault.secrets() }
     line("  list @\(size): \(list.text)")
+    line("  resident memory of this process with the vault open @\(size): \(residentMegabytes()) MiB")
 }
 line(String(format: "  get latency ratio 100,000 / 100 = %.2f×", getMedians[100_000]! / getMedians[100]!))
 

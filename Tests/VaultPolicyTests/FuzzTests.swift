@@ -3,8 +3,7 @@ import Testing
 import VaultCore
 @testable import VaultPolicy
 
-/// Seeded random drivers (libFuzzer's `-sanitize=fuzzer` is not available in this toolchain's Linux build here):
-/// mutate valid inputs of the frame decoder's JSON parser and of the policy parser, thousands of times, bounded in
+/// Seeded random drivers that run with every test (a libFuzzer target is still to come): mutate valid inputs of the frame decoder's JSON parser and of the policy parser, thousands of times, bounded in
 /// count and time. Every input must either parse or be rejected with an error — never crash or hang. The seed is
 /// fixed so a failure reproduces; FUZZ_SEED and FUZZ_ITERATIONS change them.
 struct FuzzTests {
