@@ -140,7 +140,7 @@ struct AgentTests {
     }
 
     @Test func lockWipesAndUnlockAndIdleLockWork() throws {
-        let agent = agent(["--rotate-every", "0", "--idle-lock", "1s"])
+        let agent = agent(["--rotate-every", "0", "--idle-lock", "4s"])
         let fd = agent.connect()
         defer { close(fd) }
         RawFrames.send(fd, json: ["id": 1, "op": "hello", "version": 1])
@@ -151,7 +151,7 @@ struct AgentTests {
         #expect(sandbox.process.vault("unlock").status == 0)
         RawFrames.send(fd, json: ["id": 3, "op": "get", "name": "proto/one"])
         #expect(RawFrames.receive(fd)?["value"] as? String == "proto-value")
-        usleep(2_600_000)
+        usleep(6_500_000)  // idle lock 4 s, checked every second
         RawFrames.send(fd, json: ["id": 4, "op": "status"])
         #expect(RawFrames.receive(fd)?["locked"] as? Bool == true)
         #expect(sandbox.process.vault(["unlock", "--passphrase-fd", "3"], fds: [3: Array("wrong passphrase".utf8)]).status == 4)
