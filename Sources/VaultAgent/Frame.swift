@@ -37,11 +37,6 @@ public enum Frame {
         return body
     }
 
-    /// Writes `payload` as one frame.
-    public static func write(_ payload: borrowing SecretBytes, to fd: Int32) -> Bool {
-        payload.withUnsafeBytes { write($0, to: fd) }
-    }
-
     /// Writes what `json` holds as one frame, straight from its guarded buffer.
     public static func write(_ json: borrowing SecureJSONWriter, to fd: Int32) -> Bool {
         json.withUnsafeBytes { write($0, to: fd) }

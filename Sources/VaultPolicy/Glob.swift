@@ -9,9 +9,6 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { pattern }
 
-    /// Whether the pattern has wildcards.
-    public var isLiteral: Bool { !pattern.contains("*") && !pattern.contains("?") }
-
     /// Whether `name` matches.
     public func matches(_ name: String) -> Bool { Self.match(Array(pattern.utf8)[...], Array(name.utf8)[...]) }
 
