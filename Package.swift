@@ -58,6 +58,11 @@ let package = Package(
             dependencies: ["VaultCore"],
             swiftSettings: strict
         ),
+        .target(
+            name: "VaultMCP",
+            dependencies: ["VaultCore", "VaultPolicy"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "vault",
             dependencies: [
@@ -66,6 +71,7 @@ let package = Package(
                 "VaultPolicy",
                 "VaultAgent",
                 "VaultLaunch",
+                "VaultMCP",
                 "CVaultSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

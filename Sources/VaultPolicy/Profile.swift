@@ -36,6 +36,14 @@ public struct SecretReference: Sendable, Equatable {
     /// The previous version instead of the current one.
     public let previous: Bool
 
+    /// A reference to `secret` (the current version unless `version` or `previous`) for `variable`.
+    public init(variable: String, secret: String, version: Int?, previous: Bool) {
+        self.variable = variable
+        self.secret = secret
+        self.version = version
+        self.previous = previous
+    }
+
     /// Parses `name[@version|@previous]` for `variable`, or nil when malformed.
     public static func parse(variable: String, _ text: String) -> SecretReference? {
         let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)

@@ -7,3 +7,18 @@ public import VaultLaunch
 extension KDFParameters.Strength: ExpressibleByArgument {}
 extension UnlockerKind: ExpressibleByArgument {}
 extension LaunchPlan.Mode: ExpressibleByArgument {}
+import VaultMCP
+
+
+
+/// `--client`, with an error that lists the known clients.
+struct MCPClientOption: ExpressibleByArgument {
+    let client: MCPClient
+
+    init?(argument: String) {
+        guard let client = MCPClient(rawValue: argument) else { return nil }
+        self.client = client
+    }
+
+    static var allValueStrings: [String] { MCPClient.allCases.map(\.rawValue) }
+}

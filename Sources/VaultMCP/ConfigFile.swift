@@ -1,0 +1,144 @@
+public import Foundation
+public import VaultCore
+
+/// A client config file held in guarded memory (it may hold plain-text secrets), parsed, and replaced safely:
+/// backup first (0600), then a temp file beside it, fsync, rename over the original (keeping its mode), fsync the
+/// directory — and only if nobody changed the file since it was read.
+public final class ConfigFile {
+    /// The path given.
+    public let path: String
+    /// The file a symlink at `path` points to (the file that is rewritten).
+    public let resolvedPath: String
+    /// Its mode bits.
+    public let mode: mode_t
+    /// Its bytes.
+    public let text: SecretBytes
+    /// The parsed tree.
+    public let root: JSONSource.Node
+
+    /// The largest config read (Claude Code's `~/.claude.json` holds history and grows).
+    public static let maximumSize = 64 * 1024 * 1024
+
+    /// Reads and parses `path`; a file that is not valid JSON (JSONC with `allowComments`) is a bad-input error
+    /// naming the line and column.
+    public init(path: String, allowComments: Bool) throws(VaultError) {
+        self.path = path
+        resolvedPath = Self.resolve(path)
+        let fd = open(resolvedPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .invalidInput("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        fstat(fd, &info)
+        mode = info.st_mode & 0o7777
+        do {
+            text = try SecretBytes.read(from: fd, upTo: Self.maximumSize)
+        } catch {
+            throw .invalidInput("cannot read \(path): \(error) (configs up to \(Self.maximumSize / 1024 / 1024) MiB are read)")
+        }
+        root = try Self.parse(text, path: path, allowComments: allowComments)
+    }
+
+    /// A config whose text is already in memory (a planned rewrite), for checking and masking it.
+    public init(path: String, text: consuming SecretBytes, allowComments: Bool) throws(VaultError) {
+        self.path = path
+        resolvedPath = path
+        mode = 0o600
+        root = try Self.parse(text, path: path, allowComments: allowComments)
+        self.text = text
+    }
+
+    private static func parse(_ text: borrowing SecretBytes, path: String, allowComments: Bool) throws(VaultError) -> JSONSource.Node {
+        let root: JSONSource.Node
+        do {
+            root = try text.withUnsafeBytes { bytes throws(JSONSource.ParseError) in try JSONSource.parse(bytes, allowComments: allowComments) }
+        } catch {
+            throw .invalidInput("\(path) is not valid JSON (\(error)); fix it or give another file with --config — nothing was changed")
+        }
+        guard root.members != nil else { throw .invalidInput("\(path) holds no JSON object at the top; nothing was changed") }
+        return root
+    }
+
+    /// Writes `backup` to a new 0600 file beside the config, then replaces the config with `replacement`.
+    /// Returns the backup's path.
+    public func replace(with replacement: borrowing SecretBytes, backup: borrowing SecretBytes, now: Date = Date()) throws(VaultError) -> String {
+        var backupPath = resolvedPath + ".vault-backup-" + Self.stamp(now)
+        var attempt = 1
+        while access(backupPath, F_OK) == 0 {
+            attempt += 1
+            backupPath = resolvedPath + ".vault-backup-" + Self.stamp(now) + "-\(attempt)"
+        }
+        try Self.writeNew(backupPath, backup, mode: 0o600)
+        try ensureUnchanged()
+        let temporary = resolvedPath + ".vault-tmp-\(getpid())"
+        try Self.writeNew(temporary, replacement, mode: mode)
+        guard rename(temporary, resolvedPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .storage("cannot replace \(path): \(reason); it is unchanged (backup: \(backupPath))")
+        }
+        Self.syncDirectory(of: resolvedPath)
+        return backupPath
+    }
+
+    /// Refuses when the file on disk no longer holds what was read (the client rewrote it meanwhile).
+    private func ensureUnchanged() throws(VaultError) {
+        let fd = open(resolvedPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .storage("\(path) disappeared while vault was editing it; nothing was changed") }
+        defer { close(fd) }
+        let current: SecretBytes
+        do { current = try SecretBytes.read(from: fd, upTo: Self.maximumSize + 1) } catch {
+            throw .storage("cannot re-read \(path): \(error); nothing was changed")
+        }
+        guard current.count == text.count, current.constantTimeEquals(text) else {
+            throw .storage("\(path) changed while vault was editing it (is the client running and saving it?); nothing was changed — run again")
+        }
+    }
+
+    /// Creates `path` (which must not exist) with `mode`, writes `bytes` and syncs it.
+    static func writeNew(_ path: String, _ bytes: borrowing SecretBytes, mode: mode_t) throws(VaultError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .storage("cannot create \(path): \(String(cString: strerror(errno)))") }
+        fchmod(fd, mode)
+        let failure = bytes.withUnsafeBytes { buffer -> Int32? in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return fsync(fd) == 0 ? nil : errno
+        }
+        close(fd)
+        if let failure {
+            unlink(path)
+            throw .storage("cannot write \(path): \(String(cString: strerror(failure))); nothing was changed")
+        }
+    }
+
+    static func syncDirectory(of path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// `20261123T101500Z`.
+    private static func stamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y%m%dT%H%M%SZ", &parts)
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func resolve(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

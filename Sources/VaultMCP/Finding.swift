@@ -1,0 +1,21 @@
+/// A plain-text secret found in a file: where it is and why it counts — never the value.
+public struct Finding: Sendable, Encodable {
+    /// The file.
+    public let file: String
+    /// The client whose config it is, or nil for a `.env` file.
+    public let client: String?
+    /// The server entry, if any.
+    public let server: String?
+    /// Where in the entry or file: `env.GITHUB_TOKEN`, `args[3]`, `headers.Authorization`, `url`, `line 4`.
+    public let location: String
+    /// The variable a fix would move it to (the env or `.env` name), if there is one.
+    public let variable: String?
+    /// Why it counts as a secret.
+    public let reason: String
+    /// What to do about it.
+    public let fix: String
+    /// The byte range of the value's text in the file (for masking diffs; not printed).
+    public let range: Range<Int>
+
+    enum CodingKeys: String, CodingKey { case file, client, server, location, variable, reason, fix }
+}

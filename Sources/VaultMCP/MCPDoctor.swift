@@ -1,0 +1,64 @@
+/// Finds plain-text secrets in client configs and `.env` files.
+public enum MCPDoctor {
+    /// Every plain-text secret in `config`, a file of `client`.
+    public static func findings(in config: ConfigFile, client: MCPClient) -> [Finding] {
+        config.text.withUnsafeBytes { text in
+            var found: [Finding] = []
+            func add(_ server: String?, _ location: String, _ variable: String?, _ node: JSONSource.Node, name: String?, fix: String) {
+                guard node.isString else { return }
+                let reason = JSONSource.withDecodedString(text, node.range) { SecretDetector.reason(name: name, value: $0) }
+                guard let reason else { return }
+                found.append(Finding(
+                    file: config.path, client: client.rawValue, server: server, location: location, variable: variable,
+                    reason: reason, fix: fix, range: node.range))
+            }
+            let wrap = "vault mcp wrap --client \(client.rawValue) --config \(config.path)"
+            for server in MCPServer.all(in: config.root, client: client, text: text) {
+                let label = server.label
+                for member in server.env {
+                    let fix = server.command == nil ? remoteFix(client) : wrap
+                    add(label, "env.\(member.key)", member.key, member.value, name: member.key, fix: fix)
+                }
+                for index in server.argNodes.indices {
+                    guard let reason = server.secretReason(ofArgument: index, text: text) else { continue }
+                    found.append(Finding(
+                        file: config.path, client: client.rawValue, server: label, location: "args[\(index)]", variable: nil, reason: reason,
+                        fix: "the server reads it from its command line, where every local user can see it (ps, /proc); "
+                            + "pass it in an environment variable if the server supports one, then run \(wrap)",
+                        range: server.argNodes[index].range))
+                }
+                for member in server.headers {
+                    add(label, "headers.\(member.key)", nil, member.value, name: member.key, fix: remoteFix(client))
+                }
+                if let url = server.url { add(label, "url", nil, url, name: nil, fix: remoteFix(client)) }
+            }
+            for input in config.root["inputs"]?.elements ?? [] {
+                guard let id = input["id"], id.isString, let value = input["default"] else { continue }
+                let name = JSONSource.text(text, id.range)
+                add(nil, "inputs.\(name).default", nil, value, name: input["password"] != nil ? "password" : name,
+                    fix: "remove the default: VS Code prompts for a `password: true` input once and keeps it in its own secret storage")
+            }
+            return found
+        }
+    }
+
+    /// Every plain-text secret in a `.env` file.
+    public static func findings(in file: DotenvFile) -> [Finding] {
+        file.entries.compactMap { entry in
+            let reason = file.value(of: entry).withUnsafeBytes { SecretDetector.reason(name: entry.key, value: $0) }
+            guard let reason else { return nil }
+            return Finding(
+                file: file.path, client: nil, server: nil, location: "line \(entry.line)", variable: entry.key, reason: reason,
+                fix: "vault import dotenv \(file.path), then start the program with `vault run` (or render the file with `vault inject`) and delete this copy",
+                range: entry.valueRange)
+        }
+    }
+
+    private static func remoteFix(_ client: MCPClient) -> String {
+        switch client {
+        case .vscode: "use an input (`${input:id}` with `\"password\": true`) so VS Code keeps it in its secret storage"
+        case .claudeCode: "write `${VARIABLE}` instead and start Claude Code with `vault run --env VARIABLE=secret/name -- claude`"
+        case .claude, .cursor: "a remote server's header or URL cannot be injected at launch; keep the file as a template with vault:// references and render it with `vault inject`"
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// One server entry of a client config, located in the file's text.
+public struct MCPServer: Sendable {
+    /// Its key in the server table.
+    public let name: String
+    /// The table's path (`mcpServers`, `projects./home/me/app.mcpServers`, `servers`).
+    public let table: String
+    /// The entry's object.
+    public let node: JSONSource.Node
+    /// `command`, for a server the client starts (stdio).
+    public let command: String?
+    /// `args`, decoded.
+    public let args: [String]
+    /// The `args` elements, for locating findings.
+    public let argNodes: [JSONSource.Node]
+    /// `env` members.
+    public let env: [JSONSource.Member]
+    /// `headers` members, for a remote server.
+    public let headers: [JSONSource.Member]
+    /// `url`, for a remote server.
+    public let url: JSONSource.Node?
+
+    /// How a user finds it: the name, prefixed with its table when that is not the top-level one.
+    public var label: String { table == "mcpServers" || table == "servers" ? name : "\(table).\(name)" }
+
+    /// Whether its launch already goes through `vault run`.
+    public var isWrapped: Bool {
+        guard let command, command == "vault" || command.hasSuffix("/vault") else { return false }
+        return args.first == "run"
+    }
+
+    /// The profile a wrapped server starts with (`--profile NAME`).
+    public var wrappedProfile: String? {
+        guard isWrapped, let flag = args.firstIndex(of: "--profile"), flag + 1 < args.count else { return nil }
+        return args[flag + 1]
+    }
+
+    /// What a wrapped server runs after `--`.
+    public var wrappedCommand: [String]? {
+        guard isWrapped, let separator = args.firstIndex(of: "--"), separator + 1 < args.count else { return nil }
+        return Array(args[(separator + 1)...])
+    }
+
+    /// The option an argument is the value of (`--api-key KEY` or `--api-key=KEY` → `api-key`), for detection.
+    public func optionName(ofArgument index: Int) -> String? {
+        let inline = args[index].split(separator: "=", maxSplits: 1)
+        let flag = inline.count == 2 && inline[0].hasPrefix("-") ? String(inline[0]) : index > 0 && args[index - 1].hasPrefix("-") ? args[index - 1] : nil
+        return flag.map { String($0.drop { $0 == "-" }) }
+    }
+
+    /// Why argument `index` is a plain-text secret, if it is one.
+    public func secretReason(ofArgument index: Int, text: UnsafeRawBufferPointer) -> String? {
+        let node = argNodes[index]
+        guard node.isString else { return nil }
+        return JSONSource.withDecodedString(text, node.range) { SecretDetector.reason(name: optionName(ofArgument: index), value: $0) }
+    }
+
+    /// Every server in a parsed config of `client`, in file order. Entries that are not objects are skipped.
+    public static func all(in root: JSONSource.Node, client: MCPClient, text: UnsafeRawBufferPointer) -> [MCPServer] {
+        client.serverTables(in: root).flatMap { table in
+            (table.node.members ?? []).compactMap { member -> MCPServer? in
+                let node = member.value
+                guard node.members != nil else { return nil }
+                let command = node["command"].flatMap { $0.isString ? JSONSource.text(text, $0.range) : nil }
+                let argNodes = node["args"]?.elements ?? []
+                return MCPServer(
+                    name: member.key, table: table.path, node: node, command: command,
+                    args: argNodes.map { $0.isString ? JSONSource.text(text, $0.range) : "" }, argNodes: argNodes,
+                    env: node["env"]?.members ?? [], headers: node["headers"]?.members ?? [],
+                    url: node["url"].flatMap { $0.isString ? $0 : nil })
+            }
+        }
+    }
+}

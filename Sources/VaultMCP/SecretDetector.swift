@@ -1,0 +1,174 @@
+import Foundation
+
+/// Decides whether a variable or value in a config file is a plain-text secret. Three signals, documented in
+/// docs/MCP.md with their false-positive controls:
+/// 1. the value has a known token format (`ghp_`, `github_pat_`, `sk-`, `xox?-`, `AKIA`, JWT, ...);
+/// 2. the name says secret (TOKEN, KEY, SECRET, PASSWORD, PAT, ...) and the value is a literal that is not a
+///    placeholder, reference, path, URL without a password, number or boolean;
+/// 3. the value is long and random-looking (≥ 24 token characters, ≥ 4 bits of entropy per character, or ≥ 32 hex
+///    digits), which catches keys of formats not listed.
+public enum SecretDetector {
+    /// Why `value` (under `name`, if it has one) is a plain-text secret, or nil when it is not one.
+    public static func reason(name: String?, value: UnsafeRawBufferPointer) -> String? {
+        if isReferenceOrPlaceholder(value) { return nil }
+        if let format = knownFormat(value) { return "looks like \(format)" }
+        if hasURLPassword(value) { return "a URL with a password in it" }
+        if let name, nameLooksSecret(name), isLiteralSecretCandidate(value) { return "its name says it is a secret" }
+        if looksRandom(value) { return "a long random-looking string" }
+        return nil
+    }
+
+    /// Whether a variable or header name says it holds a secret.
+    public static func nameLooksSecret(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        let words = upper.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        guard let last = words.last else { return false }
+        if notSecretSuffixes.contains(last) { return false }
+        if words.contains(where: secretWords.contains) { return true }
+        return secretFragments.contains { upper.contains($0) }
+    }
+
+    private static let secretWords: Set<String> = [
+        "TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "PASS", "PAT", "APIKEY", "CREDENTIAL", "CREDENTIALS",
+        "AUTH", "AUTHORIZATION", "BEARER", "PRIVATE", "COOKIE", "SESSION", "SIGNATURE", "DSN", "PWD",
+    ]
+    private static let secretFragments = ["APIKEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD"]
+    /// A last word that makes the name about something else: `GITHUB_TOKEN_URL`, `API_KEY_ID`, `SECRET_FILE`.
+    private static let notSecretSuffixes: Set<String> = [
+        "URL", "URI", "HOST", "PATH", "FILE", "DIR", "PORT", "ID", "USER", "USERNAME", "NAME", "REGION", "MODE",
+        "LEVEL", "TYPE", "ENDPOINT", "HEADER", "EXPIRY", "EXPIRES", "TTL", "TIMEOUT", "VERSION", "FORMAT", "ENABLED",
+    ]
+
+    /// A `vault://` reference, an interpolation (`${VAR}`, `${env:VAR}`, `${input:id}`, `$VAR`), an empty value,
+    /// or an obvious placeholder (`<your-token>`, `YOUR_API_KEY`, `xxxx`, `changeme`).
+    public static func isReferenceOrPlaceholder(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard !value.isEmpty else { return true }
+        let text = String(decoding: value, as: UTF8.self)
+        let lower = text.lowercased()
+        if lower.hasPrefix("vault://") || text.hasPrefix("${") || text.hasPrefix("$") && text.dropFirst().allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) {
+            return true
+        }
+        if text.hasPrefix("<") && text.hasSuffix(">") { return true }
+        if lower.hasPrefix("your") || lower.hasPrefix("replace") || lower.hasPrefix("insert") || lower.hasPrefix("enter-") || lower.hasPrefix("enter_") { return true }
+        if ["changeme", "change-me", "secret", "token", "password", "none", "null", "todo", "example", "dummy", "test"].contains(lower) { return true }
+        if Set(lower).count == 1 || lower.allSatisfy({ $0 == "x" || $0 == "*" || $0 == "." || $0 == "-" || $0 == "_" }) { return true }
+        return false
+    }
+
+    /// A literal a secret-named variable could plausibly hold: not a path, a URL without a password, a number,
+    /// a boolean, or a short word.
+    private static func isLiteralSecretCandidate(_ value: UnsafeRawBufferPointer) -> Bool {
+        let text = String(decoding: value, as: UTF8.self)
+        guard text.utf8.count >= 8 else { return false }
+        if text.hasPrefix("/") || text.hasPrefix("~/") || text.hasPrefix("./") || text.hasPrefix("../") { return false }
+        if text.contains("://") { return hasURLPassword(value) }
+        if ["true", "false", "yes", "no", "on", "off"].contains(text.lowercased()) { return false }
+        if text.allSatisfy({ $0.isNumber }) { return false }
+        if text.contains(" ") && !text.lowercased().hasPrefix("bearer ") && !text.lowercased().hasPrefix("basic ") { return false }
+        return true
+    }
+
+    /// `scheme://user:password@host...` with a non-empty password that is not a placeholder.
+    public static func hasURLPassword(_ value: UnsafeRawBufferPointer) -> Bool {
+        let text = String(decoding: value, as: UTF8.self)
+        guard let scheme = text.range(of: "://") else { return false }
+        let rest = text[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return false }
+        let password = authority[authority.index(after: colon)..<at]
+        guard !password.isEmpty else { return false }
+        return !Array(password.utf8).withUnsafeBytes(isReferenceOrPlaceholder)
+    }
+
+    /// The token format `value` has, described for the user (never quoting more than the public prefix).
+    public static func knownFormat(_ value: UnsafeRawBufferPointer) -> String? {
+        let text = String(decoding: value, as: UTF8.self)
+        let body = text.hasPrefix("Bearer ") || text.hasPrefix("bearer ") ? String(text.dropFirst(7)) : text
+        for format in formats where body.hasPrefix(format.prefix) {
+            let rest = body.dropFirst(format.prefix.count)
+            if rest.count >= format.minimumLength, rest.allSatisfy(format.allowed) { return format.description }
+        }
+        if isJWT(body) { return "a JSON Web Token" }
+        return nil
+    }
+
+    private struct Format {
+        let prefix: String
+        let minimumLength: Int
+        let description: String
+        let allowed: @Sendable (Character) -> Bool
+    }
+
+    private static let alphanumeric: @Sendable (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    private static let tokenCharacter: @Sendable (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    private static let formats: [Format] = [
+        Format(prefix: "github_pat_", minimumLength: 40, description: "a GitHub fine-grained token (github_pat_…)", allowed: tokenCharacter),
+        Format(prefix: "ghp_", minimumLength: 30, description: "a GitHub personal access token (ghp_…)", allowed: alphanumeric),
+        Format(prefix: "gho_", minimumLength: 30, description: "a GitHub OAuth token (gho_…)", allowed: alphanumeric),
+        Format(prefix: "ghu_", minimumLength: 30, description: "a GitHub user token (ghu_…)", allowed: alphanumeric),
+        Format(prefix: "ghs_", minimumLength: 30, description: "a GitHub app token (ghs_…)", allowed: alphanumeric),
+        Format(prefix: "ghr_", minimumLength: 30, description: "a GitHub refresh token (ghr_…)", allowed: alphanumeric),
+        Format(prefix: "glpat-", minimumLength: 20, description: "a GitLab token (glpat-…)", allowed: tokenCharacter),
+        Format(prefix: "sk-ant-", minimumLength: 20, description: "an Anthropic API key (sk-ant-…)", allowed: tokenCharacter),
+        Format(prefix: "sk-", minimumLength: 20, description: "an OpenAI-style API key (sk-…)", allowed: tokenCharacter),
+        Format(prefix: "sk_live_", minimumLength: 16, description: "a Stripe live key (sk_live_…)", allowed: alphanumeric),
+        Format(prefix: "rk_live_", minimumLength: 16, description: "a Stripe restricted key (rk_live_…)", allowed: alphanumeric),
+        Format(prefix: "sk_test_", minimumLength: 16, description: "a Stripe test key (sk_test_…)", allowed: alphanumeric),
+        Format(prefix: "xoxb-", minimumLength: 10, description: "a Slack bot token (xoxb-…)", allowed: tokenCharacter),
+        Format(prefix: "xoxp-", minimumLength: 10, description: "a Slack user token (xoxp-…)", allowed: tokenCharacter),
+        Format(prefix: "xoxa-", minimumLength: 10, description: "a Slack app token (xoxa-…)", allowed: tokenCharacter),
+        Format(prefix: "xoxr-", minimumLength: 10, description: "a Slack refresh token (xoxr-…)", allowed: tokenCharacter),
+        Format(prefix: "xoxs-", minimumLength: 10, description: "a Slack session token (xoxs-…)", allowed: tokenCharacter),
+        Format(prefix: "xapp-", minimumLength: 10, description: "a Slack app-level token (xapp-…)", allowed: tokenCharacter),
+        Format(prefix: "AKIA", minimumLength: 16, description: "an AWS access key id (AKIA…)", allowed: alphanumeric),
+        Format(prefix: "ASIA", minimumLength: 16, description: "an AWS temporary access key id (ASIA…)", allowed: alphanumeric),
+        Format(prefix: "AIza", minimumLength: 35, description: "a Google API key (AIza…)", allowed: tokenCharacter),
+        Format(prefix: "npm_", minimumLength: 36, description: "an npm token (npm_…)", allowed: alphanumeric),
+        Format(prefix: "hf_", minimumLength: 30, description: "a Hugging Face token (hf_…)", allowed: alphanumeric),
+        Format(prefix: "pypi-", minimumLength: 50, description: "a PyPI token (pypi-…)", allowed: tokenCharacter),
+        Format(prefix: "lin_api_", minimumLength: 30, description: "a Linear API key (lin_api_…)", allowed: alphanumeric),
+        Format(prefix: "ntn_", minimumLength: 30, description: "a Notion token (ntn_…)", allowed: alphanumeric),
+        Format(prefix: "secret_", minimumLength: 40, description: "a Notion integration secret (secret_…)", allowed: alphanumeric),
+    ]
+
+    private static func isJWT(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].hasPrefix("eyJ"), parts[1].hasPrefix("eyJ"), parts[2].count >= 16 else { return false }
+        return parts.allSatisfy { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "=") } }
+    }
+
+    /// ≥ 24 token characters with ≥ 4 bits of Shannon entropy each, or ≥ 32 hex digits — but not a UUID.
+    public static func looksRandom(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.count >= 24, value.count <= 4096 else { return false }
+        let allowed = value.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || "+/=_-.~".utf8.contains(byte)
+        }
+        guard allowed else { return false }
+        if isUUID(value) { return false }
+        let hasDigit = value.contains { (0x30...0x39).contains($0) }
+        let hasLetter = value.contains { (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) }
+        guard hasDigit && hasLetter else { return false }
+        let isHex = value.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0 | 0x20) }
+        if isHex { return value.count >= 32 }
+        return entropy(value) >= 4.0
+    }
+
+    private static func isUUID(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.count == 36 else { return false }
+        return value.enumerated().allSatisfy { index, byte in
+            [8, 13, 18, 23].contains(index) ? byte == UInt8(ascii: "-") : (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte | 0x20)
+        }
+    }
+
+    /// Shannon entropy in bits per byte.
+    static func entropy(_ value: UnsafeRawBufferPointer) -> Double {
+        var counts = [Int](repeating: 0, count: 256)
+        for byte in value { counts[Int(byte)] += 1 }
+        let total = Double(value.count)
+        return counts.reduce(0.0) { sum, count in
+            guard count > 0 else { return sum }
+            let p = Double(count) / total
+            return sum - p * log2(p)
+        }
+    }
+}

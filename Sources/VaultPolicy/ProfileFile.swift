@@ -1,0 +1,37 @@
+/// Writes launch profiles as a policies-directory YAML file (the format PolicyFileParser reads), for the files
+/// `vault mcp` manages. Every scalar is double-quoted, so no name can turn into a YAML boolean or number.
+public enum ProfileFile {
+    /// The YAML text of `profiles`, under a comment `header` (one or more lines, without `#`).
+    public static func render(_ profiles: [Profile], header: String) -> String {
+        var out = header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n") + "\n"
+        out += "profiles:\n"
+        for profile in profiles {
+            out += "  - name: \(quoted(profile.name))\n"
+            out += "    env:\n"
+            for reference in profile.secrets {
+                let suffix = reference.previous ? "@previous" : reference.version.map { "@\($0)" } ?? ""
+                out += "      \(quoted(reference.variable)): \(quoted(reference.secret + suffix))\n"
+            }
+            if profile.mode != .env { out += "    mode: \(profile.mode.rawValue)\n" }
+            if !profile.inherit.isEmpty { out += "    inherit: [\(profile.inherit.map(quoted).joined(separator: ", "))]\n" }
+        }
+        return out
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

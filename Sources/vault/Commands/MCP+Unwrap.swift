@@ -1,0 +1,62 @@
+import ArgumentParser
+import VaultCore
+import VaultMCP
+import VaultPolicy
+
+extension VaultCLI.MCP {
+    struct Unwrap: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Undo `wrap`: servers start with their own command again; the values stay in the vault.",
+            discussion: """
+                Every server that starts as `vault run --profile P -- COMMAND ARGS` gets COMMAND and ARGS back and
+                the profile's variables in its `env` — with their values in plain text (the file is then what it
+                was before `wrap`), or with --keep-references as vault:// references for `vault inject` or another
+                launcher. The profiles and the vault are left as they are. Backup, atomic write: as `wrap`.
+
+                Example:  vault mcp unwrap --client claude
+                """)
+
+        @OptionGroup var target: MCPTarget
+
+        @Flag(help: "Write vault://name references instead of the values.")
+        var keepReferences = false
+
+        @Flag(help: "Print the diff (values masked) and change nothing.")
+        var dryRun = false
+
+        @OptionGroup var unlock: UnlockOptions
+
+        func run() throws {
+            let environment = Environment.current
+            let client = target.client.client
+            let set = PolicySet.load(directory: PolicyAccess.directory(target.policies, environment))
+            var opened: UnlockedVault?
+            let reveal: ((SecretReference) throws(VaultError) -> SecretBytes)? = keepReferences ? nil : { (reference) throws(VaultError) in
+                let vault: UnlockedVault
+                if let opened { vault = opened } else { vault = try VaultAccess.unlocked(unlock, environment) }
+                opened = vault
+                let name = try SecretName(reference.secret)
+                return reference.previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
+            }
+            var changed = false
+            for path in try MCPAccess.configPaths(client, explicit: target.config, environment) {
+                let config = try ConfigFile(path: path, allowComments: client.allowsComments)
+                let plan = try MCPRewrite.unwrap(config, client: client, existing: set.profiles, reveal: reveal)
+                for note in plan.notes { Output.note("vault: \(path): \(note)") }
+                guard !plan.edits.isEmpty else { continue }
+                changed = true
+                if dryRun {
+                    Output.line(MCPAccess.maskedDiff(config, client: client, edits: plan.edits), terminator: "")
+                    continue
+                }
+                let backup = try config.replace(
+                    with: config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) },
+                    backup: config.text.withUnsafeBytes { TextEdit.apply([], to: $0) })
+                for server in plan.servers { Output.line("\(path): \(server.label) starts without vault again (profile \(server.profile) kept)") }
+                Output.note("vault: backup of \(path): \(backup)")
+                if !keepReferences { Output.note("vault: the values are in plain text in \(path) again; `vault mcp wrap` moves them out") }
+            }
+            if !changed { Output.line("nothing to change: no server starts through vault run") }
+        }
+    }
+}

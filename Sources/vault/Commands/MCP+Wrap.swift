@@ -1,0 +1,54 @@
+import ArgumentParser
+import VaultCore
+import VaultMCP
+
+extension VaultCLI.MCP {
+    struct Wrap: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move each server's plain-text secrets into the vault and start it through `vault run --profile`.",
+            discussion: """
+                For every server with a plain-text secret in `env` (or a vault:// reference): the value is stored as
+                mcp/SERVER/VARIABLE (a name that already holds the same value is reused), a profile CLIENT-SERVER
+                is written to mcp-CLIENT.yaml in the policies directory, and the server's entry becomes
+                `vault run --profile CLIENT-SERVER -- COMMAND ARGS`; its other variables stay in `env` and in the
+                profile's `inherit`. The config is backed up first (0600, values replaced by vault:// references),
+                written atomically with its mode kept, and only if the client did not change it meanwhile. Every
+                other key and byte of the file stays as it was. A second run changes nothing.
+
+                Example:  vault mcp wrap --client claude --dry-run
+                """)
+
+        @OptionGroup var target: MCPTarget
+
+        @Flag(help: "Print what would change (a unified diff, values masked) and change nothing.")
+        var dryRun = false
+
+        @OptionGroup var unlock: UnlockOptions
+
+        func run() throws {
+            let wrapping = try MCPWrapping.plan(target, unlock: unlock, dryRun: dryRun, environment: .current)
+            guard !wrapping.isEmpty else {
+                Output.line("nothing to change: no plain-text secret in a server's env in \(wrapping.configs.map(\.file.path).joined(separator: ", "))")
+                wrapping.describe(dryRun: dryRun)
+                return
+            }
+            if dryRun {
+                for (config, plan) in wrapping.configs where !plan.edits.isEmpty {
+                    Output.line(MCPAccess.maskedDiff(config, client: wrapping.client, edits: plan.edits), terminator: "")
+                }
+                Output.line(wrapping.profilesDiff, terminator: "")
+                wrapping.describe(dryRun: true)
+                return
+            }
+            if let profiles = wrapping.profiles { try MCPAccess.writeProfiles(profiles) }
+            for (config, plan) in wrapping.configs where !plan.edits.isEmpty {
+                let backup = try config.replace(
+                    with: config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) },
+                    backup: config.text.withUnsafeBytes { TextEdit.apply(plan.backupEdits, to: $0) })
+                Output.note("vault: backup of \(config.path) (values replaced by vault:// references): \(backup)")
+            }
+            wrapping.describe(dryRun: false)
+            Output.note("vault: restart \(wrapping.client.displayName) so it reads the new config")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+
+extension VaultCLI {
+    struct MCP: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mcp",
+            abstract: "Find plain-text keys in MCP client configs and move them into the vault.",
+            discussion: """
+                Clients: claude (Claude Desktop), claude-code, vscode, cursor. Without --config, each client's usual
+                files are used (docs/MCP.md lists them). `wrap` is the one-step fix: it stores each plain-text secret,
+                writes a launch profile per server and rewrites the server to start through `vault run`.
+
+                Example:  vault mcp doctor && vault mcp wrap --client claude --dry-run
+                """,
+            subcommands: [Doctor.self, Import.self, Wrap.self, Unwrap.self])
+    }
+}
+
+/// Options every `vault mcp` command that edits one client's configs takes.
+struct MCPTarget: ParsableArguments {
+    @Option(help: "The client: claude, claude-code, vscode or cursor.")
+    var client: MCPClientOption
+
+    @Option(help: ArgumentHelp("One config file instead of the client's usual ones.", valueName: "path"))
+    var config: String?
+
+    @Option(help: "The policies directory the profiles go to.")
+    var policies: String?
+}
