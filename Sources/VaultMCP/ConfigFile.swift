@@ -67,16 +67,13 @@ public final class ConfigFile {
             attempt += 1
             backupPath = resolvedPath + ".vault-backup-" + Self.stamp(now) + "-\(attempt)"
         }
-        try Self.writeNew(backupPath, backup, mode: 0o600)
+        try AtomicFile.writeNew(backupPath, backup, mode: 0o600)
         try ensureUnchanged()
-        let temporary = resolvedPath + ".vault-tmp-\(getpid())"
-        try Self.writeNew(temporary, replacement, mode: mode)
-        guard rename(temporary, resolvedPath) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .storage("cannot replace \(path): \(reason); it is unchanged (backup: \(backupPath))")
+        do {
+            try AtomicFile.replace(resolvedPath, with: replacement, mode: mode)
+        } catch {
+            throw .storage("\(error) (backup: \(backupPath))")
         }
-        Self.syncDirectory(of: resolvedPath)
         return backupPath
     }
 
@@ -92,38 +89,6 @@ public final class ConfigFile {
         guard current.count == text.count, current.constantTimeEquals(text) else {
             throw .storage("\(path) changed while vault was editing it (is the client running and saving it?); nothing was changed — run again")
         }
-    }
-
-    /// Creates `path` (which must not exist) with `mode`, writes `bytes` and syncs it.
-    static func writeNew(_ path: String, _ bytes: borrowing SecretBytes, mode: mode_t) throws(VaultError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw .storage("cannot create \(path): \(String(cString: strerror(errno)))") }
-        fchmod(fd, mode)
-        let failure = bytes.withUnsafeBytes { buffer -> Int32? in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return fsync(fd) == 0 ? nil : errno
-        }
-        close(fd)
-        if let failure {
-            unlink(path)
-            throw .storage("cannot write \(path): \(String(cString: strerror(failure))); nothing was changed")
-        }
-    }
-
-    static func syncDirectory(of path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
     }
 
     /// `20261123T101500Z`.

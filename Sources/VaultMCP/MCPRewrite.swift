@@ -60,7 +60,7 @@ public struct MCPRewrite {
                         kept.append(member)
                         continue
                     }
-                    let preferred = try SecretName("mcp/\(Self.slug(server.name))/\(Self.slug(member.key))")
+                    let preferred = try SecretName("mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(member.key))")
                     let value = JSONSource.withDecodedString(text, member.value.range) { SecretBytes(copying: $0) }
                     let name = try place(preferred, value)
                     references.append(SecretReference(variable: member.key, secret: name.rawValue, version: nil, previous: false))
@@ -159,10 +159,10 @@ public struct MCPRewrite {
 
     private static func profileBase(client: MCPClient, table: String, server: String) -> String {
         let prefix = "projects."
-        guard table.hasPrefix(prefix), table.hasSuffix(".mcpServers") else { return "\(client.rawValue)-\(slug(server))" }
+        guard table.hasPrefix(prefix), table.hasSuffix(".mcpServers") else { return "\(client.rawValue)-\(NameSlug.segment(server))" }
         let directory = table.dropFirst(prefix.count).dropLast(".mcpServers".count)
         let project = directory.split(separator: "/").last.map(String.init) ?? "project"
-        return "\(client.rawValue)-\(slug(project))-\(slug(server))"
+        return "\(client.rawValue)-\(NameSlug.segment(project))-\(NameSlug.segment(server))"
     }
 
     /// `base`, or `base-2`, `base-3`, ... — the first name that is free or already holds exactly this profile.
@@ -175,14 +175,5 @@ public struct MCPRewrite {
             if existing.secrets == secrets, existing.inherit == inherit, existing.mode == .env { return existing }
             attempt += 1
         }
-    }
-
-    /// A secret-name segment made from a server or variable name: lowercase, `[a-z0-9._-]`.
-    static func slug(_ text: String) -> String {
-        let mapped = text.lowercased().map { character -> Character in
-            character.isASCII && (character.isLetter || character.isNumber || "._-".contains(character)) ? character : "-"
-        }
-        let trimmed = String(mapped).drop { !($0.isLetter || $0.isNumber) }
-        return trimmed.isEmpty ? "server" : String(trimmed)
     }
 }

@@ -1,21 +1,22 @@
-import Foundation
-import VaultCore
+public import Foundation
+public import VaultCore
 
 /// Runs a rotator or hook: argv (PATH lookup), a minimal environment, secret bytes on stdin, stdout captured in
 /// guarded memory, stderr discarded (it could echo a value into a log), the whole process group killed at the
-/// deadline.
-enum ChildProcess {
+/// deadline. Also used by `vault import pass` to read entries.
+public enum ChildProcess {
     /// How a run ended.
-    struct Outcome: ~Copyable {
+    public struct Outcome: ~Copyable {
         /// Exit status, or 128+signal.
-        let status: Int32
+        public let status: Int32
         /// Whether the deadline killed it.
-        let timedOut: Bool
+        public let timedOut: Bool
         /// What it printed, at most `outputLimit` bytes.
-        let output: SecretBytes
+        public let output: SecretBytes
     }
 
-    static let outputLimit = 1 << 20
+    /// The most output kept.
+    public static let outputLimit = 1 << 20
 
     /// The environment children get: a few harmless variables from ours, plus `extra`.
     static func environment(_ extra: [String: String]) -> [String] {
@@ -23,7 +24,9 @@ enum ChildProcess {
         return inherited.merging(extra) { $1 }.map { "\($0.key)=\($0.value)" }
     }
 
-    static func run(
+    /// Runs `argv` with `environment` (`NAME=value` entries), writes `input` to its stdin, and collects stdout
+    /// until it exits or `timeout` passes.
+    public static func run(
         _ argv: [String], environment: [String], input: borrowing SecretBytes, timeout: TimeInterval
     ) throws(PolicyError) -> Outcome {
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]

@@ -71,41 +71,12 @@ extension VaultCLI {
                 chosenMode = mode ?? LaunchPlan.Mode(rawValue: found.mode.rawValue) ?? .env
                 inherit = found.inherit
             }
-            let secrets = try values(for: references, environment)
+            let secrets = try SecretValues.fetch(references, unlock: unlock, environment)
             let plan = LaunchPlan(argv: command, secrets: secrets, mode: chosenMode, inherit: inherit, redact: redact)
             do {
                 try Launcher.run(plan, launcherEnvironment: environment.variables)
             } catch {
                 throw VaultError.invalidInput("vault run: \(error)")
-            }
-        }
-
-        /// Each reference's value: from the agent when one runs and is unlocked, else from the vault directly.
-        private func values(for references: [SecretReference], _ environment: Environment) throws -> [(variable: String, value: SecretBox)] {
-            let explicit = unlock.passphraseFd != nil || unlock.recoveryKeyFd != nil || unlock.unlocker != nil
-            if !explicit, let client = AgentAccess.client(environment) {
-                do {
-                    return try references.map { reference in
-                        let response = try client.request("get") { json in
-                            json.raw(",\"name\":")
-                            json.string(reference.secret)
-                            if let version = reference.version { json.raw(",\"version\":\(version)") }
-                            if reference.previous { json.raw(",\"label\":\"previous\"") }
-                        }
-                        guard let value = response["value"]?.secret else { throw AgentClient.Failure.broken("no value in the answer") }
-                        return (reference.variable, value)
-                    }
-                } catch let AgentClient.Failure.agent(code, message) where code == "not_found" || code == "tampered" {
-                    throw VaultError.agent(code == "not_found" ? .notFound : .tampered, message: message)
-                } catch {
-                    Output.note("vault: agent: \(error); opening the vault directly")
-                }
-            }
-            let vault = try VaultAccess.unlocked(unlock, environment)
-            return try references.map { reference in
-                let name = try SecretName(reference.secret)
-                let value = reference.previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
-                return (reference.variable, SecretBox(value))
             }
         }
     }

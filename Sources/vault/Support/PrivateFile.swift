@@ -1,5 +1,6 @@
 import Foundation
 import VaultCore
+import VaultMCP
 
 /// Writing secret bytes to a new file only the user can read.
 enum PrivateFile {
@@ -14,5 +15,12 @@ enum PrivateFile {
         guard Glibc.write(fd, "\n", 1) == 1, fsync(fd) == 0 else {
             throw .storage("cannot write \(path): \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+extension PrivateFile {
+    /// Replaces (or creates) `path` atomically with `secret`, mode 0600.
+    static func replace(_ path: String, with secret: borrowing SecretBytes) throws(VaultError) {
+        try AtomicFile.replace(path, with: secret, mode: 0o600)
     }
 }

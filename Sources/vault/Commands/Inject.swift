@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import VaultCore
+import VaultMCP
+
+extension VaultCLI {
+    struct Inject: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render a template: replace each vault://name[@version|@previous] with the secret's value.",
+            discussion: """
+                For configs a program reads from a file (a remote MCP server's headers, a tool's YAML). Every
+                reference is checked before anything is written; an unknown one is an error naming it and its line.
+                OUT is written atomically with mode 0600 (an existing OUT is replaced); `-o -` writes to standard
+                output. Values are inserted byte for byte — quote them in the template as the format needs.
+
+                Example:  vault inject -i mcp.json.tpl -o ~/.config/app/mcp.json
+                """)
+
+        @Option(name: [.customShort("i"), .customLong("in")], help: ArgumentHelp("The template.", valueName: "template"))
+        var input: String
+
+        @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("The file to write, or - for standard output.", valueName: "out"))
+        var output: String
+
+        @OptionGroup var unlock: UnlockOptions
+
+        func run() throws {
+            let environment = Environment.current
+            guard let data = FileManager.default.contents(atPath: input) else {
+                throw VaultError.invalidInput("cannot read the template \(input): \(String(cString: strerror(errno)))")
+            }
+            let template = try SecretTemplate(text: [UInt8](data), file: input)
+            let known = Set(try VaultAccess.locked(environment).secrets().map(\.name))
+            if let unknown = template.references.first(where: { !known.contains($0.reference.secret) }) {
+                throw VaultError.invalidInput("\(input):\(unknown.line): \(unknown.text) names no secret in the vault; add it with `vault add \(unknown.reference.secret)` or fix the reference — nothing was written")
+            }
+            let values = try SecretValues.fetch(template.references.map(\.reference), unlock: unlock, environment).map(\.value)
+            let rendered = template.render(values)
+            if output == "-" {
+                try Output.writeSecret(rendered)
+            } else {
+                try PrivateFile.replace(output, with: rendered)
+                Output.note("vault: wrote \(output) (0600) with \(template.references.count) value\(template.references.count == 1 ? "" : "s")")
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import VaultCore
+
+/// Storing imported values: a new name is added, a name that holds the same value is left alone (so importing
+/// twice changes nothing), a name that holds another value gets it as a new version (the old one stays as previous).
+struct ImportWriter {
+    let vault: UnlockedVault
+    let dryRun: Bool
+
+    /// What happened to one name.
+    enum Outcome {
+        case added(Int), unchanged(Int), updated(Int)
+
+        var text: String {
+            switch self {
+            case let .added(version): "added, version \(version)"
+            case let .unchanged(version): "unchanged (version \(version) holds it)"
+            case let .updated(version): "new version \(version)"
+            }
+        }
+    }
+
+    func store(_ name: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> Outcome {
+        guard let summary = try vault.vault.secrets().first(where: { $0.name == name.rawValue }), let current = summary.currentVersion else {
+            return .added(dryRun ? 1 : try vault.add(name, value: value, by: .currentProcess))
+        }
+        let existing = try vault.value(of: name)
+        if existing.count == value.count && existing.constantTimeEquals(value) { return .unchanged(current) }
+        return .updated(dryRun ? current + 1 : try vault.rotate(name, to: value))
+    }
+}
