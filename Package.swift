@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "VaultLaunch",
-            dependencies: ["VaultCore"],
+            dependencies: ["VaultCore", "VaultPolicy"],
             swiftSettings: strict
         ),
         .target(

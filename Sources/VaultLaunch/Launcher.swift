@@ -1,5 +1,5 @@
 import Foundation
-import VaultCore
+public import VaultCore
 
 /// The child `vault run` forwards signals to (a C signal handler cannot capture).
 nonisolated(unsafe) private var forwardedChild: pid_t = 0
@@ -49,6 +49,21 @@ public enum Launcher {
         let status = try spawnAndWait(executable, argv: argv, envp: envp, fds: childFDs, redact: plan.redact ? plan.secrets : nil)
         if let secretsDirectory { SecretFiles.remove(secretsDirectory) }
         exitLike(status)
+    }
+
+    /// Replaces this process with `argv` (PATH lookup) on `environment` plus `secrets` — for a container engine,
+    /// which needs the launcher's environment (storage, runtime dirs) and passes on only what it is told to.
+    public static func exec(
+        _ argv: [String], environment: [String: String], secrets: [(variable: String, value: SecretBox)]
+    ) throws(Failure) -> Never {
+        guard let executable = resolve(argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+            throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path")
+        }
+        let names = Set(secrets.map(\.variable))
+        let envp = CStrings(environment.filter { !names.contains($0.key) }.map { "\($0.key)=\($0.value)" }, secrets: secrets.map { ($0.variable, $0.value) })
+        let cArgv = CStrings(argv, secrets: [])
+        execve(executable, cArgv.pointers, envp.pointers)
+        throw Failure(message: "cannot run \(executable): \(String(cString: strerror(errno)))")
     }
 
     // MARK: - Pieces

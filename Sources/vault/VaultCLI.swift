@@ -14,7 +14,7 @@ struct VaultCLI: ParsableCommand {
             """,
         subcommands: [
             Init.self, Add.self, Get.self, List.self, History.self, Rotate.self, Remove.self, Passwd.self, Status.self,
-            Keyring.self, Keyslot.self, Audit.self, Policy.self, Agent.self, Unlock.self, Lock.self, Run.self, MCP.self, Inject.self, Import.self,
+            Keyring.self, Keyslot.self, Audit.self, Policy.self, Agent.self, Unlock.self, Lock.self, Run.self, MCP.self, Inject.self, Import.self, PodmanDriver.self,
         ]
     )
 }

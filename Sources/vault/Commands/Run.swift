@@ -71,6 +71,9 @@ extension VaultCLI {
                 chosenMode = mode ?? LaunchPlan.Mode(rawValue: found.mode.rawValue) ?? .env
                 inherit = found.inherit
             }
+            if let container = ContainerCommand(command) {
+                try ContainerLaunch.run(container, references: references, mode: chosenMode, unlock: unlock, environment)
+            }
             let secrets = try SecretValues.fetch(references, unlock: unlock, environment)
             let plan = LaunchPlan(argv: command, secrets: secrets, mode: chosenMode, inherit: inherit, redact: redact)
             do {

@@ -24,3 +24,17 @@ extension PrivateFile {
         try AtomicFile.replace(path, with: secret, mode: 0o600)
     }
 }
+
+/// Small private files that hold no secret (references, ids).
+enum AtomicFileAccess {
+    /// Replaces `path` with `text`, mode 0600.
+    static func writePrivate(_ path: String, _ text: String) throws(VaultError) {
+        var bytes = Array(text.utf8)
+        let guarded = SecretBytes(capacity: bytes.count) { out in
+            bytes.withUnsafeBytes { out.copyMemory(from: $0) }
+            return bytes.count
+        }
+        bytes.removeAll()
+        try AtomicFile.replace(path, with: guarded, mode: 0o600)
+    }
+}
