@@ -56,7 +56,7 @@ public enum SecretDetector {
     }
 
     /// A literal a secret-named variable could plausibly hold: not a path, a URL without a password, a number,
-    /// a boolean, or a short word.
+    /// a boolean, or shorter than 8 bytes.
     private static func isLiteralSecretCandidate(_ value: UnsafeRawBufferPointer) -> Bool {
         let text = String(decoding: value, as: UTF8.self)
         guard text.utf8.count >= 8 else { return false }
@@ -64,7 +64,6 @@ public enum SecretDetector {
         if text.contains("://") { return hasURLPassword(value) }
         if ["true", "false", "yes", "no", "on", "off"].contains(text.lowercased()) { return false }
         if text.allSatisfy({ $0.isNumber }) { return false }
-        if text.contains(" ") && !text.lowercased().hasPrefix("bearer ") && !text.lowercased().hasPrefix("basic ") { return false }
         return true
     }
 

@@ -110,7 +110,8 @@ struct MCPConfigTests {
         #expect(Set(findings) == Set(testCase.planted.map { "\($0.server) \($0.location)" }))
         #expect(findings.count == testCase.planted.count)
         #expect((report["scanned"] as! [String]) == [path])
-        for planted in testCase.planted { #expect(!result.out.contains(planted.value) && !result.err.contains(planted.value)) }
+        let leaked = testCase.planted.contains { leaks($0.value, in: result.out, result.err) }
+        #expect(!leaked, "doctor printed a value")
     }
 
     @Test(arguments: cases)
@@ -130,8 +131,9 @@ struct MCPConfigTests {
         let wrappedText = String(decoding: bytes(path), as: UTF8.self)
         let movedValues = testCase.planted.filter { planted in testCase.wrapped[planted.server] != nil }.map(\.value)
         for value in movedValues {
-            #expect(!wrappedText.contains(value), "a moved value is still in the config")
-            #expect(!wrap.out.contains(value) && !wrap.err.contains(value) && !dryRun.out.contains(value) && !dryRun.err.contains(value))
+            let inConfig = leaks(value, in: wrappedText), inOutput = leaks(value, in: wrap.out, wrap.err, dryRun.out, dryRun.err)
+            #expect(!inConfig, "a moved value is still in the config")
+            #expect(!inOutput, "wrap printed a value")
         }
         var mode = stat()
         stat(path, &mode)
@@ -144,7 +146,8 @@ struct MCPConfigTests {
         stat(backupPath, &mode)
         #expect(mode.st_mode & 0o777 == 0o600)
         let backupText = String(decoding: bytes(backupPath), as: UTF8.self)
-        for value in movedValues { #expect(!backupText.contains(value)) }
+        let inBackup = movedValues.contains { leaks($0, in: backupText) }
+        #expect(!inBackup, "the backup holds a moved value")
         #expect(backupText.contains("vault://mcp/"))
 
         let after = try servers(path, client: testCase.client)
@@ -170,7 +173,8 @@ struct MCPConfigTests {
 
         let unwrap = sandbox.process.vault(["mcp", "unwrap", "--client", testCase.client], env: env)
         #expect(unwrap.status == 0, "\(unwrap.err)")
-        #expect(!unwrap.out.contains(movedValues.first ?? "-") && !unwrap.err.contains(movedValues.first ?? "-"))
+        let unwrapPrinted = movedValues.contains { leaks($0, in: unwrap.out, unwrap.err) }
+        #expect(!unwrapPrinted, "unwrap printed a value")
         let restored = try servers(path, client: testCase.client)
         for (label, server) in before {
             #expect(restored[label]?["command"] as? String == server["command"] as? String, "\(label): command not restored")
@@ -188,7 +192,8 @@ struct MCPConfigTests {
         #expect(bytes(path) == original)
         #expect(result.err.contains("still in plain text"))
         let stored = sandbox.process.vault(["get", "mcp/github/github_personal_access_token"], env: env)
-        #expect(stored.stdout == Array(testCase.planted[0].value.utf8))
+        let importedValueStored = stored.stdout == Array(testCase.planted[0].value.utf8)
+        #expect(importedValueStored)
         let profiles = try String(contentsOfFile: sandbox.root + "/policies/mcp-claude.yaml", encoding: .utf8)
         #expect(profiles.contains("claude-github") && profiles.contains("claude-brave-search"))
         // Import, then wrap: nothing is stored twice.

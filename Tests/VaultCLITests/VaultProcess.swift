@@ -137,3 +137,7 @@ func writePrivateFile<Bytes: Sequence<UInt8>>(_ path: String, _ bytes: Bytes) {
     let created = FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
     precondition(created, "cannot write \(path)")
 }
+
+/// Whether `value` occurs in any of `texts`. Tests evaluate this (and compare values) into a local before
+/// `#expect`, whose failure message would otherwise print the texts — and so the value.
+func leaks(_ value: String, in texts: String...) -> Bool { texts.contains { $0.contains(value) } }
