@@ -95,6 +95,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "VaultMCPTests",
+            dependencies: ["VaultMCP", "VaultCore", "VaultLaunch"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VaultCLITests",
             dependencies: ["vault", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
