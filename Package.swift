@@ -83,6 +83,12 @@ let package = Package(
             path: "Benchmarks/VaultBench",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "vault-fuzz",
+            dependencies: ["VaultCore", "VaultAgent", "VaultPolicy", "VaultMCP"],
+            path: "Fuzz/VaultFuzz",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "VaultCoreTests",
             dependencies: ["VaultCore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -3,8 +3,8 @@ import Testing
 import VaultCore
 @testable import VaultPolicy
 
-/// Seeded random drivers that run with every test (a libFuzzer target is still to come): mutate valid inputs of the frame decoder's JSON parser and of the policy parser, thousands of times, bounded in
-/// count and time. Every input must either parse or be rejected with an error — never crash or hang. The seed is
+/// Seeded random drivers that run with every test (Fuzz/run.sh adds coverage-guided libFuzzer runs): mutate valid
+/// inputs of the frame decoder's JSON parser and of the policy parser, thousands of times, bounded in count and time. Every input must either parse or be rejected with an error — never crash or hang. The seed is
 /// fixed so a failure reproduces; FUZZ_SEED and FUZZ_ITERATIONS change them.
 struct FuzzTests {
     /// SplitMix64: small, seedable, good enough to drive mutations.
