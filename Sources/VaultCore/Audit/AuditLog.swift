@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The audit trail: JSON Lines in `audit.log` (rotated to `audit.log.1` … when it outgrows its limit), each record
 /// chained to the one before by `prev` and authenticated by a forward-secure MAC (see `AuditRatchet`).
@@ -10,10 +11,18 @@ public final class AuditLog: Sendable {
 
     let directory: String
     let maximumBytes: Int
+    /// The lock, state and live-log descriptors, kept open between appends (the agent appends on every request)
+    /// and reopened when the path names another file (a rotation, a removed state file). Holding the mutex also
+    /// serialises this process's threads, which one `flock` descriptor cannot.
+    private let handles = Mutex(AuditHandles())
 
     init(directory: String, maximumBytes: Int) {
         self.directory = directory
         self.maximumBytes = maximumBytes
+    }
+
+    deinit {
+        handles.withLock { $0.closeAll() }
     }
 
     var livePath: String { directory + "/audit.log" }
@@ -49,46 +58,47 @@ public final class AuditLog: Sendable {
     }
 
     private func append(_ events: [AuditEvent], missingState: () throws(VaultError) -> AuditState) throws(VaultError) {
-        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw .storage("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
-        defer { close(lock) }  // closing releases the flock
-        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        try handles.withLock { (handles) throws(VaultError) in
+            let lock = try handles.lock.descriptor(lockPath, flags: O_RDWR | O_CREAT).fd
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+            defer { flock(lock, LOCK_UN) }
 
-        let stateFD = try openState()
-        defer { close(stateFD) }
-        var state: AuditState
-        if let stored = AuditState.read(stateFD) { state = stored } else { state = try missingState() }
-        // A writer killed between appending and saving the state left the log ahead of the state: catch up.
-        if state.logSize != Self.size(of: livePath), let last = lastRecord(), last.seq >= state.nextSeq {
-            AuditRatchet.advance(&state.key, from: state.nextSeq, to: last.seq + 1)
-            state.nextSeq = last.seq + 1
-            state.prevMAC = Hex.decode(last.mac) ?? state.prevMAC
+            let stateFD = try handles.state.descriptor(statePath, flags: O_RDWR | O_CREAT).fd
+            var state: AuditState
+            if let stored = AuditState.read(stateFD) { state = stored } else { state = try missingState() }
+            let log = try handles.log.descriptor(livePath, flags: O_WRONLY | O_APPEND | O_CREAT)
+            // A writer killed between appending and saving the state left the log ahead of the state: catch up.
+            if state.logSize != log.size, let last = lastRecord(), last.seq >= state.nextSeq {
+                AuditRatchet.advance(&state.key, from: state.nextSeq, to: last.seq + 1)
+                state.nextSeq = last.seq + 1
+                state.prevMAC = Hex.decode(last.mac) ?? state.prevMAC
+            }
+            var text = ""
+            for event in events {
+                let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
+                text += line.text + "\n"
+                state.prevMAC = Hex.decode(line.mac)!
+                AuditRatchet.step(&state.key)
+                state.nextSeq += 1
+            }
+            let bytes = Array(text.utf8)
+            guard write(log.fd, bytes, bytes.count) == bytes.count else {
+                throw .storage("cannot append to \(livePath): \(String(cString: strerror(errno))); free some space and retry")
+            }
+            state.logSize = log.size + bytes.count
+            if state.logSize >= maximumBytes {
+                try rotate()
+                handles.log.close()
+                state.logSize = 0
+            }
+            try state.write(stateFD, path: statePath)
         }
-        var text = ""
-        for event in events {
-            let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
-            text += line.text + "\n"
-            state.prevMAC = Hex.decode(line.mac)!
-            AuditRatchet.step(&state.key)
-            state.nextSeq += 1
-        }
-        state.logSize = try appendText(text)
-        if state.logSize >= maximumBytes {
-            try rotate()
-            state.logSize = 0
-        }
-        try state.write(stateFD, path: statePath)
     }
 
     private func openState() throws(VaultError) -> Int32 {
         let fd = open(statePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .storage("cannot open \(statePath): \(String(cString: strerror(errno)))") }
         return fd
-    }
-
-    private static func size(of path: String) -> Int {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
     /// Every record still on disk, oldest first; lines that do not parse are skipped (verify reports them).
@@ -182,18 +192,6 @@ public final class AuditLog: Sendable {
         let trimmed = buffer.last == UInt8(ascii: "\n") ? buffer.dropLast() : buffer[...]
         let start = trimmed.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? trimmed.startIndex
         return String(decoding: trimmed[start...], as: UTF8.self)
-    }
-
-    /// Appends to the live log; returns its size afterwards.
-    private func appendText(_ text: String) throws(VaultError) -> Int {
-        let fd = open(livePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .storage("cannot open \(livePath): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else {
-            throw .storage("cannot append to \(livePath): \(String(cString: strerror(errno))); free some space and retry")
-        }
-        return Int(lseek(fd, 0, SEEK_END))
     }
 
     private func rotate() throws(VaultError) {

@@ -13,16 +13,18 @@ struct AuditState: ~Copyable {
 
     static let byteCount = 8 + 32 + 32 + 8
 
-    /// Reads the state from an open descriptor; nil when the file is empty or the wrong size.
+    /// Reads the state from an open descriptor (one pread, into guarded memory: it holds the key); nil when the
+    /// file is empty or the wrong size.
     static func read(_ fd: Int32) -> AuditState? {
-        var head = [UInt8](repeating: 0, count: 8), tail = [UInt8](repeating: 0, count: 40)
-        var key = SecretBytes(zeroedCount: 32)
-        guard pread(fd, &head, 8, 0) == 8, pread(fd, &tail, 40, 40) == 40,
-              key.withUnsafeMutableBytes({ pread(fd, $0.baseAddress!, 32, 8) }) == 32
-        else { return nil }
-        return AuditState(
-            nextSeq: Int(head.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.bigEndian), key: key,
-            prevMAC: Array(tail[0..<32]), logSize: Int(Int64(bitPattern: tail.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 32, as: UInt64.self) }.bigEndian)))
+        var raw = SecretBytes(zeroedCount: byteCount)
+        guard raw.withUnsafeMutableBytes({ pread(fd, $0.baseAddress!, byteCount, 0) }) == byteCount else { return nil }
+        return raw.withUnsafeBytes { bytes in
+            AuditState(
+                nextSeq: Int(bytes.loadUnaligned(as: UInt64.self).bigEndian),
+                key: SecretBytes(copying: UnsafeRawBufferPointer(rebasing: bytes[8..<40])),
+                prevMAC: Array(bytes[40..<72]),
+                logSize: Int(Int64(bitPattern: bytes.loadUnaligned(fromByteOffset: 72, as: UInt64.self).bigEndian)))
+        }
     }
 
     /// Reads the state file at `path`, if there is a valid one.
@@ -33,13 +35,16 @@ struct AuditState: ~Copyable {
         return read(fd)
     }
 
-    /// Overwrites the state in place.
+    /// Overwrites the state in place (one pwrite of the whole 80 bytes, assembled in guarded memory).
     func write(_ fd: Int32, path: String) throws(VaultError) {
-        var head = UInt64(nextSeq).bigEndian, size = UInt64(bitPattern: Int64(logSize)).bigEndian
-        let tail = prevMAC + withUnsafeBytes(of: &size) { Array($0) }
-        let ok = withUnsafeBytes(of: &head) { pwrite(fd, $0.baseAddress!, 8, 0) } == 8
-            && key.withUnsafeBytes { pwrite(fd, $0.baseAddress!, 32, 8) } == 32
-            && pwrite(fd, tail, 40, 40) == 40
-        guard ok else { throw .storage("cannot write \(path): \(String(cString: strerror(errno))); free some space and retry") }
+        let raw = SecretBytes(capacity: Self.byteCount) { out in
+            out.storeBytes(of: UInt64(nextSeq).bigEndian, toByteOffset: 0, as: UInt64.self)
+            key.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[8..<40]).copyMemory(from: $0) }
+            prevMAC.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[40..<72]).copyMemory(from: $0) }
+            out.storeBytes(of: UInt64(bitPattern: Int64(logSize)).bigEndian, toByteOffset: 72, as: UInt64.self)
+            return Self.byteCount
+        }
+        let written = raw.withUnsafeBytes { pwrite(fd, $0.baseAddress!, Self.byteCount, 0) }
+        guard written == Self.byteCount else { throw .storage("cannot write \(path): \(String(cString: strerror(errno))); free some space and retry") }
     }
 }

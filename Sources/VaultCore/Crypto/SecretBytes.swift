@@ -1,7 +1,7 @@
 import CSodium
 
 /// Key or secret-value bytes in memory that libsodium guards: `sodium_malloc` (guard pages, `mlock`ed where the
-/// system allows), zeroed and freed when the value goes away.
+/// system allows), zeroed when the value goes away and then freed or, when small, recycled (`GuardedPool`).
 ///
 /// The type is non-copyable, so a secret cannot be duplicated by accident, and it has no conversion to `String`,
 /// `Data` or `Codable`; the only ways out are `withUnsafeBytes` and writing to a file descriptor.
@@ -10,16 +10,16 @@ public struct SecretBytes: ~Copyable, @unchecked Sendable {
     /// The number of secret bytes held.
     public private(set) var count: Int
 
+    /// The size of the guarded region `base` points to (at least `count`; small regions come from a pool).
+    private let regionSize: Int
+
     /// Zero-filled secret storage of `count` bytes.
     public init(zeroedCount count: Int) {
         precondition(count >= 0, "SecretBytes count must not be negative")
         _ = Sodium.ready
-        // sodium_malloc(0) is legal but returns a pointer we must not touch; allocate one byte instead.
-        guard let pointer = sodium_malloc(max(count, 1)) else {
-            fatalError("sodium_malloc failed for \(count) bytes: out of memory")
-        }
-        sodium_memzero(pointer, max(count, 1))
-        base = pointer
+        let region = GuardedPool.take(count)
+        base = region.pointer
+        regionSize = region.size
         self.count = count
     }
 
@@ -45,7 +45,7 @@ public struct SecretBytes: ~Copyable, @unchecked Sendable {
     }
 
     deinit {
-        sodium_free(base)  // zeroes the region before unmapping it
+        GuardedPool.give(base, size: regionSize)  // zeroed, then kept for reuse or unmapped
     }
 
     /// Read access to the bytes; the pointer must not escape `body`.

@@ -28,8 +28,12 @@ public final class UnlockedVault: Sendable {
     /// The value of the version of `name` that carries `label`.
     /// A previous version past its grace period (`expires_at`) no longer resolves.
     public func value(of name: SecretName, label: VersionLabel, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
-        try value(of: name, missing: .labelNotFound(name, label: label), actor: actor,
-                  condition: "v.label = ? AND (v.expires_at IS NULL OR v.expires_at > ?)", argument: label.rawValue, expiry: Date())
+        // Only a previous version carries an expiry; the current one never does, so its hot path binds no date.
+        guard label == .previous else {
+            return try value(of: name, missing: .labelNotFound(name, label: label), actor: actor, condition: "v.label = ?", argument: label.rawValue)
+        }
+        return try value(of: name, missing: .labelNotFound(name, label: label), actor: actor,
+                         condition: "v.label = ? AND (v.expires_at IS NULL OR v.expires_at > ?)", argument: label.rawValue, expiry: Date())
     }
 
     /// The hot path of every read: one cached statement, outside an explicit transaction (a single SELECT is
