@@ -24,18 +24,7 @@ public enum AtomicFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .storage("cannot create \(path): \(String(cString: strerror(errno)))") }
         fchmod(fd, mode)
-        let failure = bytes.withUnsafeBytes { buffer -> Int32? in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return fsync(fd) == 0 ? nil : errno
-        }
+        let failure = bytes.writeAll(to: fd) ?? (fsync(fd) == 0 ? nil : errno)
         close(fd)
         if let failure {
             unlink(path)

@@ -59,24 +59,12 @@ public struct SecretTemplate {
     /// The text with reference `i` replaced by `values[i]`, in guarded memory.
     public func render(_ values: [SecretBox]) -> SecretBytes {
         precondition(values.count == references.count, "one value per reference")
-        let size = text.count + zip(references, values).reduce(0) { $0 + $1.1.bytes.count - $1.0.range.count }
-        return SecretBytes(capacity: max(size, 1)) { out in
-            text.withUnsafeBytes { raw in
-                var written = 0, position = 0
-                func copy(_ bytes: UnsafeRawBufferPointer) {
-                    guard !bytes.isEmpty else { return }
-                    UnsafeMutableRawBufferPointer(rebasing: out[written..<written + bytes.count]).copyMemory(from: bytes)
-                    written += bytes.count
-                }
-                for (reference, value) in zip(references, values) {
-                    copy(UnsafeRawBufferPointer(rebasing: raw[position..<reference.range.lowerBound]))
-                    value.bytes.withUnsafeBytes(copy)
-                    position = reference.range.upperBound
-                }
-                copy(UnsafeRawBufferPointer(rebasing: raw[position...]))
-                return written
-            }
+        let edits = zip(references, values).map { TextEdit(range: $0.range, secret: $1) }
+        let source = SecretBytes(capacity: text.count) { out in
+            text.withUnsafeBytes { out.copyMemory(from: $0) }
+            return text.count
         }
+        return source.withUnsafeBytes { TextEdit.apply(edits, to: $0) }
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

@@ -1,3 +1,5 @@
+import VaultCore
+
 /// Writes launch profiles as a policies-directory YAML file (the format PolicyFileParser reads), for the files
 /// `vault mcp` manages. Every scalar is double-quoted, so no name can turn into a YAML boolean or number.
 public enum ProfileFile {
@@ -18,20 +20,5 @@ public enum ProfileFile {
         return out
     }
 
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+    private static func quoted(_ text: String) -> String { JSONQuoting.quoted(text) }
 }

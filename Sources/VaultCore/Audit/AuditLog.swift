@@ -112,13 +112,13 @@ public final class AuditLog: Sendable {
     /// exactly those bytes. Built by hand: it is on every request's path.
     static func line(for event: AuditEvent, seq: Int, prev: String, key: borrowing SecretBytes) -> (text: String, mac: String) {
         var members: [String] = []
-        if let detail = event.detail { members.append("\"detail\":" + quote(detail)) }
-        if let exe = event.actor.exe { members.append("\"exe\":" + quote(exe)) }
-        members.append("\"op\":" + quote(event.operation))
+        if let detail = event.detail { members.append("\"detail\":" + JSONQuoting.quoted(detail)) }
+        if let exe = event.actor.exe { members.append("\"exe\":" + JSONQuoting.quoted(exe)) }
+        members.append("\"op\":" + JSONQuoting.quoted(event.operation))
         members.append("\"outcome\":\"\(event.outcome.rawValue)\"")
         members.append("\"pid\":\(event.actor.pid)")
         members.append("\"prev\":\"\(prev)\"")
-        if let secret = event.secret { members.append("\"secret\":" + quote(secret)) }
+        if let secret = event.secret { members.append("\"secret\":" + JSONQuoting.quoted(secret)) }
         members.append("\"seq\":\(seq)")
         members.append("\"time\":\"\(timestamp(Date()))\"")
         members.append("\"uid\":\(event.actor.uid)")
@@ -128,26 +128,12 @@ public final class AuditLog: Sendable {
         return (body + ",\"mac\":\"\(mac)\"}", mac)
     }
 
-    private static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20: out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// `2026-11-23T18:27:48Z` (UTC, whole seconds).
     private static func timestamp(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { String(value).leftPadded(to: 2) }
+        func two(_ value: Int32) -> String { JSONQuoting.zeroPadded(String(value), to: 2) }
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
@@ -202,8 +188,4 @@ public final class AuditLog: Sendable {
             throw .storage("cannot rotate \(livePath): \(String(cString: strerror(errno)))")
         }
     }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -51,7 +51,7 @@ extension VaultCLI.MCP {
                 }
                 let backup = try config.replace(
                     with: config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) },
-                    backup: config.text.withUnsafeBytes { TextEdit.apply([], to: $0) })
+                    backup: config.text)
                 for server in plan.servers { Output.line("\(path): \(server.label) starts without vault again (profile \(server.profile) kept)") }
                 Output.note("vault: backup of \(path): \(backup)")
                 if !keepReferences { Output.note("vault: the values are in plain text in \(path) again; `vault mcp wrap` moves them out") }

@@ -37,15 +37,18 @@ enum MCPAccess {
     static func profilesFile(_ client: MCPClient, directory: String) -> String { directory + "/mcp-\(client.rawValue).yaml" }
 
     /// The new text of the managed profiles file with `profiles` added (replacing same-named ones it holds),
-    /// and its current text; nil when nothing changes.
+    /// and its current text; nil when every one of them already exists as it is (in any file).
     static func profilesUpdate(_ profiles: [Profile], client: MCPClient, set: PolicySet) throws(VaultError) -> (path: String, old: String, new: String)? {
         let path = profilesFile(client, directory: set.directory)
         if set.policies.contains(where: { $0.file == path }) {
             throw .invalidInput("\(path) holds rotation policies, but vault mcp rewrites that file; move them to another file in \(set.directory)")
         }
-        let mine = profiles.filter { $0.file.isEmpty || $0.file == path }
         var written = set.profiles.filter { $0.file == path }
-        for profile in mine {
+        let changed = profiles.filter { new in
+            !set.profiles.contains { $0.name == new.name && $0.secrets == new.secrets && $0.inherit == new.inherit && $0.mode == new.mode }
+        }
+        guard !changed.isEmpty else { return nil }
+        for profile in changed {
             if let index = written.firstIndex(where: { $0.name == profile.name }) { written[index] = profile } else { written.append(profile) }
         }
         let new = ProfileFile.render(written, header: """

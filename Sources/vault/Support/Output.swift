@@ -6,18 +6,7 @@ enum Output {
     /// Writes secret bytes to a descriptor with write(2): no String, no buffering, no copy.
     static func writeSecret(_ secret: borrowing SecretBytes, to fd: Int32 = STDOUT_FILENO) throws(VaultError) {
         fflush(nil)  // keep order with text printed before it
-        let failure = secret.withUnsafeBytes { bytes -> Int32? in
-            var offset = 0
-            while offset < bytes.count {
-                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
+        let failure = secret.writeAll(to: fd)
         if let failure { throw .storage("cannot write the value to the output: \(String(cString: strerror(failure)))") }
     }
 
