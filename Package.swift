@@ -24,11 +24,6 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
-        .systemLibrary(
-            name: "CLibSecret",
-            pkgConfig: "libsecret-1",
-            providers: [.apt(["libsecret-1-dev"])]
-        ),
         .target(name: "CVaultSys"),
         .target(
             name: "VaultCore",
@@ -40,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "VaultKeyring",
-            dependencies: ["VaultCore", "CLibSecret"],
+            dependencies: ["VaultCore", "CVaultSys"],
             swiftSettings: strict
         ),
         .target(

@@ -1,6 +1,8 @@
 /// Why the desktop keyring could not give (or take) the vault's key-encryption key. Each case has a one-line
 /// message naming the cause and the fix.
 public enum KeyringProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    /// libsecret is not installed (or cannot be loaded).
+    case noLibrary(String)
     /// No D-Bus session bus to talk to (servers, CI, containers, ssh sessions).
     case noDBus(String)
     /// A bus, but nothing provides org.freedesktop.secrets (no gnome-keyring, KeePassXC...).
@@ -22,6 +24,7 @@ public enum KeyringProblem: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
+        case let .noLibrary(detail): "libsecret cannot be loaded (\(detail)); install libsecret-1-0 for keyring support"
         case let .noDBus(detail): "no D-Bus session (\(detail))"
         case let .noProvider(detail): "no Secret Service provider on the session bus (\(detail)); install and start gnome-keyring or KeePassXC"
         case let .noCollection(detail): "the Secret Service has no default keyring (\(detail)); log in to a desktop session once, or create one with seahorse"

@@ -1,7 +1,11 @@
-import CLibSecret
+import CVaultSys
+#if canImport(Glibc)
+import Glibc
+#endif
 public import VaultCore
 
-/// The vault's key-encryption key in the desktop keyring, through libsecret (Secret Service over D-Bus).
+/// The vault's key-encryption key in the desktop keyring, through libsecret (Secret Service over D-Bus), loaded
+/// when first needed (`cvaultsys_libsecret_load`), so commands that never touch the keyring do not pay for it.
 ///
 /// Schema `org.vault.KeyEncryptionKey`; attributes `application` = `vault`, `vault-id` = the vault's UUID; the
 /// stored "password" is the 32-byte KEK in hex. See it with `secret-tool search application vault`.
@@ -19,26 +23,42 @@ public struct SecretServiceKeyring: Sendable {
 
     /// Checks that a Secret Service is reachable and its default collection is unlocked — without prompting.
     public func checkAvailable() throws(KeyringProblem) {
-        var error: UnsafeMutablePointer<GError>?
-        guard let service = secret_service_get_sync(SECRET_SERVICE_NONE, nil, &error) else {
-            throw Self.classify(take(&error) ?? "no service", stage: .bus)
+        _ = try Self.available()
+    }
+
+    /// libsecret, with a reachable Secret Service whose default collection is unlocked.
+    private static func available() throws(KeyringProblem) -> UnsafePointer<cvaultsys_libsecret> {
+        let api = try library()
+        var error: UnsafeMutablePointer<cvaultsys_gerror>?
+        guard let service = api.pointee.secret_service_get_sync(0, nil, &error) else {
+            throw classify(take(&error, api) ?? "no service", stage: .bus)
         }
-        defer { g_object_unref(service) }
-        guard let collection = secret_collection_for_alias_sync(service, "default", SECRET_COLLECTION_NONE, nil, &error) else {
-            throw Self.classify(take(&error) ?? "no default collection", stage: .collection)
+        defer { api.pointee.g_object_unref(service) }
+        guard let collection = api.pointee.secret_collection_for_alias_sync(service, "default", 0, nil, &error) else {
+            throw classify(take(&error, api) ?? "no default collection", stage: .collection)
         }
-        defer { g_object_unref(collection) }
-        if secret_collection_get_locked(collection) != 0 { throw .locked }
+        defer { api.pointee.g_object_unref(collection) }
+        if api.pointee.secret_collection_get_locked(collection) != 0 { throw .locked }
+        return api
+    }
+
+    /// The libsecret entry points, or why they cannot be loaded.
+    private static func library() throws(KeyringProblem) -> UnsafePointer<cvaultsys_libsecret> {
+        guard let api = cvaultsys_libsecret_load() else {
+            let reason = cvaultsys_libsecret_error().map { String(cString: $0) } ?? "unknown reason"
+            throw .noLibrary(reason)
+        }
+        return api
     }
 
     /// The stored KEK, in guarded memory.
     public func lookup() throws(KeyringProblem) -> SecretBytes {
-        try checkAvailable()
-        var error: UnsafeMutablePointer<GError>?
-        let found = withSchema { schema, attributes in secret_password_lookupv_nonpageable_sync(schema, attributes, nil, &error) }
-        if let message = take(&error) { throw .failed(message) }
+        let api = try Self.available()
+        var error: UnsafeMutablePointer<cvaultsys_gerror>?
+        let found = withSchema(api) { schema, attributes in api.pointee.secret_password_lookupv_nonpageable_sync(schema, attributes, nil, &error) }
+        if let message = take(&error, api) { throw .failed(message) }
         guard let found else { throw .itemMissing }
-        defer { secret_password_free(found) }
+        defer { api.pointee.secret_password_free(found) }
         let key = SecretBytes.decodingHex(UnsafeRawBufferPointer(start: found, count: strlen(found)), expectedCount: 32)
         guard let key else { throw .itemWrong }
         return key
@@ -46,44 +66,47 @@ public struct SecretServiceKeyring: Sendable {
 
     /// Stores `kek` (replacing any item with the same attributes) in the default collection.
     public func store(_ kek: borrowing SecretBytes) throws(KeyringProblem) {
-        try checkAvailable()
+        let api = try Self.available()
         let hex = kek.hexEncodedCString()
         let label = "vault key-encryption key (vault \(vaultID))"
-        var error: UnsafeMutablePointer<GError>?
+        var error: UnsafeMutablePointer<cvaultsys_gerror>?
         let stored = hex.withUnsafeBytes { password in
-            withSchema { schema, attributes in
-                secret_password_storev_sync(
+            withSchema(api) { schema, attributes in
+                api.pointee.secret_password_storev_sync(
                     schema, attributes, nil, label, password.baseAddress!.assumingMemoryBound(to: CChar.self), nil, &error)
             }
         }
-        if let message = take(&error) { throw .failed(message) }
+        if let message = take(&error, api) { throw .failed(message) }
         guard stored != 0 else { throw .failed("the item was not stored") }
     }
 
     /// Deletes the item. Returns whether one existed.
     @discardableResult
     public func clear() throws(KeyringProblem) -> Bool {
-        try checkAvailable()
-        var error: UnsafeMutablePointer<GError>?
-        let cleared = withSchema { schema, attributes in secret_password_clearv_sync(schema, attributes, nil, &error) }
-        if let message = take(&error) { throw .failed(message) }
+        let api = try Self.available()
+        var error: UnsafeMutablePointer<cvaultsys_gerror>?
+        let cleared = withSchema(api) { schema, attributes in api.pointee.secret_password_clearv_sync(schema, attributes, nil, &error) }
+        if let message = take(&error, api) { throw .failed(message) }
         return cleared != 0
     }
 
-    private func withSchema<R>(_ body: (UnsafePointer<SecretSchema>, OpaquePointer) -> R) -> R {
-        let types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, nil)!
-        let values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)!
+    private func withSchema<R>(
+        _ api: UnsafePointer<cvaultsys_libsecret>, _ body: (UnsafeRawPointer, UnsafeMutableRawPointer) -> R
+    ) -> R {
+        let types = cvaultsys_libsecret_table(api, 0)!
+        let values = cvaultsys_libsecret_table(api, 1)!
         defer {
-            g_hash_table_unref(types)
-            g_hash_table_unref(values)
+            api.pointee.g_hash_table_unref(types)
+            api.pointee.g_hash_table_unref(values)
         }
         for (name, value) in attributes {
-            // SECRET_SCHEMA_ATTRIBUTE_STRING is 0, so the type's pointer value is NULL.
-            g_hash_table_insert(types, g_strdup(name), nil)
-            g_hash_table_insert(values, g_strdup(name), g_strdup(value))
+            // A NULL type is SECRET_SCHEMA_ATTRIBUTE_STRING.
+            cvaultsys_libsecret_insert(api, types, name, nil)
+            cvaultsys_libsecret_insert(api, values, name, value)
         }
-        let schema = secret_schema_newv(Self.schemaName, SECRET_SCHEMA_NONE, types)!
-        defer { secret_schema_unref(schema) }
+        // Flags 0: SECRET_SCHEMA_NONE.
+        let schema = api.pointee.secret_schema_newv(Self.schemaName, 0, types)!
+        defer { api.pointee.secret_schema_unref(schema) }
         return body(schema, values)
     }
 
@@ -98,10 +121,10 @@ public struct SecretServiceKeyring: Sendable {
 }
 
 /// Takes the message out of a GError and frees it.
-private func take(_ error: inout UnsafeMutablePointer<GError>?) -> String? {
+private func take(_ error: inout UnsafeMutablePointer<cvaultsys_gerror>?, _ api: UnsafePointer<cvaultsys_libsecret>) -> String? {
     guard let pointer = error else { return nil }
     defer {
-        g_error_free(pointer)
+        api.pointee.g_error_free(pointer)
         error = nil
     }
     return pointer.pointee.message.map { String(cString: $0) } ?? "unknown error"
