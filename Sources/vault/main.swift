@@ -7,6 +7,7 @@ import VaultCore
 ProcessHardening.apply()
 
 do {
+    try HotPath.serve(Array(CommandLine.arguments.dropFirst()), .current)
     var command = try VaultCLI.parseAsRoot()
     try command.run()
 } catch let error as VaultError {

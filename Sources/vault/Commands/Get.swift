@@ -1,7 +1,7 @@
 import Foundation
 import ArgumentParser
-import VaultAgent
 import VaultCore
+import VaultPolicy
 
 extension VaultCLI {
     struct Get: ParsableCommand {
@@ -32,39 +32,26 @@ extension VaultCLI {
 
         func run() throws {
             let name = try SecretName(name)
-            if let value = try viaAgent(name) {
-                try Output.writeSecret(value.bytes)
-                if isatty(STDOUT_FILENO) == 1 { Output.line("") }
-                return
+            let request = GetRequest(name: name.rawValue, version: version, previous: previous)
+            if unlock.passphraseFd == nil, unlock.recoveryKeyFd == nil, unlock.unlocker == nil,
+               let value = try Get.viaAgent(request, .current) {
+                return try Get.write(value)
             }
             let vault = try VaultAccess.unlocked(unlock)
-            let value = try previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)
-            try Output.writeSecret(value)
-            if isatty(STDOUT_FILENO) == 1 { Output.line("") }
+            try Get.write(SecretBox(previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)))
         }
 
         /// The value from the running agent; nil when there is none, it is locked, or the value is binary (then
         /// the vault is opened directly).
-        private func viaAgent(_ name: SecretName) throws -> SecretBox? {
-            guard unlock.passphraseFd == nil, unlock.recoveryKeyFd == nil, unlock.unlocker == nil,
-                  let client = AgentAccess.client()
-            else { return nil }
-            do {
-                return try client.request("get") { json in
-                    json.raw(",\"name\":")
-                    json.string(name.rawValue)
-                    if let version { json.raw(",\"version\":\(version)") }
-                    if previous { json.raw(",\"label\":\"previous\"") }
-                }["value"]?.secret
-            } catch let .agent(code, message) {
-                switch code {
-                case "not_found": throw VaultError.agent(.notFound, message: message)
-                case "tampered": throw VaultError.agent(.tampered, message: message)
-                default: return nil
-                }
-            } catch {
-                return nil
-            }
+        static func viaAgent(_ request: GetRequest, _ environment: Environment) throws(VaultError) -> SecretBox? {
+            let reference = SecretReference(variable: "", secret: request.name, version: request.version, previous: request.previous)
+            return try SecretValues.fromAgent([reference], environment)?.first?.value
+        }
+
+        /// Writes the exact bytes, adding a newline only when standard output is a terminal.
+        static func write(_ value: SecretBox) throws(VaultError) {
+            try Output.writeSecret(value.bytes)
+            if isatty(STDOUT_FILENO) == 1 { Output.line("") }
         }
     }
 }

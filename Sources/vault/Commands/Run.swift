@@ -42,45 +42,22 @@ extension VaultCLI {
         @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
         var command: [String] = []
 
+        /// The request these arguments make.
+        var request: RunRequest {
+            RunRequest(profile: profile, assignments: assignments, mode: mode, redact: redact, policies: policies, command: command)
+        }
+
         func validate() throws {
-            guard !command.isEmpty else { throw ValidationError("give the command to run after --, e.g. vault run --profile github -- npx server") }
-            guard profile != nil || !assignments.isEmpty else { throw ValidationError("give --profile NAME or at least one --env VARIABLE=secret/name") }
-            for assignment in assignments {
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, SecretReference.isVariableName(parts[0]), SecretReference.parse(variable: parts[0], parts[1]) != nil else {
-                    throw ValidationError("--env takes VARIABLE=secret/name (e.g. GITHUB_TOKEN=github/token), not '\(assignment.split(separator: "=").first ?? "")=…'")
-                }
-            }
+            if let problem = request.problem { throw ValidationError(problem) }
         }
 
         func run() throws {
             let environment = Environment.current
-            var references = assignments.compactMap { assignment -> SecretReference? in
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                return SecretReference.parse(variable: parts[0], parts[1])
-            }
-            var chosenMode = mode ?? .env
-            var inherit: [String] = []
-            if let profile {
-                let set = PolicySet.load(directory: PolicyAccess.directory(policies, environment))
-                guard let found = set.profile(named: profile) else {
-                    let problems = set.diagnostics.isEmpty ? "" : " (the files have problems: `vault policy check`)"
-                    throw VaultError.invalidInput("no profile '\(profile)' in \(set.directory)\(problems)")
-                }
-                references = found.secrets + references
-                chosenMode = mode ?? LaunchPlan.Mode(rawValue: found.mode.rawValue) ?? .env
-                inherit = found.inherit
-            }
+            let launch = try request.resolved(environment)
             if let container = ContainerCommand(command) {
-                try ContainerLaunch.run(container, references: references, mode: chosenMode, unlock: unlock, environment)
+                try ContainerLaunch.run(container, references: launch.references, mode: launch.mode, unlock: unlock, environment)
             }
-            let secrets = try SecretValues.fetch(references, unlock: unlock, environment)
-            let plan = LaunchPlan(argv: command, secrets: secrets, mode: chosenMode, inherit: inherit, redact: redact)
-            do {
-                try Launcher.run(plan, launcherEnvironment: environment.variables)
-            } catch {
-                throw VaultError.invalidInput("vault run: \(error)")
-            }
+            try launch.start(with: SecretValues.fetch(launch.references, unlock: unlock, environment), environment)
         }
     }
 }

@@ -8,29 +8,41 @@ enum SecretValues {
     /// Each reference's value, in order.
     static func fetch(_ references: [SecretReference], unlock: UnlockOptions, _ environment: Environment) throws(VaultError) -> [(variable: String, value: SecretBox)] {
         let explicit = unlock.passphraseFd != nil || unlock.recoveryKeyFd != nil || unlock.unlocker != nil
-        if !explicit, let client = AgentAccess.client(environment) {
-            do {
-                return try references.map { reference in
-                    let response = try client.request("get") { json in
-                        json.raw(",\"name\":")
-                        json.string(reference.secret)
-                        if let version = reference.version { json.raw(",\"version\":\(version)") }
-                        if reference.previous { json.raw(",\"label\":\"previous\"") }
-                    }
-                    guard let value = response["value"]?.secret else { throw AgentClient.Failure.broken("no value in the answer") }
-                    return (reference.variable, value)
-                }
-            } catch let AgentClient.Failure.agent(code, message) where code == "not_found" || code == "tampered" {
-                throw VaultError.agent(code == "not_found" ? .notFound : .tampered, message: message)
-            } catch {
-                Output.note("vault: agent: \(error); opening the vault directly")
-            }
+        if !explicit, let values = try fromAgent(references, environment, onFailure: { failure in
+            Output.note("vault: agent: \(failure); opening the vault directly")
+        }) {
+            return values
         }
         let vault = try VaultAccess.unlocked(unlock, environment)
         return try references.map { (reference) throws(VaultError) in
             let name = try SecretName(reference.secret)
             let value = reference.previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
             return (reference.variable, SecretBox(value))
+        }
+    }
+
+    /// Each reference's value from the running agent; nil when no agent runs or it cannot answer (locked, broken:
+    /// `onFailure` hears why). A secret the agent does not have, or one that fails authentication, is an error.
+    static func fromAgent(
+        _ references: [SecretReference], _ environment: Environment, onFailure: (AgentClient.Failure) -> Void = { _ in }
+    ) throws(VaultError) -> [(variable: String, value: SecretBox)]? {
+        guard let client = AgentAccess.client(environment) else { return nil }
+        do {
+            return try references.map { (reference) throws(AgentClient.Failure) in
+                let response = try client.request("get") { json in
+                    json.raw(",\"name\":")
+                    json.string(reference.secret)
+                    if let version = reference.version { json.raw(",\"version\":\(version)") }
+                    if reference.previous { json.raw(",\"label\":\"previous\"") }
+                }
+                guard let value = response["value"]?.secret else { throw AgentClient.Failure.broken("no value in the answer") }
+                return (reference.variable, value)
+            }
+        } catch let .agent(code, message) where code == "not_found" || code == "tampered" {
+            throw VaultError.agent(code == "not_found" ? .notFound : .tampered, message: message)
+        } catch {
+            onFailure(error)
+            return nil
         }
     }
 }

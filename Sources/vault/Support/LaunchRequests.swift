@@ -1,0 +1,75 @@
+import VaultCore
+import VaultPolicy
+import VaultLaunch
+
+/// What `vault get` was asked for, however its arguments were parsed.
+struct GetRequest: Equatable {
+    var name: String
+    var version: Int?
+    var previous = false
+}
+
+/// What `vault run` was asked to start, however its arguments were parsed.
+struct RunRequest: Equatable {
+    var profile: String?
+    var assignments: [String] = []
+    var mode: LaunchPlan.Mode?
+    var redact = false
+    var policies: String?
+    var command: [String] = []
+
+    /// Why these arguments cannot be run, or nil when they can.
+    var problem: String? {
+        guard !command.isEmpty else { return "give the command to run after --, e.g. vault run --profile github -- npx server" }
+        guard profile != nil || !assignments.isEmpty else { return "give --profile NAME or at least one --env VARIABLE=secret/name" }
+        for assignment in assignments where RunRequest.reference(assignment) == nil {
+            return "--env takes VARIABLE=secret/name (e.g. GITHUB_TOKEN=github/token), not '\(assignment.split(separator: "=").first ?? "")=…'"
+        }
+        return nil
+    }
+}
+
+extension RunRequest {
+    /// A run request with its profile read: the references, mode and inherited variables to launch with.
+    struct Resolved {
+        let request: RunRequest
+        let references: [SecretReference]
+        let mode: LaunchPlan.Mode
+        let inherit: [String]
+
+        /// Replaces (or, for file mode and redaction, becomes the parent of) this process with the command.
+        func start(with secrets: [(variable: String, value: SecretBox)], _ environment: Environment) throws(VaultError) -> Never {
+            let plan = LaunchPlan(argv: request.command, secrets: secrets, mode: mode, inherit: inherit, redact: request.redact)
+            do {
+                try Launcher.run(plan, launcherEnvironment: environment.variables)
+            } catch {
+                throw VaultError.invalidInput("vault run: \(error)")
+            }
+        }
+    }
+
+    /// `NAME=secret[@version]` as a reference, or nil when malformed.
+    static func reference(_ assignment: String) -> SecretReference? {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, SecretReference.isVariableName(parts[0]) else { return nil }
+        return SecretReference.parse(variable: parts[0], parts[1])
+    }
+
+    /// The profile (if any) read from the policies directory and merged with the `--env` assignments.
+    func resolved(_ environment: Environment) throws(VaultError) -> Resolved {
+        var references = assignments.compactMap(RunRequest.reference)
+        var chosenMode = mode ?? .env
+        var inherit: [String] = []
+        if let profile {
+            let set = PolicySet.load(directory: PolicyAccess.directory(policies, environment))
+            guard let found = set.profile(named: profile) else {
+                let problems = set.diagnostics.isEmpty ? "" : " (the files have problems: `vault policy check`)"
+                throw VaultError.invalidInput("no profile '\(profile)' in \(set.directory)\(problems)")
+            }
+            references = found.secrets + references
+            chosenMode = mode ?? LaunchPlan.Mode(rawValue: found.mode.rawValue) ?? .env
+            inherit = found.inherit
+        }
+        return Resolved(request: self, references: references, mode: chosenMode, inherit: inherit)
+    }
+}
