@@ -84,6 +84,7 @@ public final class AgentServer: Sendable {
             try? state.vault.audit.append(AuditEvent("agent.connect", outcome: .denied, detail: "uid \(uid) not allowed", actor: peer))
             log("refused a connection from pid \(pid) uid \(uid)")
             _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "forbidden", message: "uid \(uid) may not use this agent")), to: fd)
+            lingerUntilPeerCloses(fd)
             return
         }
         var greeted = false
@@ -122,6 +123,19 @@ public final class AgentServer: Sendable {
                 greeted = true
             }
             guard Frame.write(handler.respond(to: request, peer: peer), to: fd) else { return }
+        }
+    }
+
+    /// Half-closes `fd` and discards what the peer still sends (its hello) until it closes, for at most a second,
+    /// so that a refused client's first write does not fail and it reads the refusal instead of a broken pipe.
+    private func lingerUntilPeerCloses(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var discard = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(1)
+        while deadline.timeIntervalSinceNow > 0 {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, Int32(deadline.timeIntervalSinceNow * 1000) + 1) > 0 else { continue }
+            if read(fd, &discard, discard.count) <= 0 { return }
         }
     }
 
