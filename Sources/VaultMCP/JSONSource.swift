@@ -179,7 +179,8 @@ struct JSONSourceParser {
             switch bytes[index] {
             case UInt8(ascii: "\""): index += 1; return
             case UInt8(ascii: "\\"):
-                guard index + 1 < bytes.count else { break }
+                // A backslash as the last byte: the string never closes (end the loop, report it below).
+                guard index + 1 < bytes.count else { index = bytes.count; continue }
                 let escaped = bytes[index + 1]
                 if escaped == UInt8(ascii: "u") {
                     guard index + 6 <= bytes.count, bytes[index + 2..<index + 6].allSatisfy(Self.isHexDigit) else { throw fail("a \\u escape needs four hex digits") }

@@ -47,6 +47,8 @@ struct JSONSourceTests {
         ("{\"a\": 1} x", "after the end", 1),
         ("{\"a\": 01x}", "expected ','", 1),
         ("/* open", "not closed", 1),
+        // Found by libFuzzer: a backslash as the very last byte looped forever.
+        ("{\n  \"a\": {\n  \"\\\\\\", "string is not closed", 3),
     ])
     func malformedTextNamesTheLine(_ text: String, _ message: String, _ line: Int) {
         let error = failure(text, comments: true)
