@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 # The CLI as Scripts/setup installs it: Swift runtime linked statically (about half the start-up time).
 swift build -c release --static-swift-stdlib --product vault 2>&1 | tail -1
 swift build -c release --product vault-bench 2>&1 | tail -1
-.build/release/vault-bench
-python3 Benchmarks/wholeprocess.py "$PWD/.build/release/vault"
+# The in-process run leaves its 100,000-secret vault for the whole-process run (a real agent on it).
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+VAULT_BENCH_LARGE_VAULT="$scratch/large" .build/release/vault-bench
+python3 Benchmarks/wholeprocess.py "$PWD/.build/release/vault" "$scratch/large"

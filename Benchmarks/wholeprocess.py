@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Whole-process benchmarks: each command run N times, medians and ratios against baselines run the same way.
 
-Usage: wholeprocess.py VAULT_BIN     (Benchmarks/run.sh calls it)
+Usage: wholeprocess.py VAULT_BIN [LARGE_VAULT_DIR]     (Benchmarks/run.sh calls it)
 """
-import os, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, random, shutil, socket, statistics, struct, subprocess, sys, tempfile, time
 
 VAULT = sys.argv[1]
+LARGE = sys.argv[2] if len(sys.argv) > 2 else None   # a 100,000-secret vault (passphrase "benchmark passphrase")
 N = int(os.environ.get("BENCH_RUNS", "40"))
 root = tempfile.mkdtemp(prefix="vault-bench-")
 os.chmod(root, 0o700)
@@ -49,16 +50,58 @@ show("vault get, passphrase, Argon2id moderate", timed([VAULT, "get", "bench/tok
 direct_s = timed([VAULT, "get", "bench/token"], interactive)
 show("vault get, passphrase, Argon2id interactive", direct_s)
 
-agent_env = dict(interactive); agent_env["XDG_RUNTIME_DIR"] = run_dir
-agent = subprocess.Popen([VAULT, "agent", "--rotate-every", "0"], env=agent_env, stderr=subprocess.DEVNULL)
-while not os.path.exists(os.path.join(run_dir, "vault", "agent.sock")): time.sleep(0.02)
-time.sleep(0.2)
-no_pass = dict(agent_env); no_pass["VAULT_PASSPHRASE_FILE"] = ""
+socket_path = os.path.join(run_dir, "vault", "agent.sock")
+
+def start_agent(vault_env):
+    """A real `vault agent` on the vault of `vault_env` (unlocked from its passphrase file); returns it and the
+    environment a client uses (no passphrase, so only the agent can answer)."""
+    agent = subprocess.Popen([VAULT, "agent", "--rotate-every", "0"], env=vault_env, stderr=subprocess.DEVNULL)
+    while not os.path.exists(socket_path): time.sleep(0.02)
+    time.sleep(0.2)
+    return agent, dict(vault_env, VAULT_PASSPHRASE_FILE="")
+
+def agent_call(sock, message):
+    body = json.dumps(message).encode()
+    sock.sendall(struct.pack(">I", len(body)) + body)
+    (length,) = struct.unpack(">I", sock.recv(4, socket.MSG_WAITALL))
+    return json.loads(sock.recv(length, socket.MSG_WAITALL))
+
+def hammer(names, count=5000):
+    """`count` gets of random `names` over one connection, as launchers would over a day; returns the agent's RSS."""
+    sock = socket.socket(socket.AF_UNIX); sock.connect(socket_path)
+    agent_call(sock, {"id": 0, "op": "hello", "version": 1})
+    for i in range(count):
+        assert agent_call(sock, {"id": i + 1, "op": "get", "name": random.choice(names)})["ok"]
+    sock.close()
+
+def resident_mib(pid):
+    fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status"))
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+def stop(agent):
+    agent.terminate(); agent.wait()
+    if os.path.exists(socket_path): os.unlink(socket_path)
+
+agent, no_pass = start_agent(interactive)
 agent_s = timed([VAULT, "get", "bench/token"], no_pass)
 show("vault get via the agent", agent_s, direct_s, "direct interactive")
 run_s = timed([VAULT, "run", "--env", "X=bench/token", "--", "/bin/true"], no_pass)
 show("vault run --env X=… -- true (agent)", run_s, env_s, "env X=y true")
-agent.terminate(); agent.wait()
+hammer(["bench/token"])
+small_rss = resident_mib(agent.pid)
+stop(agent)
+
+# A real agent on the 100,000-secret vault vault-bench left behind: memory and whole-process latency.
+if LARGE:
+    agent, large_env = start_agent(dict(env(VAULT_HOME=LARGE, VAULT_PASSPHRASE_FILE=pass_file)))
+    names = [f"bench/s{i}" for i in range(100_000)]
+    large_s = timed([VAULT, "get", random.choice(names)], large_env)
+    show("vault get via the agent, 100,000 secrets", large_s, agent_s, "1 secret")
+    hammer(names)
+    large_rss = resident_mib(agent.pid)
+    stop(agent)
+    print(f"  agent resident after 5,000 gets: {small_rss[0]:.1f} MiB (peak {small_rss[1]:.1f}) on 1 secret, "
+          f"{large_rss[0]:.1f} MiB (peak {large_rss[1]:.1f}) on 100,000", flush=True)
 
 # Keyring: a private bus with a real gnome-keyring-daemon; secret-tool lookup is the baseline.
 if shutil.which("dbus-launch") and shutil.which("gnome-keyring-daemon"):

@@ -37,12 +37,17 @@ let root = FileManager.default.temporaryDirectory.appendingPathComponent("vault-
 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 defer { try? FileManager.default.removeItem(atPath: root) }
 
-func makeVault(_ name: String) throws -> UnlockedVault {
+/// A new vault under `root` (or at `directory`), passphrase "benchmark passphrase", cheapest Argon2id.
+func makeVault(_ name: String, at directory: String? = nil) throws -> UnlockedVault {
     var pass = SecretBytes(zeroedCount: 20)
     pass.withUnsafeMutableBytes { $0.copyBytes(from: Array("benchmark passphrase".utf8)) }
-    return try Vault.create(at: VaultLocation(directory: root + "/" + name), passphrase: pass, recoveryKey: RecoveryKey.generate(),
+    return try Vault.create(at: VaultLocation(directory: directory ?? root + "/" + name), passphrase: pass, recoveryKey: RecoveryKey.generate(),
                             kdf: KDFParameters.Strength.interactive.parameters)
 }
+
+/// Where to leave the 100,000-secret vault for the whole-process benchmarks (a real agent's memory and latency on
+/// it); by default it is removed with the rest.
+let largeVaultDirectory = ProcessInfo.processInfo.environment["VAULT_BENCH_LARGE_VAULT"]
 
 func token() -> SecretBytes { SecretBytes.randomToken(length: 40, alphabet: Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8), prefix: "tok_") }
 
@@ -51,7 +56,7 @@ func token() -> SecretBytes { SecretBytes.randomToken(length: 40, alphabet: Arra
 line("== store (in-process, SQLite WAL synchronous=FULL, audit on)")
 var getMedians: [Int: Double] = [:]
 for size in [100, 100_000] {
-    let vault = try makeVault("store-\(size)")
+    let vault = try makeVault("store-\(size)", at: size == 100_000 ? largeVaultDirectory : nil)
     let names = try (0..<size).map { try SecretName("bench/s\($0)") }
     let fill = Date()
     for start in stride(from: 0, to: size, by: 10_000) {
