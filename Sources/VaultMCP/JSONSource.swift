@@ -186,7 +186,7 @@ struct JSONSourceParser {
                     guard index + 6 <= bytes.count, bytes[index + 2..<index + 6].allSatisfy(Self.isHexDigit) else { throw fail("a \\u escape needs four hex digits") }
                     index += 6
                 } else {
-                    guard "\"\\/bfnrt".utf8.contains(escaped) else { throw fail("'\\\(Character(Unicode.Scalar(escaped)))' is not a JSON escape") }
+                    guard JSONQuoting.unescaped(escaped) != nil else { throw fail("'\\\(Character(Unicode.Scalar(escaped)))' is not a JSON escape") }
                     index += 2
                 }
             case 0..<0x20: throw fail("a string holds a raw control character (a line break must be written \\n)")
@@ -239,25 +239,15 @@ struct JSONSourceParser {
             guard byte == UInt8(ascii: "\\") else { emit(byte); index += 1; continue }
             let escaped = bytes[index + 1]
             index += 2
-            switch escaped {
-            case UInt8(ascii: "n"): emit(0x0a)
-            case UInt8(ascii: "t"): emit(0x09)
-            case UInt8(ascii: "r"): emit(0x0d)
-            case UInt8(ascii: "b"): emit(0x08)
-            case UInt8(ascii: "f"): emit(0x0c)
-            case UInt8(ascii: "u"):
-                var scalar = hex4(bytes, index)
-                index += 4
-                if (0xD800..<0xDC00).contains(scalar), index + 6 <= end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                    let low = hex4(bytes, index + 2)
-                    if (0xDC00..<0xE000).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        index += 6
-                    }
-                }
-                UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: emit)
-            default: emit(escaped)
+            guard escaped == UInt8(ascii: "u") else { emit(JSONQuoting.unescaped(escaped) ?? escaped); continue }
+            var scalar = hex4(bytes, index)
+            index += 4
+            if (0xD800..<0xDC00).contains(scalar), index + 6 <= end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
+               let paired = JSONQuoting.scalar(high: scalar, low: hex4(bytes, index + 2)) {
+                scalar = paired
+                index += 6
             }
+            UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: emit)
         }
     }
 

@@ -83,3 +83,26 @@ struct RecoveryKeyTests {
         #expect(throws: VaultError.self) { _ = try RecoveryKey(parsing: TestSupport.secret("ABCD!")) }
     }
 }
+
+/// The agent's JSON parser: escapes decode the same in public strings and in secret values (which go straight into
+/// guarded memory), and malformed escapes are refused.
+struct SecureJSONEscapeTests {
+    private func parse(_ text: String) throws -> SecureJSON {
+        try Array(text.utf8).withUnsafeBytes { try SecureJSON.parse($0, secretKeys: ["value"]) }
+    }
+
+    @Test func escapesDecodeInPublicAndSecretStrings() throws {
+        let escaped = #"a\n\t\"\\\/\u00e9\ud83d\udd11"#
+        let json = try parse(#"{"name": ""# + escaped + #"", "value": ""# + escaped + #""}"#)
+        let expected = "a\n\t\"\\/é🔑"
+        #expect(json["name"]?.string == expected)
+        let secret = try #require(json["value"]?.secret)
+        let decodedAlike = TestSupport.string(secret.bytes) == expected  // compared outside #expect: never printed
+        #expect(decodedAlike, "the secret value decodes like the public string")
+    }
+
+    @Test(arguments: [#"{"name": "\x"}"#, #"{"name": "\ud83d\u0041"}"#, #"{"name": "\u12"}"#, #"{"value": "abc\"#, #"{"name": "\"#])
+    func malformedEscapesAreRefused(_ text: String) {
+        #expect(throws: SecureJSON.ParseError.self) { try parse(text) }
+    }
+}

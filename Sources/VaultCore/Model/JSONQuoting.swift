@@ -1,5 +1,6 @@
 /// Quoting text as a JSON string literal — also a valid YAML double-quoted scalar — for the audit log's
-/// hand-built lines and the profile files `vault mcp` writes. Never used for values.
+/// hand-built lines and the profile files `vault mcp` writes (never used for values), and the escape rules the
+/// agent's parser and the client-config parser share.
 public enum JSONQuoting {
     /// `text` in double quotes, with `"`, `\` and control characters escaped.
     public static func quoted(_ text: String) -> String {
@@ -14,6 +15,26 @@ public enum JSONQuoting {
             }
         }
         return out + "\""
+    }
+
+    /// The byte a one-letter escape stands for (`n` → line feed, `"` → `"`, ...); nil for any other letter,
+    /// `u` included. Shared by the agent's parser and the client-config parser.
+    public static func unescaped(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "n"): 0x0a
+        case UInt8(ascii: "t"): 0x09
+        case UInt8(ascii: "r"): 0x0d
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0c
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): letter
+        default: nil
+        }
+    }
+
+    /// The scalar value a UTF-16 surrogate pair of `\u` escapes encodes, or nil when `low` is not a low surrogate.
+    public static func scalar(high: UInt32, low: UInt32) -> UInt32? {
+        guard (0xDC00..<0xE000).contains(low) else { return nil }
+        return 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
     }
 
     /// `text` with leading zeros up to `width` characters.

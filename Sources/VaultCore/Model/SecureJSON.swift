@@ -154,15 +154,11 @@ struct SecureJSONParser {
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let escaped = bytes[index]
                 index += 1
-                switch escaped {
-                case UInt8(ascii: "n"): emit(0x0a)
-                case UInt8(ascii: "t"): emit(0x09)
-                case UInt8(ascii: "r"): emit(0x0d)
-                case UInt8(ascii: "b"): emit(0x08)
-                case UInt8(ascii: "f"): emit(0x0c)
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): emit(escaped)
-                case UInt8(ascii: "u"): try decodeUnicode(emit)
-                default: throw fail("bad escape")
+                if escaped == UInt8(ascii: "u") {
+                    try decodeUnicode(emit)
+                } else {
+                    guard let unescaped = JSONQuoting.unescaped(escaped) else { throw fail("bad escape") }
+                    emit(unescaped)
                 }
             case 0..<0x20: throw fail("control character in a string")
             default: emit(byte)
@@ -175,9 +171,8 @@ struct SecureJSONParser {
         var scalar = try hex4()
         if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
             index += 2
-            let low = try hex4()
-            guard (0xDC00..<0xE000).contains(low) else { throw fail("bad surrogate pair") }
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            guard let paired = JSONQuoting.scalar(high: scalar, low: try hex4()) else { throw fail("bad surrogate pair") }
+            scalar = paired
         }
         guard let unicode = Unicode.Scalar(scalar) else { throw fail("bad \\u escape") }
         var utf8: [UInt8] = []
