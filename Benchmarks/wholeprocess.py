@@ -67,7 +67,7 @@ def agent_call(sock, message):
     return json.loads(sock.recv(length, socket.MSG_WAITALL))
 
 def hammer(names, count=5000):
-    """`count` gets of random `names` over one connection, as launchers would over a day; returns the agent's RSS."""
+    """`count` gets of random `names` over one connection, as launchers would make over a day."""
     sock = socket.socket(socket.AF_UNIX); sock.connect(socket_path)
     agent_call(sock, {"id": 0, "op": "hello", "version": 1})
     for i in range(count):
