@@ -97,6 +97,22 @@ struct KeyringTests {
         #expect(keyslots([:]) == ["passphrase", "recovery"])
     }
 
+    @Test func withoutLibsecretTheKeyringIsReportedAndThePassphraseStillOpens() throws {
+        let bus = KeyringSession()
+        let run = sandbox.process
+        #expect(run.vault(["init", "--kdf", "interactive"], env: bus.environment).status == 0)
+        #expect(run.vault(["add", "a"], stdin: Array("value".utf8), env: bus.environment).status == 0)
+        // The same machine with libsecret gone, for one process: a private mount namespace covers the library.
+        let library = try #require(["x86_64", "aarch64"].map { "/usr/lib/\($0)-linux-gnu/libsecret-1.so.0" }
+            .first { FileManager.default.fileExists(atPath: $0) })
+        let namespace = getuid() == 0 ? ["--mount"] : ["--mount", "--map-root-user"]
+        let hidden = run.start("/usr/bin/unshare", namespace + [
+            "--", "/bin/sh", "-c", "mount --bind /dev/null \"$0\" && exec \"$@\"", library, VaultProcess.binary, "get", "a",
+        ], env: bus.environment).wait()
+        #expect(hidden.status == 0 && hidden.out == "value", "\(hidden.err)")
+        #expect(hidden.err.contains("libsecret cannot be loaded") && hidden.err.contains("opened with the passphrase"), "\(hidden.err)")
+    }
+
     @Test func keyslotChangesNeverReencryptSecretsNorLoseAccess() throws {
         let bus = KeyringSession()
         let run = sandbox.process
