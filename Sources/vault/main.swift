@@ -7,7 +7,7 @@ import VaultCore
 ProcessHardening.apply()
 
 do {
-    try HotPath.serve(Array(CommandLine.arguments.dropFirst()), .current)
+    try HotPath.serve(Array(CommandLine.arguments.dropFirst()))
     var command = try VaultCLI.parseAsRoot()
     try command.run()
 } catch let error as VaultError {

@@ -12,20 +12,21 @@ import VaultLaunch
 /// parser, which owns every usage message. So the fast path can only be faster, never different.
 enum HotPath {
     /// Serves `arguments` (without the program name) when they are a hot form and the agent answers; returns
-    /// otherwise. Throws only the errors the full path would throw for the same request.
-    static func serve(_ arguments: [String], _ environment: Environment) throws(VaultError) {
-        switch HotCommand(arguments) {
-        case let .get(request)?:
+    /// otherwise. Throws only the errors the full path would throw for the same request. The environment is read
+    /// only for a hot form, so every other command starts as it did.
+    static func serve(_ arguments: [String]) throws(VaultError) {
+        guard let command = HotCommand(arguments) else { return }
+        let environment = Environment.current
+        switch command {
+        case let .get(request):
             guard let value = try VaultCLI.Get.viaAgent(request, environment) else { return }
             try VaultCLI.Get.write(value)
             exit(0)
-        case let .run(request)?:
+        case let .run(request):
             guard ContainerCommand(request.command) == nil else { return }
             let launch = try request.resolved(environment)
             guard let secrets = try SecretValues.fromAgent(launch.references, environment) else { return }
             try launch.start(with: secrets, environment)
-        case nil:
-            return
         }
     }
 }
