@@ -25,6 +25,9 @@ public final class AgentServer: Sendable {
         public var idleTimeout: TimeInterval = 60
         /// Time from a frame's first byte to its last.
         public var frameTimeout: TimeInterval = 5
+        /// A socket already bound and listening, handed over by systemd (socket activation); nil: bind
+        /// `socketPath` here.
+        public var listener: Int32?
 
         /// Settings with the defaults above.
         public init(socketPath: String, policiesDirectory: String) {
@@ -49,8 +52,9 @@ public final class AgentServer: Sendable {
 
     /// Binds the socket and serves until the process ends. Throws only if the socket cannot be set up.
     public func run() throws(UnixSocket.Failure) -> Never {
-        let listener = try UnixSocket.listen(configuration.socketPath)
-        log("listening on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))")
+        let listener: Int32
+        if let activated = configuration.listener { listener = activated } else { listener = try UnixSocket.listen(configuration.socketPath) }
+        log("\(configuration.listener == nil ? "listening" : "socket-activated") on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))")
         startTimers()
         while true {
             let fd = accept(listener, nil, nil)

@@ -1,4 +1,5 @@
 import Foundation
+import VaultCore
 
 /// Unix-domain stream sockets: the agent's listener and a client connection.
 public enum UnixSocket {
@@ -11,11 +12,24 @@ public enum UnixSocket {
         public var description: String { "\(action): \(String(cString: strerror(code)))" }
     }
 
-    /// `$VAULT_SOCKET`, else `$XDG_RUNTIME_DIR/vault/agent.sock` (nil when neither is set).
+    /// `$VAULT_SOCKET`, else `vault/agent.sock` in the runtime directory (`$XDG_RUNTIME_DIR`, else
+    /// `/run/user/UID`); nil when there is none.
     public static func defaultPath(_ environment: [String: String]) -> String? {
         if let explicit = environment["VAULT_SOCKET"], !explicit.isEmpty { return explicit }
-        guard let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") else { return nil }
-        return runtime + "/vault/agent.sock"
+        return RuntimeDirectory.path(environment).map { $0 + "/vault/agent.sock" }
+    }
+
+    /// The listening socket systemd passed this process (`LISTEN_PID` is ours and `LISTEN_FDS` ≥ 1: descriptor 3,
+    /// as sd_listen_fds(3) defines it), made close-on-exec; nil when the process was not socket-activated. Any
+    /// further descriptors are ignored.
+    public static func activatedListener(_ environment: [String: String]) -> Int32? {
+        guard let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
+              let count = environment["LISTEN_FDS"].flatMap(Int.init), count >= 1 else { return nil }
+        let fd: Int32 = 3
+        var type: Int32 = 0, length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0, type == Int32(SOCK_STREAM.rawValue) else { return nil }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
     }
 
     static func address(_ path: String) throws(Failure) -> sockaddr_un {

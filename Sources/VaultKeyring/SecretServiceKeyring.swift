@@ -44,12 +44,22 @@ public struct SecretServiceKeyring: Sendable {
 
     /// The libsecret entry points, or why they cannot be loaded.
     private static func library() throws(KeyringProblem) -> UnsafePointer<cvaultsys_libsecret> {
+        _ = sessionBusFound
         guard let api = cvaultsys_libsecret_load() else {
             let reason = cvaultsys_libsecret_error().map { String(cString: $0) } ?? "unknown reason"
             throw .noLibrary(reason)
         }
         return api
     }
+
+    /// A process started by an MCP client has no `DBUS_SESSION_BUS_ADDRESS` and often no `XDG_RUNTIME_DIR`, and
+    /// GLib then looks for the bus under `~/.cache` and gives up; the bus is at `/run/user/UID/bus`. Done once,
+    /// before libsecret first connects.
+    private static let sessionBusFound: Void = {
+        guard getenv("DBUS_SESSION_BUS_ADDRESS") == nil else { return }
+        let runtime = getenv("XDG_RUNTIME_DIR").map { ["XDG_RUNTIME_DIR": String(cString: $0)] } ?? [:]
+        if let address = RuntimeDirectory.sessionBusAddress(runtime) { setenv("DBUS_SESSION_BUS_ADDRESS", address, 1) }
+    }()
 
     /// The stored KEK, in guarded memory.
     public func lookup() throws(KeyringProblem) -> SecretBytes {

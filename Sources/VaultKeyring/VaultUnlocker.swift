@@ -59,9 +59,9 @@ public struct VaultUnlocker {
             let key = try RecoveryKey(parsing: recoveryKey())
             return Outcome(vault: try vault.unlock(recoveryKey: key), unlocker: .recovery, fallbackReason: reportable)
         }
-        let given = forced.map { "no \($0.rawValue) was given" } ?? "no passphrase or recovery key was given"
-        let hint = "pass --passphrase-fd N, set VAULT_PASSPHRASE_FILE, or run on a terminal"
-        throw .noUnlocker(reason: (reportable.map { "keyring: \($0); " } ?? "") + "\(given) and there is no terminal to ask on; \(hint)")
+        let given = forced.map { "no \($0.rawValue) source" } ?? "no passphrase source"
+        let hint = "(--passphrase-fd N, VAULT_PASSPHRASE_FILE, or a terminal to ask on)"
+        throw .noUnlocker(reason: (reportable.map { "keyring: \($0); " } ?? "") + "\(given) \(hint)")
     }
 
     /// Tries the keyring: slot present, item present, item opens the slot.

@@ -28,7 +28,7 @@ public enum Launcher {
         case .env:
             secretEnvironment = plan.secrets.map { ($0.variable, $0.value) }
         case .file:
-            let directory = try SecretFiles.write(plan.secrets, base: launcherEnvironment["XDG_RUNTIME_DIR"])
+            let directory = try SecretFiles.write(plan.secrets, base: RuntimeDirectory.path(launcherEnvironment))
             secretsDirectory = directory
             environment["CREDENTIALS_DIRECTORY"] = directory
             for entry in plan.secrets { environment[entry.variable + "_FILE"] = directory + "/" + entry.variable }

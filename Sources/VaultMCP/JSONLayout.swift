@@ -1,3 +1,5 @@
+import VaultCore
+
 /// How a rewritten object is laid out so it looks like the file around it: the indentation of its line, the
 /// file's indent unit, one member per line or all on one line.
 struct JSONLayout {
@@ -68,21 +70,37 @@ struct JSONLayout {
 
     /// A JSON string literal of raw bytes (UTF-8 passes through; quotes, backslashes and controls are escaped).
     static func string(bytes: some Sequence<UInt8>) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
+        var out: [UInt8] = []
+        quote(bytes) { out.append($0) }
+        return out
+    }
+
+    /// A JSON string literal of a secret, in guarded memory.
+    static func secretString(_ bytes: UnsafeRawBufferPointer) -> SecretBytes {
+        SecretBytes(capacity: bytes.count * 6 + 2) { out in
+            var count = 0
+            quote(bytes) { byte in
+                out[count] = byte
+                count += 1
+            }
+            return count
+        }
+    }
+
+    private static func quote(_ bytes: some Sequence<UInt8>, _ emit: (UInt8) -> Void) {
+        let hex = Array("0123456789abcdef".utf8)
+        emit(UInt8(ascii: "\""))
         for byte in bytes {
             switch byte {
-            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
-            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
-            case 0x0a: out += Array("\\n".utf8)
-            case 0x09: out += Array("\\t".utf8)
-            case 0x0d: out += Array("\\r".utf8)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): emit(UInt8(ascii: "\\")); emit(byte)
+            case 0x0a: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "n"))
+            case 0x09: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "t"))
+            case 0x0d: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "r"))
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
-            default: out.append(byte)
+                for escape in Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]] { emit(escape) }
+            default: emit(byte)
             }
         }
-        out.append(UInt8(ascii: "\""))
-        return out
+        emit(UInt8(ascii: "\""))
     }
 }

@@ -1,4 +1,5 @@
-/// The MCP clients whose config files `vault mcp` reads and rewrites, with their Linux paths and shapes.
+/// The MCP clients whose config files `vault mcp` reads and rewrites, with their Linux paths and shapes
+/// (docs/MCP.md cites the documentation each was checked against).
 public enum MCPClient: String, CaseIterable, Sendable {
     /// Claude Desktop: `~/.config/Claude/claude_desktop_config.json`, servers under `mcpServers`.
     case claude
@@ -8,6 +9,12 @@ public enum MCPClient: String, CaseIterable, Sendable {
     case vscode
     /// Cursor: `~/.cursor/mcp.json` and `.cursor/mcp.json`, servers under `mcpServers`.
     case cursor
+    /// Gemini CLI: `~/.gemini/settings.json` and `.gemini/settings.json`, servers under `mcpServers`.
+    case gemini
+    /// Windsurf: `~/.codeium/windsurf/mcp_config.json`, servers under `mcpServers`.
+    case windsurf
+    /// Zed: `~/.config/zed/settings.json` and `.zed/settings.json`, servers under `context_servers`.
+    case zed
 
     /// The name a user reads.
     public var displayName: String {
@@ -16,11 +23,11 @@ public enum MCPClient: String, CaseIterable, Sendable {
         case .claudeCode: "Claude Code"
         case .vscode: "VS Code"
         case .cursor: "Cursor"
+        case .gemini: "Gemini CLI"
+        case .windsurf: "Windsurf"
+        case .zed: "Zed"
         }
     }
-
-    /// VS Code and Cursor read JSON with comments and trailing commas.
-    public var allowsComments: Bool { self == .vscode || self == .cursor }
 
     /// Where this client keeps its config files, user files first, then the project's (relative to `directory`).
     public func configPaths(home: String, configHome: String?, directory: String) -> [String] {
@@ -30,23 +37,55 @@ public enum MCPClient: String, CaseIterable, Sendable {
         case .claudeCode: return [home + "/.claude.json", directory + "/.mcp.json"]
         case .vscode: return [config + "/Code/User/mcp.json", directory + "/.vscode/mcp.json"]
         case .cursor: return [home + "/.cursor/mcp.json", directory + "/.cursor/mcp.json"]
+        case .gemini: return [home + "/.gemini/settings.json", directory + "/.gemini/settings.json"]
+        case .windsurf: return [home + "/.codeium/windsurf/mcp_config.json"]
+        case .zed: return [config + "/zed/settings.json", directory + "/.zed/settings.json"]
+        }
+    }
+
+    /// The member names that hold this client's servers at the top of its file.
+    var serverTableKey: String {
+        switch self {
+        case .vscode: "servers"
+        case .zed: "context_servers"
+        case .claude, .claudeCode, .cursor, .gemini, .windsurf: "mcpServers"
         }
     }
 
     /// The objects in `root` that hold servers, each with the path a user reads (`mcpServers`,
-    /// `projects./home/me/app.mcpServers`).
+    /// `projects./home/me/app.mcpServers`). A table named twice is scanned twice (the client keeps the last, but a
+    /// secret in the first is still in the file).
     func serverTables(in root: JSONSource.Node) -> [(path: String, node: JSONSource.Node)] {
-        switch self {
-        case .vscode:
-            return root["servers"].map { [("servers", $0)] } ?? []
-        case .claude, .cursor:
-            return root["mcpServers"].map { [("mcpServers", $0)] } ?? []
-        case .claudeCode:
-            var tables = root["mcpServers"].map { [("mcpServers", $0)] } ?? []
-            for project in root["projects"]?.members ?? [] {
-                if let servers = project.value["mcpServers"] { tables.append(("projects.\(project.key).mcpServers", servers)) }
+        var tables = (root.members ?? []).filter { $0.key == serverTableKey }.map { (path: serverTableKey, node: $0.value) }
+        if self == .claudeCode {
+            for projects in (root.members ?? []) where projects.key == "projects" {
+                for project in projects.value.members ?? [] {
+                    for servers in project.value.members ?? [] where servers.key == "mcpServers" {
+                        tables.append(("projects.\(project.key).mcpServers", servers.value))
+                    }
+                }
             }
-            return tables
         }
+        return tables
+    }
+
+    /// The client a file belongs to, from its path (`…/.cursor/mcp.json`, `…/.vscode/mcp.json`, `…/.mcp.json`,
+    /// `…/.gemini/settings.json`, …) or, failing that, from its shape (`servers` is VS Code's, `context_servers`
+    /// Zed's, `projects` Claude Code's, `mcpServers` Claude Desktop's).
+    public static func recognise(path: String, root: JSONSource.Node?) -> MCPClient? {
+        let suffixes: [(String, MCPClient)] = [
+            ("/.cursor/mcp.json", .cursor), ("/.vscode/mcp.json", .vscode), ("/Code/User/mcp.json", .vscode),
+            ("/.gemini/settings.json", .gemini), ("/.zed/settings.json", .zed), ("/zed/settings.json", .zed),
+            ("/.codeium/windsurf/mcp_config.json", .windsurf), ("/claude_desktop_config.json", .claude),
+            ("/.claude.json", .claudeCode), ("/.mcp.json", .claudeCode),
+        ]
+        let absolute = path.hasPrefix("/") ? path : "/" + path
+        if let match = suffixes.first(where: { absolute.hasSuffix($0.0) }) { return match.1 }
+        guard let root else { return nil }
+        if root["servers"] != nil { return .vscode }
+        if root["context_servers"] != nil { return .zed }
+        if root["projects"] != nil { return .claudeCode }
+        if root["mcpServers"] != nil { return .claude }
+        return nil
     }
 }

@@ -14,23 +14,18 @@ public enum MCPDoctor {
             }
             let wrap = "vault mcp wrap --client \(client.rawValue) --config \(config.path)"
             for server in MCPServer.all(in: config.root, client: client, text: text) {
-                let label = server.label
-                for member in server.env {
-                    let fix = server.command == nil ? remoteFix(client) : wrap
-                    add(label, "env.\(member.key)", member.key, member.value, name: member.key, fix: fix)
-                }
-                for index in server.argNodes.indices {
-                    guard let reason = server.secretReason(ofArgument: index, text: text) else { continue }
+                for secret in server.secrets(text: text) {
+                    let fix = switch secret.place {
+                    case .env: server.command == nil ? remoteFix(client) : wrap
+                    case .argument:
+                        "the server reads it from its command line, where every local user can see it (ps, /proc); "
+                            + "pass it in an environment variable if the server supports one, then run \(wrap)"
+                    case .header, .url: remoteFix(client)
+                    }
                     found.append(Finding(
-                        file: config.path, client: client.rawValue, server: label, location: "args[\(index)]", variable: nil, reason: reason,
-                        fix: "the server reads it from its command line, where every local user can see it (ps, /proc); "
-                            + "pass it in an environment variable if the server supports one, then run \(wrap)",
-                        range: server.argNodes[index].range))
+                        file: config.path, client: client.rawValue, server: server.label, location: secret.location, variable: secret.variable,
+                        reason: secret.reason, fix: fix, range: secret.range))
                 }
-                for member in server.headers {
-                    add(label, "headers.\(member.key)", nil, member.value, name: member.key, fix: remoteFix(client))
-                }
-                if let url = server.url { add(label, "url", nil, url, name: nil, fix: remoteFix(client)) }
             }
             for input in config.root["inputs"]?.elements ?? [] {
                 guard let id = input["id"], id.isString, let value = input["default"] else { continue }
@@ -58,7 +53,8 @@ public enum MCPDoctor {
         switch client {
         case .vscode: "use an input (`${input:id}` with `\"password\": true`) so VS Code keeps it in its secret storage"
         case .claudeCode: "write `${VARIABLE}` instead and start Claude Code with `vault run --env VARIABLE=secret/name -- claude`"
-        case .claude, .cursor: "a remote server's header or URL cannot be injected at launch; keep the file as a template with vault:// references and render it with `vault inject`"
+        case .claude, .cursor, .gemini, .windsurf, .zed:
+            "a remote server's header or URL cannot be injected at launch; keep the file as a template with vault:// references and render it with `vault inject`"
         }
     }
 }

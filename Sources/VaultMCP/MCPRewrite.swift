@@ -1,9 +1,14 @@
 public import VaultCore
 public import VaultPolicy
 
-/// A planned change to one client config: the edits, the backup's edits, the profiles it needs, and what it did
-/// per server. Planning `wrap` already stores each moved value through the `place` callback (before any file is
-/// written), so a crash at any later step leaves the config as it was and the vault holding the values.
+/// A planned change to one client config: the edits, the backup's edits, the profiles it needs, what it did per
+/// server, and the records that let `unwrap` give each entry back byte for byte. Planning `wrap` already stores
+/// each moved value through the `place` callback (before any file is written), so a crash at any later step leaves
+/// the config as it was and the vault holding the values.
+///
+/// `wrap` edits only what it must: the `command` value, the arguments it puts before the original ones, the
+/// secret members it removes from `env`, and the `VAULT_*` variables it adds where the vault cannot be found from
+/// a bare environment. Everything else in the entry — layout, comments, other members — stays.
 public struct MCPRewrite {
     /// One server that `wrap` rewrote (or `unwrap` restored).
     public struct Server: Sendable {
@@ -13,6 +18,8 @@ public struct MCPRewrite {
         public let profile: String
         /// Variables moved into (or restored from) the vault, with their secrets.
         public let variables: [SecretReference]
+        /// For `unwrap`: whether the entry was restored from its record exactly (else by structure).
+        public let exact: Bool
     }
 
     /// Edits that turn the config into its new text.
@@ -25,81 +32,187 @@ public struct MCPRewrite {
     public let servers: [Server]
     /// Things the user should know: servers left alone and why.
     public let notes: [String]
+    /// `wrap`: the records of the entries it rewrote; `unwrap`: the records it used up.
+    public let records: [WrapRecord]
 
     /// Stores (or finds) a value under a name near `preferred` and returns the name used.
     public typealias Place = (_ preferred: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> SecretName
 
     /// Plans `vault mcp wrap`: every stdio server with a plain-text secret (or a `vault://` reference) in `env`
     /// is rewritten to start as `VAULT run --profile P -- COMMAND ARGS`; its other variables stay in `env` and
-    /// are added to the profile's `inherit`.
+    /// are added to the profile's `inherit`; `launchEnvironment` (`VAULT_HOME` and the like, when not the
+    /// defaults) is added to `env` so `vault run` finds the vault under the client's bare environment.
     public static func wrap(
-        _ config: ConfigFile, client: MCPClient, existing: [Profile], vaultCommand: String, place: Place
+        _ config: ConfigFile, client: MCPClient, existing: [Profile], vaultCommand: String,
+        launchEnvironment: [(name: String, value: String)] = [], place: Place
     ) throws(VaultError) -> MCPRewrite {
         try config.text.withUnsafeBytes { (text) throws(VaultError) -> MCPRewrite in
             var edits: [TextEdit] = [], backupEdits: [TextEdit] = [], profiles: [Profile] = [], servers: [Server] = [], notes: [String] = []
+            var records: [WrapRecord] = []
             for server in MCPServer.all(in: config.root, client: client, text: text) {
                 let label = server.label
-                guard let command = server.command else { continue }
+                guard server.command != nil, let commandNode = server.node["command"] else {
+                    notes += Self.remoteNotes(server, text: text)
+                    continue
+                }
                 if server.isWrapped {
-                    if server.env.contains(where: { member in JSONSource.withDecodedString(text, member.value.range) { SecretDetector.reason(name: member.key, value: $0) } != nil }) {
+                    if server.env.contains(where: { Self.isSecret($0, text) }) {
                         notes.append("\(label): already starts through vault run but its env holds a plain-text secret; move it with `vault add` and add it to profile \(server.wrappedProfile ?? "?")")
                     }
                     continue
                 }
-                var references: [SecretReference] = [], kept: [JSONSource.Member] = []
-                for member in server.env {
+                guard server.node["args"] == nil || server.node["args"]?.elements != nil else {
+                    notes.append("\(label): its args is not an array; left as is")
+                    continue
+                }
+                var references: [SecretReference] = [], removed: Set<Int> = [], kept: [JSONSource.Member] = [], entryBackup: [TextEdit] = []
+                for (index, member) in server.env.enumerated() {
                     guard member.value.isString else { kept.append(member); continue }
                     if let reference = Self.vaultReference(member, text) {
                         references.append(reference)
+                        removed.insert(index)
                         continue
                     }
-                    let secret = JSONSource.withDecodedString(text, member.value.range) { SecretDetector.reason(name: member.key, value: $0) } != nil
-                    guard secret else { kept.append(member); continue }
+                    guard Self.isSecret(member, text) else { kept.append(member); continue }
                     guard SecretReference.isVariableName(member.key) else {
                         notes.append("\(label): env.\(member.key) looks secret but is not a variable name vault run can set; left in place")
                         kept.append(member)
                         continue
                     }
                     let preferred = try SecretName("mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(member.key))")
-                    let value = JSONSource.withDecodedString(text, member.value.range) { SecretBytes(copying: $0) }
-                    let name = try place(preferred, value)
+                    let name = try place(preferred, JSONSource.decodedSecret(text, member.value.range))
                     references.append(SecretReference(variable: member.key, secret: name.rawValue, version: nil, previous: false))
-                    backupEdits.append(TextEdit(range: member.value.range, replacement: JSONLayout.string("vault://\(name)")))
+                    removed.insert(index)
+                    entryBackup.append(TextEdit(range: member.value.range, replacement: JSONLayout.string("vault://\(name)")))
                 }
                 for index in server.argNodes.indices where server.secretReason(ofArgument: index, text: text) != nil {
                     notes.append("\(label): args[\(index)] looks like a secret on the command line; vault cannot move it (use an env variable if the server reads one)")
                 }
                 guard !references.isEmpty else { continue }
-                let inherit = kept.map(\.key).filter(SecretReference.isVariableName)
+                let inherit = kept.map(\.key).filter { SecretReference.isVariableName($0) && !$0.hasPrefix("VAULT_") }
                 let profile = Self.profile(
                     named: Self.profileBase(client: client, table: server.table, server: server.name),
                     secrets: references, inherit: inherit, taken: existing + profiles)
                 if !profiles.contains(where: { $0.name == profile.name }) { profiles.append(profile) }
-                let layout = JSONLayout(of: server.node, in: text)
-                let argsMultiline = server.node["args"].map { text[$0.range].contains(0x0a) } ?? false
-                let rendered = Self.render(
-                    server, text, layout, command: vaultCommand,
-                    args: layout.strings(["run", "--profile", profile.name, "--", command] + server.args, multiline: argsMultiline),
-                    env: kept.map { ($0.key, Array(text[$0.value.range])) })
-                edits.append(TextEdit(range: server.node.range, replacement: rendered))
-                servers.append(Server(label: label, profile: profile.name, variables: references))
+                let added = launchEnvironment.filter { variable in !kept.contains { $0.key == variable.name } }
+                    .map { (key: $0.name, value: TextEdit.Part.bytes(JSONLayout.string($0.value))) }
+                let prefix = ["run", "--profile", profile.name, "--"].map(JSONLayout.string) + [Array(text[commandNode.range])]
+                let entryEdits = Self.launchEdits(server, commandNode: commandNode, vaultCommand: vaultCommand, prefix: prefix, removed: removed, added: added, text: text)
+                records.append(Self.record(server, config: config, edits: entryEdits, moved: entryBackup, text: text))
+                edits += entryEdits
+                backupEdits += entryBackup
+                servers.append(Server(label: label, profile: profile.name, variables: references, exact: true))
             }
-            return MCPRewrite(edits: edits, backupEdits: backupEdits, profiles: profiles, servers: servers, notes: notes)
+            return MCPRewrite(edits: edits, backupEdits: backupEdits, profiles: profiles, servers: servers, notes: notes, records: records)
         }
     }
 
+    /// The edits that make `server` start through `vault run`: the command, the arguments put in front, the
+    /// moved variables out of `env` and the launch variables in.
+    private static func launchEdits(
+        _ server: MCPServer, commandNode: JSONSource.Node, vaultCommand: String, prefix: [[UInt8]], removed: Set<Int>,
+        added: [(key: String, value: TextEdit.Part)], text: UnsafeRawBufferPointer
+    ) -> [TextEdit] {
+        let members = server.node.members ?? []
+        var edits = [TextEdit(range: commandNode.range, replacement: JSONLayout.string(vaultCommand))]
+        if let args = server.node["args"] {
+            edits.append(JSONEdits.prependElements(prefix, to: args, in: text))
+        } else if let commandIndex = members.lastIndex(where: { $0.key == "command" }) {
+            let array = Array("[".utf8) + Array(prefix.joined(separator: Array(", ".utf8))) + Array("]".utf8)
+            edits.append(JSONEdits.insertMembers([("args", .bytes(array))], into: server.node, after: commandIndex, in: text))
+        }
+        guard let envIndex = members.lastIndex(where: { $0.key == "env" }), let env = members[envIndex].value.members, !env.isEmpty else {
+            guard !added.isEmpty else { return edits }
+            if let envIndex = members.lastIndex(where: { $0.key == "env" }) {
+                edits.append(TextEdit(range: members[envIndex].value.range, parts: JSONEdits.object(added)))
+            } else {
+                edits.append(JSONEdits.insertMembers([("env", .bytes([]))], into: server.node, in: text).appending(JSONEdits.object(added)))
+            }
+            return edits
+        }
+        let envNode = members[envIndex].value
+        if let removal = JSONEdits.removeMembers(removed, of: envNode, in: text) {
+            edits += removal
+            if !added.isEmpty { edits.append(JSONEdits.insertMembers(added, into: envNode, in: text)) }
+        } else if added.isEmpty {
+            // Every variable moved: the `env` member goes (a server object always keeps its `command`).
+            edits += JSONEdits.removeMembers([envIndex], of: server.node, in: text) ?? []
+        } else {
+            edits.append(JSONEdits.replaceMembers(of: envNode, with: added, in: text))
+        }
+        return edits
+    }
+
+    /// The record that lets `unwrap` restore `server`'s entry exactly.
+    private static func record(
+        _ server: MCPServer, config: ConfigFile, edits: [TextEdit], moved: [TextEdit], text: UnsafeRawBufferPointer
+    ) -> WrapRecord {
+        let entry = server.node.range
+        let movedRanges = moved.map(\.range)
+        let kept = server.secretRanges(text: text).filter { !movedRanges.contains($0) }
+        let originalMasks = (movedRanges + kept).sorted { $0.lowerBound < $1.lowerBound }
+        let local = { (range: Range<Int>) in range.lowerBound - entry.lowerBound..<range.upperBound - entry.lowerBound }
+        let original = JSONEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), originalMasks.map(local), with: WrapRecord.mask)
+        let localEdits = edits.map { TextEdit(range: local($0.range), parts: $0.parts) }
+        let wrappedKept = kept.map { range -> Range<Int> in
+            let start = TextEdit.moved(range.lowerBound - entry.lowerBound, by: localEdits)
+            return start..<start + range.count
+        }
+        let wrapped = TextEdit.apply(localEdits, to: UnsafeRawBufferPointer(rebasing: text[entry])).withUnsafeBytes {
+            JSONEdits.masked($0, wrappedKept, with: WrapRecord.mask).text
+        }
+        let fills = zip(originalMasks, original.at).map { range, at -> WrapRecord.Fill in
+            if let index = movedRanges.firstIndex(of: range) {
+                return WrapRecord.Fill(at: [at.lowerBound, at.upperBound], secret: Self.referencedName(moved[index]), from: nil)
+            }
+            let from = wrappedKept[kept.firstIndex(of: range) ?? 0]
+            return WrapRecord.Fill(at: [at.lowerBound, at.upperBound], secret: nil, from: [from.lowerBound, from.upperBound])
+        }
+        return WrapRecord(
+            file: config.resolvedPath, table: server.table, server: server.name,
+            wrapped: String(decoding: wrapped, as: UTF8.self), original: String(decoding: original.text, as: UTF8.self), fills: fills)
+    }
+
+    /// The secret name a backup edit's `"vault://NAME"` holds.
+    private static func referencedName(_ edit: TextEdit) -> String? {
+        guard case let .bytes(bytes)? = edit.parts.first else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.hasPrefix("\"vault://"), text.hasSuffix("\"") else { return nil }
+        return String(text.dropFirst("\"vault://".count).dropLast())
+    }
+
+    /// Why a server without a command was left alone, when it holds secrets.
+    private static func remoteNotes(_ server: MCPServer, text: UnsafeRawBufferPointer) -> [String] {
+        let places = server.secretLocations(text: text)
+        guard !places.isEmpty else { return [] }
+        let what = places.joined(separator: ", ")
+        if server.url != nil {
+            return ["\(server.label): a remote server (\(server.urlKey)); \(what) holds a secret that vault cannot inject at launch yet — keep the file as a template with vault:// references and render it with `vault inject`, or use the client's own prompt (VS Code inputs, Claude Code ${VAR})"]
+        }
+        return ["\(server.label): has no command, so vault run cannot start it; \(what) holds a secret — move it by hand with `vault add`"]
+    }
+
     /// Plans `vault mcp unwrap`: every server that starts through `vault run --profile P` gets its own command
-    /// back, and its env the profile's variables — the value from `reveal`, or with `reveal` nil the
-    /// `vault://` reference.
+    /// back — exactly as it was before `wrap` when `records` holds its record and the entry is as `wrap` left it,
+    /// else by structure (command and arguments back, the profile's variables added to `env`). Variables get the
+    /// value from `reveal`, or with `reveal` nil their `vault://` reference.
     public static func unwrap(
-        _ config: ConfigFile, client: MCPClient, existing: [Profile],
+        _ config: ConfigFile, client: MCPClient, existing: [Profile], records: [WrapRecord],
         reveal: ((SecretReference) throws(VaultError) -> SecretBytes)?
     ) throws(VaultError) -> MCPRewrite {
         try config.text.withUnsafeBytes { (text) throws(VaultError) -> MCPRewrite in
-            var edits: [TextEdit] = [], servers: [Server] = [], notes: [String] = []
+            var edits: [TextEdit] = [], servers: [Server] = [], notes: [String] = [], used: [WrapRecord] = []
+            func value(_ reference: SecretReference) throws(VaultError) -> TextEdit.Part {
+                guard let reveal else {
+                    let suffix = reference.previous ? "@previous" : reference.version.map { "@\($0)" } ?? ""
+                    return .bytes(JSONLayout.string("vault://\(reference.secret)\(suffix)"))
+                }
+                let secret = try reveal(reference)
+                return .secret(SecretBox(secret.withUnsafeBytes { JSONLayout.secretString($0) }))
+            }
             for server in MCPServer.all(in: config.root, client: client, text: text) where server.isWrapped {
                 let label = server.label
-                guard let original = server.wrappedCommand, let name = server.wrappedProfile else {
+                guard server.wrappedCommand != nil, let name = server.wrappedProfile else {
                     notes.append("\(label): starts through vault run without --profile and --; left as is")
                     continue
                 }
@@ -107,47 +220,85 @@ public struct MCPRewrite {
                     notes.append("\(label): profile '\(name)' is not in the policies directory; left as is")
                     continue
                 }
-                var env = server.env.map { ($0.key, Array(text[$0.value.range])) }
-                for reference in profile.secrets where !env.contains(where: { $0.0 == reference.variable }) {
-                    if let reveal {
-                        let value = try reveal(reference)
-                        env.append((reference.variable, value.withUnsafeBytes { JSONLayout.string(bytes: $0) }))
-                    } else {
-                        let suffix = reference.previous ? "@previous" : reference.version.map { "@\($0)" } ?? ""
-                        env.append((reference.variable, JSONLayout.string("vault://\(reference.secret)\(suffix)")))
-                    }
+                if let record = records.first(where: { $0.matches(file: config.resolvedPath, table: server.table, server: server.name) }),
+                   let edit = try Self.exactRestore(server, record: record, text: text, value: { (secret) throws(VaultError) in
+                       try value(SecretReference(variable: "", secret: secret, version: nil, previous: false))
+                   }) {
+                    edits.append(edit)
+                    used.append(record)
+                    servers.append(Server(label: label, profile: name, variables: profile.secrets, exact: true))
+                    continue
                 }
-                let layout = JSONLayout(of: server.node, in: text)
-                let argsMultiline = server.node["args"].map { text[$0.range].contains(0x0a) } ?? false
-                let rendered = Self.render(
-                    server, text, layout, command: original[0], args: layout.strings(Array(original.dropFirst()), multiline: argsMultiline), env: env)
-                edits.append(TextEdit(range: server.node.range, replacement: rendered))
-                servers.append(Server(label: label, profile: name, variables: profile.secrets))
+                guard let restore = try Self.structuralRestore(server, profile: profile, text: text, value: value) else {
+                    notes.append("\(label): its vault run arguments are not the ones wrap writes; left as is")
+                    continue
+                }
+                edits += restore
+                notes.append("\(label): restored by structure (the entry changed since wrap, or wrap kept no record of it): check its layout")
+                servers.append(Server(label: label, profile: name, variables: profile.secrets, exact: false))
             }
-            return MCPRewrite(edits: edits, backupEdits: [], profiles: [], servers: servers, notes: notes)
+            return MCPRewrite(edits: edits, backupEdits: [], profiles: [], servers: servers, notes: notes, records: used)
         }
     }
 
-    /// The server object with `command`, `args` and `env` replaced and every other member copied as it was.
-    private static func render(
-        _ server: MCPServer, _ text: UnsafeRawBufferPointer, _ layout: JSONLayout, command: String, args: [UInt8], env: [(String, [UInt8])]
-    ) -> [UInt8] {
-        let envMultiline = server.node["env"].map { text[$0.range].contains(0x0a) } ?? layout.multiline
-        let envLayout = JSONLayout(nested: layout, multiline: envMultiline)
-        let envText = env.isEmpty ? nil : envLayout.object(env.map { (key: $0.0, value: $0.1) })
-        var members: [(key: String, value: [UInt8])] = []
-        for member in server.node.members ?? [] {
-            switch member.key {
-            case "command":
-                members.append(("command", JSONLayout.string(command)))
-                if server.node["args"] == nil { members.append(("args", args)) }
-            case "args": members.append(("args", args))
-            case "env": if let envText { members.append(("env", envText)) }
-            default: members.append((member.key, Array(text[member.value.range])))
+    /// The entry exactly as `record` has it, when the entry is still as `wrap` wrote it; nil otherwise.
+    private static func exactRestore(
+        _ server: MCPServer, record: WrapRecord, text: UnsafeRawBufferPointer, value: (String) throws(VaultError) -> TextEdit.Part
+    ) throws(VaultError) -> TextEdit? {
+        let entry = server.node.range
+        let copies = record.fills.compactMap(\.from)
+        guard copies.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[0] <= $0[1] && $0[1] <= entry.count }) else { return nil }
+        let current = JSONEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), copies.map { $0[0]..<$0[1] }, with: WrapRecord.mask).text
+        guard current == Array(record.wrapped.utf8) else { return nil }
+        let original = Array(record.original.utf8)
+        var parts: [TextEdit.Part] = [], position = 0
+        for fill in record.fills.sorted(by: { ($0.at.first ?? 0) < ($1.at.first ?? 0) }) {
+            guard fill.at.count == 2, fill.at[0] >= position, fill.at[1] <= original.count, fill.at[0] <= fill.at[1] else { return nil }
+            parts.append(.bytes(Array(original[position..<fill.at[0]])))
+            if let secret = fill.secret {
+                parts.append(try value(secret))
+            } else if let from = fill.from {
+                let range = entry.lowerBound + from[0]..<entry.lowerBound + from[1]
+                parts.append(.secret(SecretBox(SecretBytes(capacity: max(range.count, 1)) { out in
+                    out.copyMemory(from: UnsafeRawBufferPointer(rebasing: text[range]))
+                    return range.count
+                })))
             }
+            position = fill.at[1]
         }
-        if server.node["env"] == nil, let envText { members.append(("env", envText)) }
-        return layout.object(members)
+        parts.append(.bytes(Array(original[position...])))
+        return TextEdit(range: entry, parts: parts)
+    }
+
+    /// The inverse of `launchEdits` by structure: the command from after `--`, the arguments before it gone, the
+    /// profile's variables added to `env`.
+    private static func structuralRestore(
+        _ server: MCPServer, profile: Profile, text: UnsafeRawBufferPointer, value: (SecretReference) throws(VaultError) -> TextEdit.Part
+    ) throws(VaultError) -> [TextEdit]? {
+        guard let separator = server.args.firstIndex(of: "--"), separator + 1 < server.argNodes.count, let commandNode = server.node["command"],
+              let argsIndex = server.node.members?.lastIndex(where: { $0.key == "args" }) else { return nil }
+        let original = server.argNodes[separator + 1]
+        var edits = [TextEdit(range: commandNode.range, replacement: Array(text[original.range]))]
+        if separator + 2 < server.argNodes.count {
+            edits.append(TextEdit(range: server.argNodes[0].range.lowerBound..<server.argNodes[separator + 2].range.lowerBound, replacement: []))
+        } else {
+            edits += JSONEdits.removeMembers([argsIndex], of: server.node, in: text) ?? []
+        }
+        var added: [(key: String, value: TextEdit.Part)] = []
+        for reference in profile.secrets where !server.env.contains(where: { $0.key == reference.variable }) {
+            added.append((reference.variable, try value(reference)))
+        }
+        guard !added.isEmpty else { return edits }
+        if let env = server.node["env"], env.members != nil {
+            edits.append(JSONEdits.insertMembers(added, into: env, in: text))
+        } else {
+            edits.append(JSONEdits.insertMembers([("env", .bytes([]))], into: server.node, in: text).appending(JSONEdits.object(added)))
+        }
+        return edits
+    }
+
+    private static func isSecret(_ member: JSONSource.Member, _ text: UnsafeRawBufferPointer) -> Bool {
+        member.value.isString && JSONSource.withDecodedString(text, member.value.range) { SecretDetector.reason(name: member.key, value: $0) } != nil
     }
 
     /// `vault://name[@version|@previous]` as a reference for `member`'s variable.

@@ -16,8 +16,11 @@ public struct MCPServer: Sendable {
     public let env: [JSONSource.Member]
     /// `headers` members, for a remote server.
     public let headers: [JSONSource.Member]
-    /// `url`, for a remote server.
-    public let url: JSONSource.Node?
+    /// The remote server's address (`url`; Windsurf's `serverUrl`; Gemini CLI's `httpUrl`) and its key.
+    public let url: (key: String, node: JSONSource.Node)?
+
+    /// The key the address is under, for a user to find it.
+    public var urlKey: String { url?.key ?? "url" }
 
     /// How a user finds it: the name, prefixed with its table when that is not the top-level one.
     public var label: String { table == "mcpServers" || table == "servers" ? name : "\(table).\(name)" }
@@ -54,6 +57,56 @@ public struct MCPServer: Sendable {
         return JSONSource.withDecodedString(text, node.range) { SecretDetector.reason(name: optionName(ofArgument: index), value: $0) }
     }
 
+    /// A plain-text secret in the entry: where it is, why it counts, never the value.
+    public struct Secret: Sendable {
+        /// Which part of the entry holds it.
+        public enum Place: Sendable { case env, argument, header, url }
+        /// `env.NAME`, `args[3]`, `headers.Authorization`, `url`.
+        public let location: String
+        /// The part.
+        public let place: Place
+        /// The env variable's name, for `env` secrets.
+        public let variable: String?
+        /// Why it counts.
+        public let reason: String
+        /// Its quoted text's byte range in the file.
+        public let range: Range<Int>
+    }
+
+    /// Every plain-text secret in the entry, in the order `env`, `args`, `headers`, address.
+    public func secrets(text: UnsafeRawBufferPointer) -> [Secret] {
+        func reason(_ node: JSONSource.Node, name: String?) -> String? {
+            guard node.isString else { return nil }
+            return JSONSource.withDecodedString(text, node.range) { SecretDetector.reason(name: name, value: $0) }
+        }
+        var found: [Secret] = []
+        for member in env {
+            if let why = reason(member.value, name: member.key) {
+                found.append(Secret(location: "env.\(member.key)", place: .env, variable: member.key, reason: why, range: member.value.range))
+            }
+        }
+        for index in argNodes.indices {
+            if let why = secretReason(ofArgument: index, text: text) {
+                found.append(Secret(location: "args[\(index)]", place: .argument, variable: nil, reason: why, range: argNodes[index].range))
+            }
+        }
+        for member in headers {
+            if let why = reason(member.value, name: member.key) {
+                found.append(Secret(location: "headers.\(member.key)", place: .header, variable: nil, reason: why, range: member.value.range))
+            }
+        }
+        if let url, let why = reason(url.node, name: nil) {
+            found.append(Secret(location: url.key, place: .url, variable: nil, reason: why, range: url.node.range))
+        }
+        return found
+    }
+
+    /// The ranges of every plain-text secret in the entry.
+    func secretRanges(text: UnsafeRawBufferPointer) -> [Range<Int>] { secrets(text: text).map(\.range) }
+
+    /// Where the entry holds plain-text secrets (`env.X`, `headers.Authorization`).
+    func secretLocations(text: UnsafeRawBufferPointer) -> [String] { secrets(text: text).map(\.location) }
+
     /// Every server in a parsed config of `client`, in file order. Entries that are not objects are skipped.
     public static func all(in root: JSONSource.Node, client: MCPClient, text: UnsafeRawBufferPointer) -> [MCPServer] {
         client.serverTables(in: root).flatMap { table in
@@ -66,7 +119,7 @@ public struct MCPServer: Sendable {
                     name: member.key, table: table.path, node: node, command: command,
                     args: argNodes.map { $0.isString ? JSONSource.text(text, $0.range) : "" }, argNodes: argNodes,
                     env: node["env"]?.members ?? [], headers: node["headers"]?.members ?? [],
-                    url: node["url"].flatMap { $0.isString ? $0 : nil })
+                    url: ["url", "serverUrl", "httpUrl"].lazy.compactMap { key in node[key].flatMap { $0.isString ? (key, $0) : nil } }.first)
             }
         }
     }

@@ -8,14 +8,72 @@ import Foundation
 /// 3. the value is long and random-looking (≥ 24 token characters, ≥ 4 bits of entropy per character, or ≥ 32 hex
 ///    digits), which catches keys of formats not listed.
 public enum SecretDetector {
-    /// Why `value` (under `name`, if it has one) is a plain-text secret, or nil when it is not one.
+    /// Why `value` (under `name`, if it has one) is a plain-text secret, or nil when it is not one. A name whose
+    /// last word makes it about something else (`…_ID`, `…_URL`, `…_PATH`) counts only with a known token format
+    /// or a password in a URL; paths never count.
     public static func reason(name: String?, value: UnsafeRawBufferPointer) -> String? {
         if isReferenceOrPlaceholder(value) { return nil }
         if let format = knownFormat(value) { return "looks like \(format)" }
         if hasURLPassword(value) { return "a URL with a password in it" }
+        if let key = urlQuerySecret(value) { return "a URL with a secret in its query (\(key)=)" }
+        if let inner = jsonSecret(value) { return "JSON with a secret inside (\(inner))" }
+        if isPath(value) { return nil }
+        if let name, isAboutSomethingElse(name) { return nil }
         if let name, nameLooksSecret(name), isLiteralSecretCandidate(value) { return "its name says it is a secret" }
         if looksRandom(value) { return "a long random-looking string" }
         return nil
+    }
+
+    /// Whether the name's last word makes it about something else than a secret (`GOOGLE_CLIENT_ID`, `TOKEN_URL`).
+    static func isAboutSomethingElse(_ name: String) -> Bool {
+        let words = name.uppercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        return words.last.map { notSecretSuffixes.contains(String($0)) } ?? false
+    }
+
+    /// A file-system path (`/…`, `~/…`, `./…`, `../…`, `C:\…`): what servers take as arguments, never a key.
+    static func isPath(_ value: UnsafeRawBufferPointer) -> Bool {
+        let text = String(decoding: value, as: UTF8.self)
+        if text.hasPrefix("/") || text.hasPrefix("~/") || text.hasPrefix("./") || text.hasPrefix("../") { return true }
+        let bytes = Array(text.utf8)
+        return bytes.count > 3 && (bytes[0] | 0x20) >= UInt8(ascii: "a") && (bytes[0] | 0x20) <= UInt8(ascii: "z")
+            && bytes[1] == UInt8(ascii: ":") && (bytes[2] == UInt8(ascii: "\\") || bytes[2] == UInt8(ascii: "/"))
+    }
+
+    /// The query parameter of a URL whose name says secret and whose value is a literal (`?api_key=…`,
+    /// `&token=…`), if there is one.
+    static func urlQuerySecret(_ value: UnsafeRawBufferPointer) -> String? {
+        let text = String(decoding: value, as: UTF8.self)
+        guard text.contains("://"), let query = text.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for pair in query.prefix(while: { $0 != "#" }).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let key = String(parts[0]), literal = Array(parts[1].utf8)
+            let counts = literal.withUnsafeBytes { (nameLooksSecret(key) || key.lowercased() == "key") && !isReferenceOrPlaceholder($0) && $0.count >= 8 }
+            if counts { return key }
+        }
+        return nil
+    }
+
+    /// Where a secret sits inside a value that is itself JSON (Notion's `OPENAPI_MCP_HEADERS={"Authorization":
+    /// "Bearer ntn_…"}`), if it holds one.
+    static func jsonSecret(_ value: UnsafeRawBufferPointer) -> String? {
+        guard let first = value.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0a }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else {
+            return nil
+        }
+        guard let root = try? JSONSource.parse(value, allowComments: false) else { return nil }
+        func search(_ node: JSONSource.Node, name: String?, path: String) -> String? {
+            if node.isString {
+                return JSONSource.withDecodedString(value, node.range) { reason(name: name, value: $0) } != nil ? path : nil
+            }
+            for member in node.members ?? [] {
+                if let found = search(member.value, name: member.key, path: path.isEmpty ? member.key : path + "." + member.key) { return found }
+            }
+            for (index, element) in (node.elements ?? []).enumerated() {
+                if let found = search(element, name: name, path: path + "[\(index)]") { return found }
+            }
+            return nil
+        }
+        return search(root, name: nil, path: "")
     }
 
     /// Whether a variable or header name says it holds a secret.
@@ -39,19 +97,30 @@ public enum SecretDetector {
         "LEVEL", "TYPE", "ENDPOINT", "HEADER", "EXPIRY", "EXPIRES", "TTL", "TIMEOUT", "VERSION", "FORMAT", "ENABLED",
     ]
 
-    /// A `vault://` reference, an interpolation (`${VAR}`, `${env:VAR}`, `${input:id}`, `$VAR`), an empty value,
-    /// or an obvious placeholder (`<your-token>`, `YOUR_API_KEY`, `xxxx`, `changeme`).
+    /// A `vault://` reference, an interpolation (`${VAR}`, `${env:VAR}`, `${input:id}`, `$VAR`, `{{ … }}`), also
+    /// after an auth scheme (`Bearer ${input:token}`), an empty value, or a placeholder: `<your-token>`,
+    /// `YOUR_API_KEY`, `ghp_your_token_here`, `xoxb-your-bot-token`, `ghp_xxxxxxxxxxxx`, `BSA_xxxx…`, `changeme`,
+    /// `****`, or a token prefix followed by one or two repeated characters.
     public static func isReferenceOrPlaceholder(_ value: UnsafeRawBufferPointer) -> Bool {
         guard !value.isEmpty else { return true }
-        let text = String(decoding: value, as: UTF8.self)
-        let lower = text.lowercased()
-        if lower.hasPrefix("vault://") || text.hasPrefix("${") || text.hasPrefix("$") && text.dropFirst().allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) {
-            return true
+        let text = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        var lower = text.lowercased()
+        for scheme in ["bearer ", "basic ", "token ", "bot "] where lower.hasPrefix(scheme) {
+            lower = String(lower.dropFirst(scheme.count)).trimmingCharacters(in: .whitespaces)
         }
-        if text.hasPrefix("<") && text.hasSuffix(">") { return true }
-        if lower.hasPrefix("your") || lower.hasPrefix("replace") || lower.hasPrefix("insert") || lower.hasPrefix("enter-") || lower.hasPrefix("enter_") { return true }
-        if ["changeme", "change-me", "secret", "token", "password", "none", "null", "todo", "example", "dummy", "test"].contains(lower) { return true }
-        if Set(lower).count == 1 || lower.allSatisfy({ $0 == "x" || $0 == "*" || $0 == "." || $0 == "-" || $0 == "_" }) { return true }
+        guard !lower.isEmpty else { return true }
+        if lower.hasPrefix("vault://") || lower.hasPrefix("${") || lower.hasPrefix("{{") || lower.hasPrefix("%") && lower.hasSuffix("%") { return true }
+        if lower.hasPrefix("$") && lower.dropFirst().allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) { return true }
+        if lower.contains("<") && lower.contains(">") || lower.hasPrefix("[") && lower.hasSuffix("]") && !lower.contains("\"") { return true }
+        // A URL is judged by its password and query (below), not by words in its host name.
+        if lower.contains("://") { return false }
+        let markers = ["your", "changeme", "change-me", "change_me", "replace", "insert", "placeholder", "redacted", "example", "xxxx", "****", "...", "…", "todo"]
+        if markers.contains(where: lower.contains) { return true }
+        if lower.hasPrefix("enter-") || lower.hasPrefix("enter_") || lower.hasSuffix("here") || lower.hasSuffix("_here") { return true }
+        if ["secret", "token", "password", "none", "null", "dummy", "test", "testing", "apikey", "api_key", "api-key"].contains(lower) { return true }
+        // `ghp_` + repeated filler, `sk-000000…`: the part after the last prefix separator has one or two characters.
+        let body = lower.split(whereSeparator: { $0 == "_" || $0 == "-" }).last.map(String.init) ?? lower
+        if Set(lower).count <= 2 || body.count >= 4 && Set(body).count <= 2 { return true }
         return false
     }
 
@@ -60,7 +129,6 @@ public enum SecretDetector {
     private static func isLiteralSecretCandidate(_ value: UnsafeRawBufferPointer) -> Bool {
         let text = String(decoding: value, as: UTF8.self)
         guard text.utf8.count >= 8 else { return false }
-        if text.hasPrefix("/") || text.hasPrefix("~/") || text.hasPrefix("./") || text.hasPrefix("../") { return false }
         if text.contains("://") { return hasURLPassword(value) }
         if ["true", "false", "yes", "no", "on", "off"].contains(text.lowercased()) { return false }
         if text.allSatisfy({ $0.isNumber }) { return false }

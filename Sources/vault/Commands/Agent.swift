@@ -15,7 +15,8 @@ extension VaultCLI {
             discussion: """
                 Unlocks at start from the keyring, --passphrase-fd, $VAULT_PASSPHRASE_FILE or a terminal prompt; with
                 none of them it starts locked and waits for `vault unlock`. Peers must have your uid (or --allow-uid).
-                Runs due rotations in-process. Socket: $VAULT_SOCKET, else $XDG_RUNTIME_DIR/vault/agent.sock.
+                Runs due rotations in-process. Socket: $VAULT_SOCKET, else $XDG_RUNTIME_DIR/vault/agent.sock
+                (/run/user/UID when XDG_RUNTIME_DIR is unset), or the one systemd passes (vault-agent.socket).
 
                 Example:  vault agent --idle-lock 15m
                 """)
@@ -50,7 +51,7 @@ extension VaultCLI {
         func run() throws {
             let environment = Environment.current
             guard let path = socket ?? AgentAccess.socketPath(environment) else {
-                throw VaultError.invalidInput("no socket path: set XDG_RUNTIME_DIR or VAULT_SOCKET, or pass --socket")
+                throw VaultError.invalidInput("no socket path: XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist; pass --socket")
             }
             let vault = try VaultAccess.locked(environment)
             let state = AgentState(vault: vault, idleLock: idleLock == "0" ? nil : DurationText.seconds(idleLock))
@@ -66,7 +67,10 @@ extension VaultCLI {
             configuration.rotateEvery = rotateEvery == "0" ? nil : DurationText.seconds(rotateEvery)
             configuration.keyringAllowed = environment.keyringAllowed
             configuration.frameTimeout = DurationText.seconds(frameTimeout) ?? 5
-            socketPathForSignals = strdup(path)
+            configuration.listener = UnixSocket.activatedListener(environment.variables)
+            for variable in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(variable) }
+            // A socket systemd made is systemd's to remove.
+            socketPathForSignals = configuration.listener == nil ? strdup(path) : nil
             var stopping = sigset_t()
             sigemptyset(&stopping)
             for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopping, signal) }

@@ -21,7 +21,7 @@ extension VaultCLI.MCP {
         @Flag(help: "Print the findings as JSON.")
         var json = false
 
-        @Argument(help: "More files: .env files, or client configs (*.json, read as the client whose path they match, else by shape).")
+        @Argument(help: "More files: client configs (JSON or JSONC, read as --client, else as the client whose path or shape they have) or .env files.")
         var files: [String] = []
 
         struct Report: Encodable {
@@ -37,14 +37,20 @@ extension VaultCLI.MCP {
             var targets = clients.flatMap { client in
                 MCPAccess.defaultPaths(client, environment).filter { FileManager.default.fileExists(atPath: $0) }.map { ($0, Optional(client)) }
             }
-            for file in files {
-                targets.append((file, file.hasSuffix(".json") ? MCPAccess.client(forPath: file, environment) : nil))
+            for file in files where !targets.contains(where: { $0.0 == file }) {
+                targets.append((file, self.client?.client))
             }
+            var seen: Set<String> = []
             for (path, client) in targets {
+                guard seen.insert(MCPAccess.identity(of: path)).inserted else { continue }
                 do {
-                    if path.hasSuffix(".json") {
-                        let client = try client ?? MCPAccess.client(forShapeOf: path)
-                        findings += MCPDoctor.findings(in: try ConfigFile(path: path, allowComments: client.allowsComments), client: client)
+                    if let client {
+                        findings += MCPDoctor.findings(in: try ConfigFile(path: path, allowComments: true), client: client)
+                    } else if let config = try MCPAccess.configIfJSON(path) {
+                        guard let client = MCPClient.recognise(path: path, root: config.root) else {
+                            throw VaultError.invalidInput("\(path) is JSON but holds no MCP servers (mcpServers, servers or context_servers); give --client")
+                        }
+                        findings += MCPDoctor.findings(in: config, client: client)
                     } else {
                         findings += MCPDoctor.findings(in: try DotenvFile(path: path))
                     }
@@ -65,7 +71,11 @@ extension VaultCLI.MCP {
         private func print(findings: [Finding], scanned: [String], problems: [String]) {
             for problem in problems { Output.note("vault: \(problem)") }
             guard !findings.isEmpty else {
-                Output.line(scanned.isEmpty ? "no MCP client config found (give files as arguments)" : "no plain-text secret in \(scanned.joined(separator: ", "))")
+                if scanned.isEmpty {
+                    if problems.isEmpty { Output.line("no MCP client config found (give files as arguments)") }
+                } else {
+                    Output.line("no plain-text secret in \(scanned.joined(separator: ", "))")
+                }
                 return
             }
             for file in scanned {

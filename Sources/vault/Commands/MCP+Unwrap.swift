@@ -9,8 +9,8 @@ extension VaultCLI.MCP {
             abstract: "Undo `wrap`: servers start with their own command again; the values stay in the vault.",
             discussion: """
                 Every server that starts as `vault run --profile P -- COMMAND ARGS` gets COMMAND and ARGS back and
-                the profile's variables in its `env` — with their values in plain text (the file is then what it
-                was before `wrap`), or with --keep-references as vault:// references for `vault inject` or another
+                the profile's variables in its `env` — with their values in plain text (an entry wrap rewrote and
+                nobody edited since comes back byte for byte, comments included), or with --keep-references as vault:// references for `vault inject` or another
                 launcher. The profiles and the vault are left as they are. Backup, atomic write: as `wrap`.
 
                 Example:  vault mcp unwrap --client claude
@@ -38,10 +38,12 @@ extension VaultCLI.MCP {
                 let name = try SecretName(reference.secret)
                 return reference.previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
             }
+            let recordsPath = try MCPAccess.recordsPath(environment)
+            var records = try WrapRecords.load(recordsPath)
             var changed = false
             for path in try MCPAccess.configPaths(client, explicit: target.config, environment) {
-                let config = try ConfigFile(path: path, allowComments: client.allowsComments)
-                let plan = try MCPRewrite.unwrap(config, client: client, existing: set.profiles, reveal: reveal)
+                let config = try ConfigFile(path: path, allowComments: true)
+                let plan = try MCPRewrite.unwrap(config, client: client, existing: set.profiles, records: records, reveal: reveal)
                 for note in plan.notes { Output.note("vault: \(path): \(note)") }
                 guard !plan.edits.isEmpty else { continue }
                 changed = true
@@ -52,7 +54,11 @@ extension VaultCLI.MCP {
                 let backup = try config.replace(
                     with: config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) },
                     backup: config.text)
-                for server in plan.servers { Output.line("\(path): \(server.label) starts without vault again (profile \(server.profile) kept)") }
+                records.removeAll { used in plan.records.contains(used) }
+                try WrapRecords.save(records, to: recordsPath)
+                for server in plan.servers {
+                    Output.line("\(path): \(server.label) starts without vault again\(server.exact ? ", exactly as before wrap" : "") (profile \(server.profile) kept)")
+                }
                 Output.note("vault: backup of \(path): \(backup)")
                 if !keepReferences { Output.note("vault: the values are in plain text in \(path) again; `vault mcp wrap` moves them out") }
             }

@@ -11,7 +11,8 @@ extension VaultCLI.MCP {
                 mcp/SERVER/VARIABLE (a name that already holds the same value is reused), a profile CLIENT-SERVER
                 is written to mcp-CLIENT.yaml in the policies directory, and the server's entry becomes
                 `vault run --profile CLIENT-SERVER -- COMMAND ARGS`; its other variables stay in `env` and in the
-                profile's `inherit`. The config is backed up first (0600, values replaced by vault:// references),
+                profile's `inherit`. Only those bytes change: comments and layout inside the entry stay, and
+                `unwrap` gives the entry back byte for byte. The config is backed up first (0600, values replaced by vault:// references),
                 written atomically with its mode kept, and only if the client did not change it meanwhile. Every
                 other key and byte of the file stays as it was. A second run changes nothing.
 
@@ -28,7 +29,8 @@ extension VaultCLI.MCP {
         func run() throws {
             let wrapping = try MCPWrapping.plan(target, unlock: unlock, dryRun: dryRun, environment: .current)
             guard !wrapping.isEmpty else {
-                Output.line("nothing to change: no plain-text secret in a server's env in \(wrapping.configs.map(\.file.path).joined(separator: ", "))")
+                let notes = wrapping.configs.contains { !$0.plan.notes.isEmpty }
+                Output.line("nothing to change: no plain-text secret in a server's env that vault can move in \(wrapping.configs.map(\.file.path).joined(separator: ", "))\(notes ? " (why, below)" : "")")
                 wrapping.describe(dryRun: dryRun)
                 return
             }
@@ -41,6 +43,9 @@ extension VaultCLI.MCP {
                 return
             }
             if let profiles = wrapping.profiles { try MCPAccess.writeProfiles(profiles) }
+            // Before the configs: a crash after this leaves records of entries not yet rewritten, which unwrap
+            // never matches (it compares the entry with the record first).
+            try wrapping.saveRecords(.current)
             for (config, plan) in wrapping.configs where !plan.edits.isEmpty {
                 let backup = try config.replace(
                     with: config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) },

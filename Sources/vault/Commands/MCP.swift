@@ -6,7 +6,7 @@ extension VaultCLI {
             commandName: "mcp",
             abstract: "Find plain-text keys in MCP client configs and move them into the vault.",
             discussion: """
-                Clients: claude (Claude Desktop), claude-code, vscode, cursor. Without --config, each client's usual
+                Clients: claude (Claude Desktop), claude-code, vscode, cursor, gemini, windsurf, zed. Without --config, each client's usual
                 files are used (docs/MCP.md lists them). `wrap` is the one-step fix: it stores each plain-text secret,
                 writes a launch profile per server and rewrites the server to start through `vault run`.
 
@@ -18,7 +18,7 @@ extension VaultCLI {
 
 /// Options every `vault mcp` command that edits one client's configs takes.
 struct MCPTarget: ParsableArguments {
-    @Option(help: "The client: claude, claude-code, vscode or cursor.")
+    @Option(help: "The client: claude, claude-code, vscode, cursor, gemini, windsurf or zed.")
     var client: MCPClientOption
 
     @Option(help: ArgumentHelp("One config file instead of the client's usual ones.", valueName: "path"))

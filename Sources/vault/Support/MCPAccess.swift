@@ -12,7 +12,8 @@ enum MCPAccess {
             return [explicit]
         }
         let candidates = defaultPaths(client, environment)
-        let found = candidates.filter { FileManager.default.fileExists(atPath: $0) }
+        var seen: Set<String> = []
+        let found = candidates.filter { FileManager.default.fileExists(atPath: $0) && seen.insert(identity(of: $0)).inserted }
         guard !found.isEmpty else {
             throw .invalidInput("no \(client.displayName) config at \(candidates.joined(separator: " or ")); give its path with --config PATH")
         }
@@ -81,7 +82,7 @@ enum MCPAccess {
         let old = masked(config, client: client)
         let new: String
         do {
-            let rewritten = try ConfigFile(path: config.path, text: config.text.withUnsafeBytes { TextEdit.apply(edits, to: $0) }, allowComments: client.allowsComments)
+            let rewritten = try ConfigFile(path: config.path, text: config.text.withUnsafeBytes { TextEdit.apply(edits, to: $0) }, allowComments: true)
             new = masked(rewritten, client: client)
         } catch {
             new = "(the new text is not valid JSON: \(error))"
@@ -99,17 +100,49 @@ enum MCPAccess {
 }
 
 extension MCPAccess {
-    /// The client whose usual path `path` is, if any.
-    static func client(forPath path: String, _ environment: Environment) -> MCPClient? {
-        let standardized = (path as NSString).standardizingPath
-        return MCPClient.allCases.first { client in defaultPaths(client, environment).map { ($0 as NSString).standardizingPath }.contains(standardized) }
+    /// The variables a wrapped entry's `env` needs so `vault run` finds this vault, its policies and the agent under
+    /// an MCP client's bare environment (only `HOME LOGNAME PATH SHELL TERM USER`): each one whose value differs
+    /// from what `vault` derives from HOME and the uid alone.
+    static func launchEnvironment(policies: String, _ environment: Environment) throws(VaultError) -> [(name: String, value: String)] {
+        let home = environment.variables["HOME"] ?? NSHomeDirectory()
+        var needed: [(name: String, value: String)] = []
+        let directory = try environment.location().directory
+        if directory != home + "/.local/share/vault" { needed.append(("VAULT_HOME", directory)) }
+        if policies != home + "/.config/vault/policies" { needed.append(("VAULT_POLICIES", policies)) }
+        if let socket = AgentAccess.socketPath(environment), socket != "/run/user/\(getuid())/vault/agent.sock" { needed.append(("VAULT_SOCKET", socket)) }
+        return needed
     }
 
-    /// A client guessed from a config's shape: `servers` is VS Code's, `projects` Claude Code's, else Claude Desktop's.
-    static func client(forShapeOf path: String) throws(VaultError) -> MCPClient {
-        let config = try ConfigFile(path: path, allowComments: true)
-        if config.root["servers"] != nil { return .vscode }
-        if config.root["projects"] != nil { return .claudeCode }
-        return .claude
+    /// The file as a client config when it is a JSON(C) object (by its first byte that is not space or a
+    /// comment); nil for anything else (a `.env` file).
+    static func configIfJSON(_ path: String) throws(VaultError) -> ConfigFile? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .invalidInput("cannot read \(path): no such file or no permission") }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? Data()
+        var index = head.startIndex
+        while index < head.endIndex {
+            let byte = head[index]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d { index += 1; continue }
+            if byte == UInt8(ascii: "/"), index + 1 < head.endIndex, head[index + 1] == UInt8(ascii: "/") || head[index + 1] == UInt8(ascii: "*") {
+                let closing: [UInt8] = head[index + 1] == UInt8(ascii: "/") ? [0x0a] : Array("*/".utf8)
+                guard let end = head[(index + 2)...].firstRange(of: closing) else { break }
+                index = end.upperBound
+                continue
+            }
+            return byte == UInt8(ascii: "{") ? try ConfigFile(path: path, allowComments: true) : nil
+        }
+        return path.hasSuffix(".json") ? try ConfigFile(path: path, allowComments: true) : nil
+    }
+
+    /// The file a path names, for telling two paths of one file apart (`~/.cursor/mcp.json` seen as the user's
+    /// and, from the home directory, as the project's): device and inode, else the path.
+    static func identity(of path: String) -> String {
+        var info = stat()
+        return stat(path, &info) == 0 ? "\(info.st_dev):\(info.st_ino)" : path
+    }
+
+    /// Where `wrap` keeps the records `unwrap` restores entries from.
+    static func recordsPath(_ environment: Environment) throws(VaultError) -> String {
+        WrapRecords.path(in: try environment.location().directory)
     }
 }

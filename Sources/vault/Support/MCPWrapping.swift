@@ -18,18 +18,29 @@ struct MCPWrapping {
             throw .invalidInput("\(first); fix the policies directory first (`vault policy check`) — nothing was changed")
         }
         let paths = try MCPAccess.configPaths(client, explicit: target.config, environment)
-        let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, allowComments: client.allowsComments) }
+        let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, allowComments: true) }
+        let launchEnvironment = try MCPAccess.launchEnvironment(policies: set.directory, environment)
         let placer = try SecretPlacer(vault: VaultAccess.locked(environment), dryRun: dryRun) { () throws(VaultError) in
             try VaultAccess.unlocked(unlock, environment)
         }
         var planned: [(ConfigFile, MCPRewrite)] = [], profiles: [Profile] = []
         for config in configs {
             let plan = try MCPRewrite.wrap(
-                config, client: client, existing: set.profiles + profiles, vaultCommand: MCPAccess.vaultCommand, place: placer.place)
+                config, client: client, existing: set.profiles + profiles, vaultCommand: MCPAccess.vaultCommand,
+                launchEnvironment: launchEnvironment, place: placer.place)
             profiles += plan.profiles.filter { new in !profiles.contains { $0.name == new.name } }
             planned.append((config, plan))
         }
         return MCPWrapping(client: client, configs: planned, profiles: try MCPAccess.profilesUpdate(profiles, client: client, set: set), placer: placer)
+    }
+
+    /// Adds the records of the rewritten entries to the records file (replacing older ones of the same entries).
+    func saveRecords(_ environment: Environment) throws(VaultError) {
+        let new = configs.flatMap(\.plan.records)
+        guard !new.isEmpty else { return }
+        let path = try MCPAccess.recordsPath(environment)
+        let kept = try WrapRecords.load(path).filter { old in !new.contains { old.matches(file: $0.file, table: $0.table, server: $0.server) } }
+        try WrapRecords.save(kept + new, to: path)
     }
 
     /// Whether anything would change.

@@ -8,7 +8,14 @@ enum VaultAccess {
     }
 
     /// The vault, unlocked with `options`.
+    /// When nothing opens it, the error names every way that was tried — the agent's socket, the keyring's bus,
+    /// the passphrase sources — and how to set up the one that serves launchers started by MCP clients.
     static func unlocked(_ options: UnlockOptions, _ environment: Environment = .current) throws(VaultError) -> UnlockedVault {
-        try options.unlock(locked(environment), environment: environment)
+        let vault = try locked(environment)
+        do {
+            return try options.unlock(vault, environment: environment)
+        } catch let .noUnlocker(reason) where options.unlocker == nil {
+            throw .noUnlocker(reason: "\(AgentAccess.unreachable(environment)); \(reason); \(AgentAccess.startHint)")
+        }
     }
 }

@@ -1,0 +1,136 @@
+/// The smallest edits that add or remove members and elements in a JSON(C) text, leaving every other byte —
+/// layout, comments, the other members — where it was.
+enum JSONEdits {
+    /// Edits that remove the members at `indices` of `object`, whole lines where a member has its own lines;
+    /// nil when every member would go (remove the object itself instead).
+    static func removeMembers(_ indices: Set<Int>, of object: JSONSource.Node, in text: UnsafeRawBufferPointer) -> [TextEdit]? {
+        guard let members = object.members, !indices.isEmpty else { return [] }
+        guard indices.count < members.count else { return nil }
+        var edits: [TextEdit] = []
+        var index = 0
+        while index < members.count {
+            guard indices.contains(index) else { index += 1; continue }
+            var last = index
+            while last + 1 < members.count, indices.contains(last + 1) { last += 1 }
+            if last + 1 < members.count {
+                edits.append(TextEdit(range: leadingRun(members[index], through: members[last], in: text), replacement: []))
+            } else {
+                edits += trailingRun(after: members[index - 1], first: members[index], through: members[last], in: text)
+            }
+            index = last + 1
+        }
+        return edits
+    }
+
+    /// The text of members `first` through `last`, followed by a kept member: their whole lines when they have
+    /// lines of their own, else from the first key to the next key on the same line.
+    private static func leadingRun(_ first: JSONSource.Member, through last: JSONSource.Member, in text: UnsafeRawBufferPointer) -> Range<Int> {
+        var comma = last.value.range.upperBound
+        while comma < text.count, text[comma] != UInt8(ascii: ",") { comma += 1 }
+        let lineStart = lineStart(of: first.keyStart, in: text)
+        var lineEnd = comma + 1
+        while lineEnd < text.count, text[lineEnd] == 0x20 || text[lineEnd] == 0x09 || text[lineEnd] == 0x0d { lineEnd += 1 }
+        let ownLines = isBlank(text, lineStart..<first.keyStart) && (lineEnd == text.count || text[lineEnd] == 0x0a)
+        if ownLines { return lineStart..<min(lineEnd + 1, text.count) }
+        return first.keyStart..<lineEnd
+    }
+
+    /// Edits that remove members `first` through `last`, which end the object, after the kept member `kept`: their
+    /// own lines and the comma after `kept` (unless the run ends with a trailing comma, which then stays after
+    /// `kept`), leaving comments between them in place; on a shared line, from `kept`'s value to `last`'s.
+    private static func trailingRun(
+        after kept: JSONSource.Member, first: JSONSource.Member, through last: JSONSource.Member, in text: UnsafeRawBufferPointer
+    ) -> [TextEdit] {
+        let start = lineStart(of: first.keyStart, in: text)
+        var end = last.value.range.upperBound
+        while end < text.count, text[end] == 0x20 || text[end] == 0x09 { end += 1 }
+        let trailingComma = end < text.count && text[end] == UInt8(ascii: ",")
+        if trailingComma { end += 1 }
+        while end < text.count, text[end] == 0x20 || text[end] == 0x09 || text[end] == 0x0d { end += 1 }
+        var comma = kept.value.range.upperBound
+        while comma < start, text[comma] != UInt8(ascii: ",") { comma += 1 }
+        guard start > kept.value.range.upperBound, isBlank(text, start..<first.keyStart), end < text.count, text[end] == 0x0a, comma < start else {
+            return [TextEdit(range: kept.value.range.upperBound..<last.value.range.upperBound, replacement: [])]
+        }
+        let lines = TextEdit(range: start..<end + 1, replacement: [])
+        return trailingComma ? [lines] : [TextEdit(range: comma..<comma + 1, replacement: []), lines]
+    }
+
+    /// An edit that puts `items` (rendered JSON values) before the first element of `array`, in its layout: one
+    /// line of them before an array whose elements start on their own line, else separated by ", ".
+    static func prependElements(_ items: [[UInt8]], to array: JSONSource.Node, in text: UnsafeRawBufferPointer) -> TextEdit {
+        let joined = Array(items.joined(separator: Array(", ".utf8)))
+        guard let first = array.elements?.first else {
+            return TextEdit(range: array.range.lowerBound + 1..<array.range.upperBound - 1, replacement: joined)
+        }
+        let gap = Array(text[array.range.lowerBound + 1..<first.range.lowerBound])
+        let separator = gap.contains(0x0a) ? Array(gap.suffix(from: (gap.lastIndex(of: 0x0a) ?? -1))) : Array(" ".utf8)
+        return TextEdit(range: first.range.lowerBound..<first.range.lowerBound, replacement: joined + Array(",".utf8) + separator)
+    }
+
+    /// An edit that adds `key: value` members after member `after` of `object` (default: its last), on lines of
+    /// their own when that member has one; values may be secret.
+    static func insertMembers(
+        _ added: [(key: String, value: TextEdit.Part)], into object: JSONSource.Node, after: Int? = nil, in text: UnsafeRawBufferPointer
+    ) -> TextEdit {
+        func rendered(separator: [UInt8], first: [UInt8]) -> [TextEdit.Part] {
+            added.enumerated().flatMap { index, member -> [TextEdit.Part] in
+                [.bytes((index == 0 ? first : separator) + JSONLayout.string(member.key) + Array(": ".utf8)), member.value]
+            }
+        }
+        guard let members = object.members, !members.isEmpty else {
+            return TextEdit(range: object.range.lowerBound + 1..<object.range.upperBound - 1, parts: rendered(separator: Array(", ".utf8), first: []))
+        }
+        let anchor = members[after ?? members.count - 1]
+        let start = lineStart(of: anchor.keyStart, in: text)
+        let separator = isBlank(text, start..<anchor.keyStart) && start > object.range.lowerBound
+            ? Array(",\n".utf8) + Array(text[start..<anchor.keyStart]) : Array(", ".utf8)
+        return TextEdit(range: anchor.value.range.upperBound..<anchor.value.range.upperBound, parts: rendered(separator: separator, first: separator))
+    }
+
+    /// An edit that replaces every member of `object` with `added`, in the layout of its first member.
+    static func replaceMembers(of object: JSONSource.Node, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer) -> TextEdit {
+        guard let members = object.members, let first = members.first, let last = members.last else {
+            return TextEdit(range: object.range, parts: self.object(added))
+        }
+        let start = lineStart(of: first.keyStart, in: text)
+        let separator = isBlank(text, start..<first.keyStart) && start > object.range.lowerBound
+            ? Array(",\n".utf8) + Array(text[start..<first.keyStart]) : Array(", ".utf8)
+        let parts = added.enumerated().flatMap { index, member -> [TextEdit.Part] in
+            [.bytes((index == 0 ? [] : separator) + JSONLayout.string(member.key) + Array(": ".utf8)), member.value]
+        }
+        return TextEdit(range: first.keyStart..<last.value.range.upperBound, parts: parts)
+    }
+
+    /// A one-line object of `added`.
+    static func object(_ added: [(key: String, value: TextEdit.Part)]) -> [TextEdit.Part] {
+        let members = added.enumerated().flatMap { index, member -> [TextEdit.Part] in
+            [.bytes((index == 0 ? [] : Array(", ".utf8)) + JSONLayout.string(member.key) + Array(": ".utf8)), member.value]
+        }
+        return [.bytes(Array("{".utf8))] + members + [.bytes(Array("}".utf8))]
+    }
+
+    /// `bytes` with each of `ranges` (sorted, not overlapping) replaced by `mask`, and where each mask landed.
+    static func masked(_ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], with mask: [UInt8]) -> (text: [UInt8], at: [Range<Int>]) {
+        var out: [UInt8] = [], at: [Range<Int>] = [], position = 0
+        for range in ranges {
+            out += bytes[position..<range.lowerBound]
+            at.append(out.count..<out.count + mask.count)
+            out += mask
+            position = range.upperBound
+        }
+        out += bytes[position...]
+        return (out, at)
+    }
+
+    /// Where the line holding `position` starts.
+    static func lineStart(of position: Int, in text: UnsafeRawBufferPointer) -> Int {
+        var start = position
+        while start > 0, text[start - 1] != 0x0a { start -= 1 }
+        return start
+    }
+
+    private static func isBlank(_ text: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        text[range].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+}
