@@ -18,4 +18,16 @@ public struct Finding: Sendable, Encodable {
     public let range: Range<Int>
 
     enum CodingKeys: String, CodingKey { case file, client, server, location, variable, reason, fix }
+
+    /// Every key always present, `null` where empty, so scripts see one shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(client, forKey: .client)
+        try container.encode(server, forKey: .server)
+        try container.encode(location, forKey: .location)
+        try container.encode(variable, forKey: .variable)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(fix, forKey: .fix)
+    }
 }

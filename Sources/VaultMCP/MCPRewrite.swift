@@ -133,7 +133,9 @@ public struct MCPRewrite {
         let envNode = members[envIndex].value
         if let removal = JSONEdits.removeMembers(removed, of: envNode, in: text) {
             edits += removal
-            if !added.isEmpty { edits.append(JSONEdits.insertMembers(added, into: envNode, in: text)) }
+            if !added.isEmpty, let lastKept = env.indices.last(where: { !removed.contains($0) }) {
+                edits.append(JSONEdits.insertMembers(added, into: envNode, after: lastKept, in: text))
+            }
         } else if added.isEmpty {
             // Every variable moved: the `env` member goes (a server object always keeps its `command`).
             edits += JSONEdits.removeMembers([envIndex], of: server.node, in: text) ?? []

@@ -23,7 +23,7 @@ public struct MCPServer: Sendable {
     public var urlKey: String { url?.key ?? "url" }
 
     /// How a user finds it: the name, prefixed with its table when that is not the top-level one.
-    public var label: String { table == "mcpServers" || table == "servers" ? name : "\(table).\(name)" }
+    public var label: String { ["mcpServers", "servers", "context_servers"].contains(table) ? name : "\(table).\(name)" }
 
     /// Whether its launch already goes through `vault run`.
     public var isWrapped: Bool {

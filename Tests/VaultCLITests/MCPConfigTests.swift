@@ -229,9 +229,9 @@ struct MCPConfigTests {
     }
 
     @Test func unknownClientListsTheKnownOnes() {
-        let result = sandbox.process.vault(["mcp", "wrap", "--client", "zed"], env: env)
+        let result = sandbox.process.vault(["mcp", "wrap", "--client", "emacs"], env: env)
         #expect(result.status == 2)
-        for known in ["claude", "claude-code", "vscode", "cursor"] { #expect(result.err.contains("'\(known)'"), "\(result.err)") }
+        for known in ["claude", "claude-code", "vscode", "cursor", "gemini", "windsurf", "zed"] { #expect(result.err.contains("- \(known)\n"), "\(result.err)") }
     }
 
     @Test func missingConfigNamesThePathsLookedAt() {

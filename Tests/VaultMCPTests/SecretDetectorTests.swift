@@ -12,7 +12,7 @@ struct SecretDetectorTests {
         ("sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6", "OpenAI"),
         ("sk-ant-api03-abcdefghijklmnopqrstuv", "Anthropic"),
         ("xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp", "Slack bot"),
-        ("AKIAIOSFODNN7EXAMPLE", "AWS"),
+        ("AKIAZ7Q4R2M9X1W3V5T8", "AWS"),
         ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "JSON Web Token"),
         ("glpat-abcdefghij0123456789", "GitLab"),
         ("AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "Google"),
@@ -44,9 +44,30 @@ struct SecretDetectorTests {
         ("GITHUB_HOST", "github.example.com"), ("SLACK_TEAM_ID", "T01234567"), ("LOG_LEVEL", "debug"),
         ("REQUEST_ID", "123e4567-e89b-12d3-a456-426614174000"), ("PACKAGE", "@modelcontextprotocol/server-github"),
         ("PATH", "/usr/local/bin:/usr/bin:/bin"), ("DESCRIPTION", "A tool that reads files and writes them back again"),
+        // Placeholders as READMEs write them, references behind an auth scheme, and names about something else.
+        ("Authorization", "Bearer ${input:linear-key}"), ("GITHUB_TOKEN", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        ("BRAVE_API_KEY", "BSA_xxxxxxxxxxxxxxxxxxxxxxxx"), ("GITHUB_TOKEN", "ghp_your_token_here"), ("SLACK_BOT_TOKEN", "xoxb-your-bot-token"),
+        ("SLACK_BOT_TOKEN", "xoxb-your-token-here"), ("OPENAI_API_KEY", "sk-...your-key..."), ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+        ("GOOGLE_CLIENT_ID", "1234567890-abcdefghijklmnopqrstuvwxyz123456.apps.googleusercontent.com"),
+        ("API_KEY", "<API_KEY>"), ("API_KEY", "[YOUR KEY]"), ("SECRET", "sk-00000000000000000000000000"),
     ])
     func referencesPlaceholdersAndOrdinarySettingsAreNot(_ name: String, _ value: String) {
         #expect(reason(name, value) == nil)
+    }
+
+    @Test func pathsNeverCountWhateverTheirShape() {
+        #expect(reason(nil, "/Users/me/code/mcp-servers/build/index-a8f9d7e6c5b4a3.js") == nil)
+        #expect(reason(nil, "C:\\Users\\me\\AppData\\Roaming\\npm\\node_modules\\x9f8e7d6c5b4a3z2y1.js") == nil)
+        #expect(reason(nil, "./dist/server-5f4dcc3b5aa765d61d8327deb882cf99.js") == nil)
+    }
+
+    @Test func secretsInsideJSONValuesAndURLQueriesAreFound() {
+        let notion = #"{"Authorization": "Bearer ntn_4f8Kq2Lz9Xw1Rt6Yp3Vb7Nm5Jc0Hd8Gs2Ae", "Notion-Version": "2022-06-28"}"#
+        #expect(reason("OPENAPI_MCP_HEADERS", notion) == "JSON with a secret inside (Authorization)")
+        #expect(reason("OPENAPI_MCP_HEADERS", #"{"Authorization": "Bearer ${NOTION_TOKEN}"}"#) == nil)
+        #expect(reason(nil, "https://mcp.example.com/sse?api_key=sk9f8d7s6a5d4f3g2h1j") == "a URL with a secret in its query (api_key=)")
+        #expect(reason(nil, "https://mcp.example.com/sse?token=${TOKEN}&page=2") == nil)
+        #expect(reason(nil, "https://mcp.example.com/sse?page=2&sort=name") == nil)
     }
 
     @Test func longRandomStringsAreFoundWithoutAName() {

@@ -1,0 +1,133 @@
+"""Runs `vault mcp doctor`, `wrap`, a second `wrap` and `unwrap` on every config of the corpus and checks each
+step against the manifest (which values are secrets), with an independent JSONC reader.
+
+Usage: config_corpus.py VAULT CORPUS_DIR WORK_DIR   (VAULT_HOME, VAULT_PASSPHRASE_FILE come from the environment)
+Prints one JSON object: {"files", "found", "expected", "true_positives", "false_positives", "missed", "problems"}.
+"""
+import difflib, json, os, subprocess, sys
+
+class Reader:
+    """A JSON-with-comments reader that records where each value sits (a second implementation, not vault's)."""
+    def __init__(self, text):
+        self.t, self.i = text, 0
+    def space(self):
+        t = self.t
+        while self.i < len(t):
+            if t[self.i] in " \t\r\n": self.i += 1
+            elif t.startswith("//", self.i): self.i = t.find("\n", self.i) if "\n" in t[self.i:] else len(t)
+            elif t.startswith("/*", self.i): self.i = t.index("*/", self.i) + 2
+            else: break
+    def value(self):
+        self.space(); start, c = self.i, self.t[self.i]
+        if c == "{":
+            self.i += 1; members = []
+            while True:
+                self.space()
+                if self.t[self.i] == "}": self.i += 1; return ("object", members, start, self.i)
+                key = self.value()
+                self.space(); assert self.t[self.i] == ":", f"expected ':' at {self.i}"; self.i += 1
+                members.append((json.loads(self.t[key[2]:key[3]]), self.value()))
+                self.space()
+                if self.t[self.i] == ",": self.i += 1
+        if c == "[":
+            self.i += 1; items = []
+            while True:
+                self.space()
+                if self.t[self.i] == "]": self.i += 1; return ("array", items, start, self.i)
+                items.append(self.value()); self.space()
+                if self.t[self.i] == ",": self.i += 1
+        if c == '"':
+            self.i += 1
+            while self.t[self.i] != '"': self.i += 2 if self.t[self.i] == "\\" else 1
+            self.i += 1; return ("string", json.loads(self.t[start:self.i]), start, self.i)
+        while self.i < len(self.t) and self.t[self.i] not in ",}] \t\r\n": self.i += 1
+        return ("scalar", self.t[start:self.i], start, self.i)
+
+def parse(text):
+    reader = Reader(text); root = reader.value(); reader.space()
+    assert reader.i == len(text), "text after the end"
+    return root
+
+def member(node, key):
+    found = [v for k, v in node[1] if k == key] if node[0] == "object" else []
+    return found[-1] if found else None
+
+def servers(root, client):
+    table = {"vscode": "servers", "zed": "context_servers"}.get(client, "mcpServers")
+    found = {}
+    for k, v in root[1]:
+        if k == table:
+            for name, entry in v[1]: found[name] = entry
+        if k == "projects" and client == "claude-code":
+            for directory, project in v[1]:
+                for name, entry in (member(project, "mcpServers") or ("object", [], 0, 0))[1]:
+                    found[f"projects.{directory}.mcpServers.{name}"] = entry
+    return found
+
+def value_at(root, client, server, location):
+    if server == "-":
+        _, ident, _ = location.split(".", 2)
+        for item in member(root, "inputs")[1]:
+            if member(item, "id")[1] == ident: return member(item, "default")[1]
+    entry = servers(root, client)[server]
+    if location.startswith("args["): return member(entry, "args")[1][int(location[5:-1])][1]
+    head, _, key = location.partition(".")
+    return member(member(entry, head), key)[1] if key else member(entry, head)[1]
+
+def run(args, env):
+    return subprocess.run(args, env=env, capture_output=True, text=True)
+
+def main():
+    vault, corpus, work = sys.argv[1:4]
+    manifest = json.load(open(os.path.join(corpus, "manifest.json")))
+    totals = {"files": 0, "found": 0, "expected": 0, "true_positives": 0, "false_positives": 0, "missed": 0, "problems": []}
+    for number, case in enumerate(manifest):
+        problems = totals["problems"]
+        home = os.path.join(work, f"home-{number}")
+        path = os.path.join(home, case["path"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        original = open(os.path.join(corpus, case["file"]), encoding="utf-8", newline="").read()
+        open(path, "w", encoding="utf-8", newline="").write(original)
+        env = {k: v for k, v in os.environ.items() if k.startswith("VAULT_") or k in ("PATH", "LANG")}
+        env.update(HOME=home, VAULT_POLICIES=os.path.join(home, "policies"))
+        client, name = case["client"], case["file"]
+        totals["files"] += 1
+        doctor = run([vault, "mcp", "doctor", "--json", path], env)
+        report = json.loads(doctor.stdout)
+        found = {f'{f["server"] or "-"} {f["location"]}' for f in report["findings"]}
+        expected = set(case["secrets"])
+        clients = {f["client"] for f in report["findings"]}
+        if clients - {client}: problems.append(f"{name}: labelled {sorted(clients)}, not {client}")
+        if report["problems"]: problems.append(f"{name}: doctor: {report['problems']}")
+        totals["found"] += len(found); totals["expected"] += len(expected)
+        totals["true_positives"] += len(found & expected); totals["false_positives"] += len(found - expected); totals["missed"] += len(expected - found)
+        for extra in sorted(found - expected): problems.append(f"{name}: false positive {extra}")
+        for missing in sorted(expected - found): problems.append(f"{name}: missed {missing}")
+        root = parse(original)
+        values = {s: value_at(root, client, *s.split(" ", 1)) for s in expected}
+        wrap = run([vault, "mcp", "wrap", "--client", client, "--config", path], env)
+        if wrap.returncode != 0: problems.append(f"{name}: wrap exit {wrap.returncode}: {wrap.stderr.strip()[:300]}"); continue
+        wrapped = open(path, encoding="utf-8", newline="").read()
+        try:
+            new_root = parse(wrapped)
+        except Exception as error:
+            problems.append(f"{name}: the rewritten file does not parse: {error}"); continue
+        rewritten = {s for s, e in servers(new_root, client).items() if (member(e, "command") or ("", ""))[1].endswith("/vault")}
+        moved = {s: v for s, v in values.items() if s.split(" ", 1)[1].startswith("env.") and s.split(" ", 1)[0] in rewritten}
+        backups = [open(os.path.join(os.path.dirname(path), f), encoding="utf-8").read() for f in os.listdir(os.path.dirname(path)) if ".vault-backup-" in f]
+        for secret, value in moved.items():
+            if value in wrapped or any(value in b for b in backups): problems.append(f"{name}: {secret} still in the file or its backup")
+        spans = [(e[2], e[3]) for s, e in servers(root, client).items() if s in rewritten]
+        for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, original, wrapped, autojunk=False).get_opcodes():
+            if tag != "equal" and not any(a < i1 and i2 < b or a < i1 <= i2 < b for a, b in spans):
+                problems.append(f"{name}: bytes {i1}..{i2} outside the rewritten entries changed"); break
+        again = run([vault, "mcp", "wrap", "--client", client, "--config", path], env)
+        if open(path, encoding="utf-8", newline="").read() != wrapped: problems.append(f"{name}: a second wrap changed the file")
+        unwrap = run([vault, "mcp", "unwrap", "--client", client, "--config", path], env)
+        restored = open(path, encoding="utf-8", newline="").read()
+        if rewritten and restored != original:
+            diff = "".join(difflib.unified_diff(original.splitlines(True), restored.splitlines(True), n=0))
+            problems.append(f"{name}: unwrap is not the original ({unwrap.returncode}, {unwrap.stderr.strip()[:200]}):\n{diff[:600]}")
+    print(json.dumps(totals))
+
+main()
