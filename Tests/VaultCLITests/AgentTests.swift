@@ -68,6 +68,27 @@ struct AgentTests {
         #expect(response?["value"] as? String == "proto-value", "\(result.err)")
     }
 
+    /// systemd's socket activation, the way `vault-agent.socket` starts the agent: a listening socket on fd 3 with
+    /// LISTEN_FDS/LISTEN_PID, the agent started on the first connection (systemd-socket-activate does as systemd).
+    @Test func aSocketActivatedAgentServesOnTheSocketItIsHanded() throws {
+        let socket = sandbox.root + "/activated/agent.sock"
+        try FileManager.default.createDirectory(atPath: sandbox.root + "/activated", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let activator = sandbox.process.start("/usr/bin/systemd-socket-activate", [
+            "-l", socket, "-E", "HOME", "-E", "VAULT_HOME", "-E", "VAULT_PASSPHRASE_FILE", "-E", "PATH",
+            VaultProcess.binary, "agent", "--rotate-every", "0",
+        ])
+        defer {
+            kill(activator.pid, SIGTERM)
+            _ = activator.wait()
+        }
+        for _ in 0..<200 where access(socket, F_OK) != 0 { usleep(50_000) }
+        let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase.merging(["VAULT_SOCKET": socket]) { $1 })
+        #expect(got.status == 0, "\(got.err)")
+        #expect(got.out == "proto-value")
+        let log = (try? String(contentsOfFile: activator.errPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("socket-activated on \(socket)"), "\(log)")
+    }
+
     @Test func theCLIUsesTheAgentWhenItRuns() {
         let agent = agent()
         let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase)

@@ -50,7 +50,9 @@ extension VaultCLI {
 
         func run() throws {
             let environment = Environment.current
-            guard let path = socket ?? AgentAccess.socketPath(environment) else {
+            let activated = UnixSocket.activatedListener(environment.variables)
+            for variable in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(variable) }
+            guard let path = socket ?? activated.flatMap(UnixSocket.boundPath) ?? AgentAccess.socketPath(environment) else {
                 throw VaultError.invalidInput("no socket path: XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist; pass --socket")
             }
             let vault = try VaultAccess.locked(environment)
@@ -67,8 +69,7 @@ extension VaultCLI {
             configuration.rotateEvery = rotateEvery == "0" ? nil : DurationText.seconds(rotateEvery)
             configuration.keyringAllowed = environment.keyringAllowed
             configuration.frameTimeout = DurationText.seconds(frameTimeout) ?? 5
-            configuration.listener = UnixSocket.activatedListener(environment.variables)
-            for variable in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(variable) }
+            configuration.listener = activated
             // A socket systemd made is systemd's to remove.
             socketPathForSignals = configuration.listener == nil ? strdup(path) : nil
             var stopping = sigset_t()

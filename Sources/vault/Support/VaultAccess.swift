@@ -15,7 +15,7 @@ enum VaultAccess {
         do {
             return try options.unlock(vault, environment: environment)
         } catch let .noUnlocker(reason) where options.unlocker == nil {
-            throw .noUnlocker(reason: "\(AgentAccess.unreachable(environment)); \(reason); \(AgentAccess.startHint)")
+            throw .noUnlocker(reason: "\(reason); \(AgentAccess.unreachable(environment))")
         }
     }
 }
