@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "VaultMCP",
-            dependencies: ["VaultCore", "VaultPolicy"],
+            dependencies: ["VaultCore", "VaultPolicy", "CVaultSys"],
             swiftSettings: strict
         ),
         .executableTarget(

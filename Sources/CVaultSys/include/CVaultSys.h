@@ -2,6 +2,7 @@
 #define CVAULTSYS_H
 
 #include <sys/types.h>
+#include <spawn.h>
 
 #include "CVaultSecret.h"
 
@@ -12,5 +13,12 @@ int cvaultsys_set_undumpable(void);
 /// The peer credentials of a connected Unix socket (SO_PEERCRED; `struct ucred` needs _GNU_SOURCE, which Swift's
 /// Glibc import does not define). Returns 0 or -1 (errno set).
 int cvaultsys_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+/// A pipe whose two ends are close-on-exec from the start (pipe2 with O_CLOEXEC; _GNU_SOURCE), so a process
+/// spawned meanwhile by another thread cannot inherit them. Returns 0 or -1 (errno set).
+int cvaultsys_pipe_cloexec(int fds[2]);
+
+/// Adds "change to `directory`" to spawn file actions (posix_spawn_file_actions_addchdir_np; _GNU_SOURCE).
+int cvaultsys_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory);
 
 #endif

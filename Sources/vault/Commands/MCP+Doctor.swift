@@ -12,7 +12,12 @@ extension VaultCLI.MCP {
                 server, where, why it counts as a secret, and the fix. Exits 0 when it finds none, 1 when it finds
                 some, 2 when a file cannot be read or parsed. Detection rules: docs/MCP.md.
 
+                --probe starts each stdio server as its client would (only HOME LOGNAME PATH SHELL TERM USER from
+                here, plus the entry's env and cwd), completes the MCP handshake and tools/list, stops it, and
+                reports ok with the tool count and start-up time, or why it failed. Exits 1 when any server fails.
+
                 Example:  vault mcp doctor ~/code/weather/.env
+                Example:  vault mcp doctor --probe --client claude
                 """)
 
         @Option(help: "Only this client's files.")
@@ -20,6 +25,12 @@ extension VaultCLI.MCP {
 
         @Flag(help: "Print the findings as JSON.")
         var json = false
+
+        @Flag(help: "Start each stdio server as its client would and check that it answers (instead of scanning).")
+        var probe = false
+
+        @Option(help: "With --probe: how long each server may take to answer.")
+        var timeout: String = "20s"
 
         @Argument(help: "More files: client configs (JSON or JSONC, read as --client, else as the client whose path or shape they have) or .env files.")
         var files: [String] = []
@@ -30,9 +41,12 @@ extension VaultCLI.MCP {
             let problems: [String]
         }
 
-        func run() throws {
-            let environment = Environment.current
-            var scanned: [String] = [], findings: [Finding] = [], problems: [String] = []
+        func validate() throws {
+            if DurationText.seconds(timeout) == nil { throw ValidationError("--timeout takes a duration such as 20s") }
+        }
+
+        /// Every file to look at once (the clients' usual files, then the ones given), with its client when known.
+        private func targets(_ environment: Environment) -> [(path: String, client: MCPClient?)] {
             let clients = client.map { [$0.client] } ?? MCPClient.allCases
             var targets = clients.flatMap { client in
                 MCPAccess.defaultPaths(client, environment).filter { FileManager.default.fileExists(atPath: $0) }.map { ($0, Optional(client)) }
@@ -41,16 +55,27 @@ extension VaultCLI.MCP {
                 targets.append((file, self.client?.client))
             }
             var seen: Set<String> = []
-            for (path, client) in targets {
-                guard seen.insert(MCPAccess.identity(of: path)).inserted else { continue }
+            return targets.filter { seen.insert(MCPAccess.identity(of: $0.0)).inserted }
+        }
+
+        /// The file as a client config and its client; nil for a `.env` file.
+        private func config(_ path: String, client: MCPClient?) throws -> (file: ConfigFile, client: MCPClient)? {
+            if let client { return (try ConfigFile(path: path, allowComments: true), client) }
+            guard let config = try MCPAccess.configIfJSON(path) else { return nil }
+            guard let client = MCPClient.recognise(path: path, root: config.root) else {
+                throw VaultError.invalidInput("\(path) is JSON but holds no MCP servers (mcpServers, servers or context_servers); give --client")
+            }
+            return (config, client)
+        }
+
+        func run() throws {
+            let environment = Environment.current
+            if probe { return try runProbe(environment) }
+            var scanned: [String] = [], findings: [Finding] = [], problems: [String] = []
+            for (path, client) in targets(environment) {
                 do {
-                    if let client {
-                        findings += MCPDoctor.findings(in: try ConfigFile(path: path, allowComments: true), client: client)
-                    } else if let config = try MCPAccess.configIfJSON(path) {
-                        guard let client = MCPClient.recognise(path: path, root: config.root) else {
-                            throw VaultError.invalidInput("\(path) is JSON but holds no MCP servers (mcpServers, servers or context_servers); give --client")
-                        }
-                        findings += MCPDoctor.findings(in: config, client: client)
+                    if let config = try config(path, client: client) {
+                        findings += MCPDoctor.findings(in: config.file, client: config.client)
                     } else {
                         findings += MCPDoctor.findings(in: try DotenvFile(path: path))
                     }
@@ -66,6 +91,31 @@ extension VaultCLI.MCP {
             }
             if !problems.isEmpty { throw ExitCode(VaultError.Category.badInput.rawValue) }
             if !findings.isEmpty { throw ExitCode(1) }
+        }
+
+        /// `--probe`: each stdio server started and asked for its tools.
+        private func runProbe(_ environment: Environment) throws {
+            var reports: [MCPProbe.Report] = [], problems: [String] = []
+            for (path, client) in targets(environment) {
+                do {
+                    guard let config = try config(path, client: client) else { continue }
+                    reports += MCPProbe.probe(config.file, client: config.client, environment: environment.variables, timeout: DurationText.seconds(timeout) ?? 20)
+                } catch {
+                    problems.append("\(error)")
+                }
+            }
+            if json {
+                try Output.json(reports)
+            } else {
+                for problem in problems { Output.note("vault: \(problem)") }
+                if reports.isEmpty && problems.isEmpty { Output.line("no stdio MCP server configured (give files as arguments)") }
+                Output.table(["SERVER", "CLIENT", "RESULT"], reports.map { report in
+                    let result = report.ok ? "ok: \(report.tools ?? 0) tools in \(report.milliseconds ?? 0) ms" : "failed: \(report.error ?? "?")"
+                    return [report.server, report.client, result]
+                })
+            }
+            if !problems.isEmpty { throw ExitCode(VaultError.Category.badInput.rawValue) }
+            if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
         }
 
         private func print(findings: [Finding], scanned: [String], problems: [String]) {
