@@ -14,7 +14,7 @@ public final class ConfigFile {
     /// Its bytes.
     public let text: SecretBytes
     /// The parsed tree.
-    public let root: JSONSource.Node
+    public let root: ConfigNode
 
     /// The largest config read (Claude Code's `~/.claude.json` holds history and grows).
     public static let maximumSize = 64 * 1024 * 1024
@@ -47,10 +47,10 @@ public final class ConfigFile {
         self.text = text
     }
 
-    private static func parse(_ text: borrowing SecretBytes, path: String, allowComments: Bool) throws(VaultError) -> JSONSource.Node {
-        let root: JSONSource.Node
+    private static func parse(_ text: borrowing SecretBytes, path: String, allowComments: Bool) throws(VaultError) -> ConfigNode {
+        let root: ConfigNode
         do {
-            root = try text.withUnsafeBytes { bytes throws(JSONSource.ParseError) in try JSONSource.parse(bytes, allowComments: allowComments) }
+            root = try text.withUnsafeBytes { bytes throws(ConfigParseError) in try JSONSource.parse(bytes, allowComments: allowComments) }
         } catch {
             throw .invalidInput("\(path) is not valid JSON (\(error)); fix it or give another file with --config — nothing was changed")
         }

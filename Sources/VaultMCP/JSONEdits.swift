@@ -3,7 +3,7 @@
 enum JSONEdits {
     /// Edits that remove the members at `indices` of `object`, whole lines where a member has its own lines;
     /// nil when every member would go (remove the object itself instead).
-    static func removeMembers(_ indices: Set<Int>, of object: JSONSource.Node, in text: UnsafeRawBufferPointer) -> [TextEdit]? {
+    static func removeMembers(_ indices: Set<Int>, of object: ConfigNode, in text: UnsafeRawBufferPointer) -> [TextEdit]? {
         guard let members = object.members, !indices.isEmpty else { return [] }
         guard indices.count < members.count else { return nil }
         var edits: [TextEdit] = []
@@ -24,7 +24,7 @@ enum JSONEdits {
 
     /// The text of members `first` through `last`, followed by a kept member: their whole lines when they have
     /// lines of their own, else from the first key to the next key on the same line.
-    private static func leadingRun(_ first: JSONSource.Member, through last: JSONSource.Member, in text: UnsafeRawBufferPointer) -> Range<Int> {
+    private static func leadingRun(_ first: ConfigNode.Member, through last: ConfigNode.Member, in text: UnsafeRawBufferPointer) -> Range<Int> {
         var comma = last.value.range.upperBound
         while comma < text.count, text[comma] != UInt8(ascii: ",") { comma += 1 }
         let lineStart = lineStart(of: first.keyStart, in: text)
@@ -39,7 +39,7 @@ enum JSONEdits {
     /// own lines and the comma after `kept` (unless the run ends with a trailing comma, which then stays after
     /// `kept`), leaving comments between them in place; on a shared line, from `kept`'s value to `last`'s.
     private static func trailingRun(
-        after kept: JSONSource.Member, first: JSONSource.Member, through last: JSONSource.Member, in text: UnsafeRawBufferPointer
+        after kept: ConfigNode.Member, first: ConfigNode.Member, through last: ConfigNode.Member, in text: UnsafeRawBufferPointer
     ) -> [TextEdit] {
         let start = lineStart(of: first.keyStart, in: text)
         var end = last.value.range.upperBound
@@ -58,7 +58,7 @@ enum JSONEdits {
 
     /// An edit that puts `items` (rendered JSON values) before the first element of `array`, in its layout: one
     /// line of them before an array whose elements start on their own line, else separated by ", ".
-    static func prependElements(_ items: [[UInt8]], to array: JSONSource.Node, in text: UnsafeRawBufferPointer) -> TextEdit {
+    static func prependElements(_ items: [[UInt8]], to array: ConfigNode, in text: UnsafeRawBufferPointer) -> TextEdit {
         let joined = Array(items.joined(separator: Array(", ".utf8)))
         guard let first = array.elements?.first else {
             return TextEdit(range: array.range.lowerBound + 1..<array.range.upperBound - 1, replacement: joined)
@@ -71,7 +71,7 @@ enum JSONEdits {
     /// An edit that adds `key: value` members after member `after` of `object` (default: its last), on lines of
     /// their own when that member has one; values may be secret.
     static func insertMembers(
-        _ added: [(key: String, value: TextEdit.Part)], into object: JSONSource.Node, after: Int? = nil, in text: UnsafeRawBufferPointer
+        _ added: [(key: String, value: TextEdit.Part)], into object: ConfigNode, after: Int? = nil, in text: UnsafeRawBufferPointer
     ) -> TextEdit {
         func rendered(separator: [UInt8], first: [UInt8]) -> [TextEdit.Part] {
             added.enumerated().flatMap { index, member -> [TextEdit.Part] in
@@ -89,7 +89,7 @@ enum JSONEdits {
     }
 
     /// An edit that replaces every member of `object` with `added`, in the layout of its first member.
-    static func replaceMembers(of object: JSONSource.Node, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer) -> TextEdit {
+    static func replaceMembers(of object: ConfigNode, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer) -> TextEdit {
         guard let members = object.members, let first = members.first, let last = members.last else {
             return TextEdit(range: object.range, parts: self.object(added))
         }

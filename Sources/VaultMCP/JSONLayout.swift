@@ -11,7 +11,7 @@ struct JSONLayout {
     let multiline: Bool
 
     /// The layout of `node` in `text`.
-    init(of node: JSONSource.Node, in text: UnsafeRawBufferPointer) {
+    init(of node: ConfigNode, in text: UnsafeRawBufferPointer) {
         var lineStart = node.range.lowerBound
         while lineStart > 0, text[lineStart - 1] != 0x0a { lineStart -= 1 }
         let base = Self.indentation(text, at: lineStart)

@@ -2,57 +2,9 @@ public import VaultCore
 
 /// A JSON (or JSONC: `//` and `/* */` comments, trailing commas) text parsed into a tree that remembers where
 /// each value sits, so a tool can change one value and leave every other byte of the file as it was.
-public struct JSONSource {
-    /// A parsed value and the byte range of its text (strings include their quotes).
-    public struct Node: Sendable {
-        /// What kind of value, with its children.
-        public indirect enum Kind: Sendable {
-            case object([Member])
-            case array([Node])
-            case string
-            case number
-            case bool
-            case null
-        }
-
-        /// The kind and children.
-        public let kind: Kind
-        /// Where its text is.
-        public let range: Range<Int>
-
-        /// The members, if this is an object.
-        public var members: [Member]? { if case let .object(members) = kind { members } else { nil } }
-        /// The elements, if this is an array.
-        public var elements: [Node]? { if case let .array(elements) = kind { elements } else { nil } }
-        /// Whether this is a string.
-        public var isString: Bool { if case .string = kind { true } else { false } }
-        /// The member named `key`, if this is an object holding one.
-        public subscript(key: String) -> Node? { members?.last { $0.key == key }?.value }
-    }
-
-    /// `"key": value` inside an object.
-    public struct Member: Sendable {
-        /// The decoded key.
-        public let key: String
-        /// Where the key's quoted text starts.
-        public let keyStart: Int
-        /// The value.
-        public let value: Node
-    }
-
-    /// Why a text is not valid JSON, with the line and column (1-based) of the problem.
-    public struct ParseError: Error, CustomStringConvertible, Sendable {
-        /// What is wrong.
-        public let message: String
-        /// 1-based line.
-        public let line: Int
-        /// 1-based column, in bytes.
-        public let column: Int
-        public var description: String { "line \(line), column \(column): \(message)" }
-    }
-
+public enum JSONSource {
     /// Parses `bytes`. With `allowComments`, comments and trailing commas (VS Code's JSONC) are accepted.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, allowComments: Bool) throws(ParseError) -> Node {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, allowComments: Bool) throws(ConfigParseError) -> ConfigNode {
         var parser = JSONSourceParser(bytes: bytes, allowComments: allowComments)
         let root = try parser.value(depth: 0)
         try parser.skipSpace()
@@ -92,7 +44,7 @@ struct JSONSourceParser {
     let allowComments: Bool
     var index = 0
 
-    mutating func value(depth: Int) throws(JSONSource.ParseError) -> JSONSource.Node {
+    mutating func value(depth: Int) throws(ConfigParseError) -> ConfigNode {
         guard depth < 64 else { throw fail("nested more than 64 levels deep") }
         try skipSpace()
         guard index < bytes.count else { throw fail("the text ends where a value should be") }
@@ -100,12 +52,12 @@ struct JSONSourceParser {
         switch bytes[index] {
         case UInt8(ascii: "{"):
             index += 1
-            var members: [JSONSource.Member] = []
+            var members: [ConfigNode.Member] = []
             while true {
                 try skipSpace()
                 if index < bytes.count, bytes[index] == UInt8(ascii: "}"), members.isEmpty || allowComments {
                     index += 1
-                    return JSONSource.Node(kind: .object(members), range: start..<index)
+                    return ConfigNode(kind: .object(members), range: start..<index)
                 }
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
                 let keyStart = index
@@ -114,48 +66,48 @@ struct JSONSourceParser {
                 try skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after \"\(key)\"") }
                 index += 1
-                members.append(JSONSource.Member(key: key, keyStart: keyStart, value: try value(depth: depth + 1)))
+                members.append(ConfigNode.Member(key: key, keyStart: keyStart, value: try value(depth: depth + 1)))
                 try skipSpace()
                 guard index < bytes.count else { throw fail("the object is not closed (missing '}')") }
                 if bytes[index] == UInt8(ascii: "}") {
                     index += 1
-                    return JSONSource.Node(kind: .object(members), range: start..<index)
+                    return ConfigNode(kind: .object(members), range: start..<index)
                 }
                 guard bytes[index] == UInt8(ascii: ",") else { throw fail("expected ',' or '}' after the value of \"\(key)\"") }
                 index += 1
             }
         case UInt8(ascii: "["):
             index += 1
-            var elements: [JSONSource.Node] = []
+            var elements: [ConfigNode] = []
             while true {
                 try skipSpace()
                 if index < bytes.count, bytes[index] == UInt8(ascii: "]"), elements.isEmpty || allowComments {
                     index += 1
-                    return JSONSource.Node(kind: .array(elements), range: start..<index)
+                    return ConfigNode(kind: .array(elements), range: start..<index)
                 }
                 elements.append(try value(depth: depth + 1))
                 try skipSpace()
                 guard index < bytes.count else { throw fail("the array is not closed (missing ']')") }
                 if bytes[index] == UInt8(ascii: "]") {
                     index += 1
-                    return JSONSource.Node(kind: .array(elements), range: start..<index)
+                    return ConfigNode(kind: .array(elements), range: start..<index)
                 }
                 guard bytes[index] == UInt8(ascii: ",") else { throw fail("expected ',' or ']' in an array") }
                 index += 1
             }
         case UInt8(ascii: "\""):
             try skipString()
-            return JSONSource.Node(kind: .string, range: start..<index)
-        case UInt8(ascii: "t"): try literal("true"); return JSONSource.Node(kind: .bool, range: start..<index)
-        case UInt8(ascii: "f"): try literal("false"); return JSONSource.Node(kind: .bool, range: start..<index)
-        case UInt8(ascii: "n"): try literal("null"); return JSONSource.Node(kind: .null, range: start..<index)
+            return ConfigNode(kind: .string, range: start..<index, style: .doubleQuoted)
+        case UInt8(ascii: "t"): try literal("true"); return ConfigNode(kind: .bool, range: start..<index)
+        case UInt8(ascii: "f"): try literal("false"); return ConfigNode(kind: .bool, range: start..<index)
+        case UInt8(ascii: "n"): try literal("null"); return ConfigNode(kind: .null, range: start..<index)
         default:
             try number()
-            return JSONSource.Node(kind: .number, range: start..<index)
+            return ConfigNode(kind: .number, range: start..<index)
         }
     }
 
-    mutating func skipSpace() throws(JSONSource.ParseError) {
+    mutating func skipSpace() throws(ConfigParseError) {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0a, 0x0d: index += 1
@@ -172,7 +124,7 @@ struct JSONSourceParser {
         }
     }
 
-    private mutating func skipString() throws(JSONSource.ParseError) {
+    private mutating func skipString() throws(ConfigParseError) {
         let start = index
         index += 1
         while index < bytes.count {
@@ -197,14 +149,14 @@ struct JSONSourceParser {
         throw fail("a string is not closed (missing '\"')")
     }
 
-    private mutating func literal(_ word: String) throws(JSONSource.ParseError) {
+    private mutating func literal(_ word: String) throws(ConfigParseError) {
         for byte in word.utf8 {
             guard index < bytes.count, bytes[index] == byte else { throw fail("expected \(word)") }
             index += 1
         }
     }
 
-    private mutating func number() throws(JSONSource.ParseError) {
+    private mutating func number() throws(ConfigParseError) {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         let digits = index
@@ -221,14 +173,7 @@ struct JSONSourceParser {
         }
     }
 
-    func fail(_ message: String) -> JSONSource.ParseError {
-        var line = 1, lineStart = 0
-        for position in 0..<min(index, bytes.count) where bytes[position] == 0x0a {
-            line += 1
-            lineStart = position + 1
-        }
-        return JSONSource.ParseError(message: message, line: line, column: index - lineStart + 1)
-    }
+    func fail(_ message: String) -> ConfigParseError { ConfigParseError(message, at: index, in: bytes) }
 
     /// Decodes an already validated quoted string.
     static func decode(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ emit: (UInt8) -> Void) {

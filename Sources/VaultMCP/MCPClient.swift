@@ -55,7 +55,7 @@ public enum MCPClient: String, CaseIterable, Sendable {
     /// The objects in `root` that hold servers, each with the path a user reads (`mcpServers`,
     /// `projects./home/me/app.mcpServers`). A table named twice is scanned twice (the client keeps the last, but a
     /// secret in the first is still in the file).
-    func serverTables(in root: JSONSource.Node) -> [(path: String, node: JSONSource.Node)] {
+    func serverTables(in root: ConfigNode) -> [(path: String, node: ConfigNode)] {
         var tables = (root.members ?? []).filter { $0.key == serverTableKey }.map { (path: serverTableKey, node: $0.value) }
         if self == .claudeCode {
             for projects in (root.members ?? []) where projects.key == "projects" {
@@ -72,7 +72,7 @@ public enum MCPClient: String, CaseIterable, Sendable {
     /// The client a file belongs to, from its path (`…/.cursor/mcp.json`, `…/.vscode/mcp.json`, `…/.mcp.json`,
     /// `…/.gemini/settings.json`, …) or, failing that, from its shape (`servers` is VS Code's, `context_servers`
     /// Zed's, `projects` Claude Code's, `mcpServers` Claude Desktop's).
-    public static func recognise(path: String, root: JSONSource.Node?) -> MCPClient? {
+    public static func recognise(path: String, root: ConfigNode?) -> MCPClient? {
         let suffixes: [(String, MCPClient)] = [
             ("/.cursor/mcp.json", .cursor), ("/.vscode/mcp.json", .vscode), ("/Code/User/mcp.json", .vscode),
             ("/.gemini/settings.json", .gemini), ("/.zed/settings.json", .zed), ("/zed/settings.json", .zed),

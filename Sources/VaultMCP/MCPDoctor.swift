@@ -4,9 +4,9 @@ public enum MCPDoctor {
     public static func findings(in config: ConfigFile, client: MCPClient) -> [Finding] {
         config.text.withUnsafeBytes { text in
             var found: [Finding] = []
-            func add(_ server: String?, _ location: String, _ variable: String?, _ node: JSONSource.Node, name: String?, fix: String) {
+            func add(_ server: String?, _ location: String, _ variable: String?, _ node: ConfigNode, name: String?, fix: String) {
                 guard node.isString else { return }
-                let reason = JSONSource.withDecodedString(text, node.range) { SecretDetector.reason(name: name, value: $0) }
+                let reason = ConfigText.withDecodedString(text, node) { SecretDetector.reason(name: name, value: $0) }
                 guard let reason else { return }
                 found.append(Finding(
                     file: config.path, client: client.rawValue, server: server, location: location, variable: variable,
@@ -29,7 +29,7 @@ public enum MCPDoctor {
             }
             for input in config.root["inputs"]?.elements ?? [] {
                 guard let id = input["id"], id.isString, let value = input["default"] else { continue }
-                let name = JSONSource.text(text, id.range)
+                let name = ConfigText.text(text, id)
                 add(nil, "inputs.\(name).default", nil, value, name: input["password"] != nil ? "password" : name,
                     fix: "remove the default: VS Code prompts for a `password: true` input once and keeps it in its own secret storage")
             }

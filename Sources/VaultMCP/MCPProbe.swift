@@ -51,7 +51,7 @@ public enum MCPProbe {
                     Report(server: server.label, client: client.rawValue, file: config.path, ok: outcome.error == nil,
                            tools: outcome.tools, milliseconds: outcome.milliseconds, error: outcome.error)
                 }
-                let secrets = server.secrets(text: text).map { JSONSource.text(text, $0.range) }
+                let secrets = server.secrets(text: text).map { ConfigText.text(text, $0.node) }
                 switch ServerLaunch.make(server, command: command, client: client, text: text, environment: environment) {
                 case let .failure(problem): return report(Outcome(error: problem.reason))
                 case let .success(launch): return report(run(launch, server: server, timeout: timeout, masking: secrets))

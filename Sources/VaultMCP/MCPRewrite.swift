@@ -65,7 +65,7 @@ public struct MCPRewrite {
                     notes.append("\(label): its args is not an array; left as is")
                     continue
                 }
-                var references: [SecretReference] = [], removed: Set<Int> = [], kept: [JSONSource.Member] = [], entryBackup: [TextEdit] = []
+                var references: [SecretReference] = [], removed: Set<Int> = [], kept: [ConfigNode.Member] = [], entryBackup: [TextEdit] = []
                 for (index, member) in server.env.enumerated() {
                     guard member.value.isString else { kept.append(member); continue }
                     if let reference = Self.vaultReference(member, text) {
@@ -80,7 +80,7 @@ public struct MCPRewrite {
                         continue
                     }
                     let preferred = try SecretName("mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(member.key))")
-                    let name = try place(preferred, JSONSource.decodedSecret(text, member.value.range))
+                    let name = try place(preferred, ConfigText.decodedSecret(text, member.value))
                     references.append(SecretReference(variable: member.key, secret: name.rawValue, version: nil, previous: false))
                     removed.insert(index)
                     entryBackup.append(TextEdit(range: member.value.range, replacement: JSONLayout.string("vault://\(name)")))
@@ -110,7 +110,7 @@ public struct MCPRewrite {
     /// The edits that make `server` start through `vault run`: the command, the arguments put in front, the
     /// moved variables out of `env` and the launch variables in.
     private static func launchEdits(
-        _ server: MCPServer, commandNode: JSONSource.Node, vaultCommand: String, prefix: [[UInt8]], removed: Set<Int>,
+        _ server: MCPServer, commandNode: ConfigNode, vaultCommand: String, prefix: [[UInt8]], removed: Set<Int>,
         added: [(key: String, value: TextEdit.Part)], text: UnsafeRawBufferPointer
     ) -> [TextEdit] {
         let members = server.node.members ?? []
@@ -299,13 +299,13 @@ public struct MCPRewrite {
         return edits
     }
 
-    private static func isSecret(_ member: JSONSource.Member, _ text: UnsafeRawBufferPointer) -> Bool {
-        member.value.isString && JSONSource.withDecodedString(text, member.value.range) { SecretDetector.reason(name: member.key, value: $0) } != nil
+    private static func isSecret(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> Bool {
+        member.value.isString && ConfigText.withDecodedString(text, member.value) { SecretDetector.reason(name: member.key, value: $0) } != nil
     }
 
     /// `vault://name[@version|@previous]` as a reference for `member`'s variable.
-    private static func vaultReference(_ member: JSONSource.Member, _ text: UnsafeRawBufferPointer) -> SecretReference? {
-        let value = JSONSource.text(text, member.value.range)
+    private static func vaultReference(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> SecretReference? {
+        let value = ConfigText.text(text, member.value)
         guard value.hasPrefix("vault://"), SecretReference.isVariableName(member.key) else { return nil }
         return SecretReference.parse(variable: member.key, String(value.dropFirst("vault://".count)))
     }

@@ -5,19 +5,19 @@ public struct MCPServer: Sendable {
     /// The table's path (`mcpServers`, `projects./home/me/app.mcpServers`, `servers`).
     public let table: String
     /// The entry's object.
-    public let node: JSONSource.Node
+    public let node: ConfigNode
     /// `command`, for a server the client starts (stdio).
     public let command: String?
     /// `args`, decoded.
     public let args: [String]
     /// The `args` elements, for locating findings.
-    public let argNodes: [JSONSource.Node]
+    public let argNodes: [ConfigNode]
     /// `env` members.
-    public let env: [JSONSource.Member]
+    public let env: [ConfigNode.Member]
     /// `headers` members, for a remote server.
-    public let headers: [JSONSource.Member]
+    public let headers: [ConfigNode.Member]
     /// The remote server's address (`url`; Windsurf's `serverUrl`; Gemini CLI's `httpUrl`) and its key.
-    public let url: (key: String, node: JSONSource.Node)?
+    public let url: (key: String, node: ConfigNode)?
 
     /// The key the address is under, for a user to find it.
     public var urlKey: String { url?.key ?? "url" }
@@ -54,7 +54,7 @@ public struct MCPServer: Sendable {
     public func secretReason(ofArgument index: Int, text: UnsafeRawBufferPointer) -> String? {
         let node = argNodes[index]
         guard node.isString else { return nil }
-        return JSONSource.withDecodedString(text, node.range) { SecretDetector.reason(name: optionName(ofArgument: index), value: $0) }
+        return ConfigText.withDecodedString(text, node) { SecretDetector.reason(name: optionName(ofArgument: index), value: $0) }
     }
 
     /// A plain-text secret in the entry: where it is, why it counts, never the value.
@@ -69,34 +69,36 @@ public struct MCPServer: Sendable {
         public let variable: String?
         /// Why it counts.
         public let reason: String
-        /// Its quoted text's byte range in the file.
-        public let range: Range<Int>
+        /// The string that holds it.
+        public let node: ConfigNode
+        /// Its text's byte range in the file.
+        public var range: Range<Int> { node.range }
     }
 
     /// Every plain-text secret in the entry, in the order `env`, `args`, `headers`, address.
     public func secrets(text: UnsafeRawBufferPointer) -> [Secret] {
-        func reason(_ node: JSONSource.Node, name: String?) -> String? {
+        func reason(_ node: ConfigNode, name: String?) -> String? {
             guard node.isString else { return nil }
-            return JSONSource.withDecodedString(text, node.range) { SecretDetector.reason(name: name, value: $0) }
+            return ConfigText.withDecodedString(text, node) { SecretDetector.reason(name: name, value: $0) }
         }
         var found: [Secret] = []
         for member in env {
             if let why = reason(member.value, name: member.key) {
-                found.append(Secret(location: "env.\(member.key)", place: .env, variable: member.key, reason: why, range: member.value.range))
+                found.append(Secret(location: "env.\(member.key)", place: .env, variable: member.key, reason: why, node: member.value))
             }
         }
         for index in argNodes.indices {
             if let why = secretReason(ofArgument: index, text: text) {
-                found.append(Secret(location: "args[\(index)]", place: .argument, variable: nil, reason: why, range: argNodes[index].range))
+                found.append(Secret(location: "args[\(index)]", place: .argument, variable: nil, reason: why, node: argNodes[index]))
             }
         }
         for member in headers {
             if let why = reason(member.value, name: member.key) {
-                found.append(Secret(location: "headers.\(member.key)", place: .header, variable: nil, reason: why, range: member.value.range))
+                found.append(Secret(location: "headers.\(member.key)", place: .header, variable: nil, reason: why, node: member.value))
             }
         }
         if let url, let why = reason(url.node, name: nil) {
-            found.append(Secret(location: url.key, place: .url, variable: nil, reason: why, range: url.node.range))
+            found.append(Secret(location: url.key, place: .url, variable: nil, reason: why, node: url.node))
         }
         return found
     }
@@ -108,16 +110,16 @@ public struct MCPServer: Sendable {
     func secretLocations(text: UnsafeRawBufferPointer) -> [String] { secrets(text: text).map(\.location) }
 
     /// Every server in a parsed config of `client`, in file order. Entries that are not objects are skipped.
-    public static func all(in root: JSONSource.Node, client: MCPClient, text: UnsafeRawBufferPointer) -> [MCPServer] {
+    public static func all(in root: ConfigNode, client: MCPClient, text: UnsafeRawBufferPointer) -> [MCPServer] {
         client.serverTables(in: root).flatMap { table in
             (table.node.members ?? []).compactMap { member -> MCPServer? in
                 let node = member.value
                 guard node.members != nil else { return nil }
-                let command = node["command"].flatMap { $0.isString ? JSONSource.text(text, $0.range) : nil }
+                let command = node["command"].flatMap { $0.isString ? ConfigText.text(text, $0) : nil }
                 let argNodes = node["args"]?.elements ?? []
                 return MCPServer(
                     name: member.key, table: table.path, node: node, command: command,
-                    args: argNodes.map { $0.isString ? JSONSource.text(text, $0.range) : "" }, argNodes: argNodes,
+                    args: argNodes.map { $0.isString ? ConfigText.text(text, $0) : "" }, argNodes: argNodes,
                     env: node["env"]?.members ?? [], headers: node["headers"]?.members ?? [],
                     url: ["url", "serverUrl", "httpUrl"].lazy.compactMap { key in node[key].flatMap { $0.isString ? (key, $0) : nil } }.first)
             }

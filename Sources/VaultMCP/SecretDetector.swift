@@ -61,9 +61,9 @@ public enum SecretDetector {
             return nil
         }
         guard let root = try? JSONSource.parse(value, allowComments: false) else { return nil }
-        func search(_ node: JSONSource.Node, name: String?, path: String) -> String? {
+        func search(_ node: ConfigNode, name: String?, path: String) -> String? {
             if node.isString {
-                return JSONSource.withDecodedString(value, node.range) { reason(name: name, value: $0) } != nil ? path : nil
+                return ConfigText.withDecodedString(value, node) { reason(name: name, value: $0) } != nil ? path : nil
             }
             for member in node.members ?? [] {
                 if let found = search(member.value, name: member.key, path: path.isEmpty ? member.key : path + "." + member.key) { return found }

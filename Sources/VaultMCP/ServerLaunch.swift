@@ -22,11 +22,11 @@ struct ServerLaunch {
             }
         }
         for member in server.env where member.value.isString {
-            launched[member.key] = expand(JSONSource.text(text, member.value.range))
+            launched[member.key] = expand(ConfigText.text(text, member.value))
         }
         let launch = ServerLaunch(
             command: expand(command), arguments: server.args.map(expand), environment: launched,
-            directory: server.node["cwd"].flatMap { $0.isString ? expand(JSONSource.text(text, $0.range)) : nil })
+            directory: server.node["cwd"].flatMap { $0.isString ? expand(ConfigText.text(text, $0)) : nil })
         if let problem { return .failure(Unlaunchable(reason: problem)) }
         return .success(launch)
     }

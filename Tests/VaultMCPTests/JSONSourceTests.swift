@@ -2,14 +2,14 @@ import Testing
 import VaultMCP
 
 struct JSONSourceTests {
-    private func parse(_ text: String, comments: Bool = false) throws(JSONSource.ParseError) -> JSONSource.Node {
+    private func parse(_ text: String, comments: Bool = false) throws(ConfigParseError) -> ConfigNode {
         let result = Array(text.utf8).withUnsafeBytes { raw in
-            Result { () throws(JSONSource.ParseError) in try JSONSource.parse(raw, allowComments: comments) }
+            Result { () throws(ConfigParseError) in try JSONSource.parse(raw, allowComments: comments) }
         }
         return try result.get()
     }
 
-    private func failure(_ text: String, comments: Bool = false) -> JSONSource.ParseError? {
+    private func failure(_ text: String, comments: Bool = false) -> ConfigParseError? {
         do { _ = try parse(text, comments: comments); return nil } catch { return error }
     }
 
