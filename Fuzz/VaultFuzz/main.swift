@@ -19,7 +19,8 @@ func fuzzOne(_ data: UnsafeRawBufferPointer) {
         let parser = PolicyFileParser(file: "fuzz.yaml", text: String(decoding: data, as: UTF8.self))
         precondition(parser.diagnostics.allSatisfy { $0.line >= 0 && !$0.message.isEmpty }, "a diagnostic without a line or message")
     case "mcp-config":
-        fuzzConfig(data, allowComments: data.first.map { $0 & 1 == 1 } ?? false)
+        let syntaxes: [ConfigSyntax] = [.json, .toml, .yaml]
+        fuzzConfig(data, syntax: syntaxes[Int(data.first ?? 0) % syntaxes.count])
     default:
         fuzzFrame(data)
     }
@@ -38,20 +39,27 @@ func fuzzFrame(_ data: UnsafeRawBufferPointer) {
     _ = payload.withUnsafeBytes { try? SecureJSON.parse($0, secretKeys: ["passphrase", "value"]) }
 }
 
-/// A client config: parse, find secrets, plan a wrap (nothing stored), apply it — and the result must still be
-/// valid JSON that no longer holds a moved value in a server's env.
-func fuzzConfig(_ data: UnsafeRawBufferPointer, allowComments: Bool) {
+/// A client config: parse, find secrets, plan a wrap (nothing stored), apply it — and the result must still
+/// parse, a second wrap must change nothing, and unwrap (keeping references) must give back exactly the backup
+/// (the original with each moved value replaced by its reference) for every entry wrap kept a record of.
+func fuzzConfig(_ data: UnsafeRawBufferPointer, syntax: ConfigSyntax) {
     let text = SecretBytes(copying: data)
-    guard let config = try? ConfigFile(path: "fuzz.json", text: text, allowComments: allowComments) else { return }
-    for client in MCPClient.allCases {
+    guard let config = try? ConfigFile(path: "/fuzz/config", text: text, syntax: syntax) else { return }
+    for client in MCPClient.allCases where client.syntax == syntax {
         _ = MCPDoctor.findings(in: config, client: client)
         let place: MCPRewrite.Place = { preferred, _ in preferred }
         guard let plan = try? MCPRewrite.wrap(config, client: client, existing: [], vaultCommand: "/usr/bin/vault", place: place) else { continue }
         let rewritten = config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) }
+        let backup = config.text.withUnsafeBytes { TextEdit.apply(plan.backupEdits, to: $0) }
         do {
-            let again = try ConfigFile(path: "fuzz.json", text: rewritten, allowComments: allowComments)
+            let again = try ConfigFile(path: "/fuzz/config", text: rewritten, syntax: syntax)
             let second = try MCPRewrite.wrap(again, client: client, existing: plan.profiles, vaultCommand: "/usr/bin/vault", place: place)
             precondition(second.edits.isEmpty, "a second wrap still found something to change")
+            let undo = try MCPRewrite.unwrap(again, client: client, existing: plan.profiles, records: plan.records, reveal: nil)
+            let restored = again.text.withUnsafeBytes { TextEdit.apply(undo.edits, to: $0) }
+            if plan.records.count == plan.servers.count {
+                precondition(restored.count == backup.count && restored.constantTimeEquals(backup), "unwrap did not give back the original")
+            }
         } catch {
             preconditionFailure("wrap produced text that does not parse: \(error)")
         }

@@ -19,9 +19,13 @@ public final class ConfigFile {
     /// The largest config read (Claude Code's `~/.claude.json` holds history and grows).
     public static let maximumSize = 64 * 1024 * 1024
 
-    /// Reads and parses `path`; a file that is not valid JSON (JSONC with `allowComments`) is a bad-input error
-    /// naming the line and column.
-    public init(path: String, allowComments: Bool) throws(VaultError) {
+    /// The language it is written in.
+    public let syntax: ConfigSyntax
+
+    /// Reads and parses `path` as `syntax` (JSON is read with comments and trailing commas); a file that does not
+    /// parse is a bad-input error naming the line and column.
+    public init(path: String, syntax: ConfigSyntax) throws(VaultError) {
+        self.syntax = syntax
         self.path = path
         resolvedPath = Self.resolve(path)
         let fd = open(resolvedPath, O_RDONLY | O_CLOEXEC)
@@ -35,26 +39,27 @@ public final class ConfigFile {
         } catch {
             throw .invalidInput("cannot read \(path): \(error) (configs up to \(Self.maximumSize / 1024 / 1024) MiB are read)")
         }
-        root = try Self.parse(text, path: path, allowComments: allowComments)
+        root = try Self.parse(text, path: path, syntax: syntax)
     }
 
     /// A config whose text is already in memory (a planned rewrite), for checking and masking it.
-    public init(path: String, text: consuming SecretBytes, allowComments: Bool) throws(VaultError) {
+    public init(path: String, text: consuming SecretBytes, syntax: ConfigSyntax) throws(VaultError) {
+        self.syntax = syntax
         self.path = path
         resolvedPath = path
         mode = 0o600
-        root = try Self.parse(text, path: path, allowComments: allowComments)
+        root = try Self.parse(text, path: path, syntax: syntax)
         self.text = text
     }
 
-    private static func parse(_ text: borrowing SecretBytes, path: String, allowComments: Bool) throws(VaultError) -> ConfigNode {
+    private static func parse(_ text: borrowing SecretBytes, path: String, syntax: ConfigSyntax) throws(VaultError) -> ConfigNode {
         let root: ConfigNode
         do {
-            root = try text.withUnsafeBytes { bytes throws(ConfigParseError) in try JSONSource.parse(bytes, allowComments: allowComments) }
+            root = try text.withUnsafeBytes { bytes throws(ConfigParseError) in try syntax.parse(bytes) }
         } catch {
-            throw .invalidInput("\(path) is not valid JSON (\(error)); fix it or give another file with --config — nothing was changed")
+            throw .invalidInput("\(path) is not valid \(syntax.name) (\(error)); fix it or give another file with --config — nothing was changed")
         }
-        guard root.members != nil else { throw .invalidInput("\(path) holds no JSON object at the top; nothing was changed") }
+        guard root.members != nil else { throw .invalidInput("\(path) holds no \(syntax == .yaml ? "mapping" : "object") at the top; nothing was changed") }
         return root
     }
 

@@ -176,19 +176,27 @@ struct JSONSourceParser {
     func fail(_ message: String) -> ConfigParseError { ConfigParseError(message, at: index, in: bytes) }
 
     /// Decodes an already validated quoted string.
+    /// Decodes a quoted string. JSON strings were validated by the parser; TOML and YAML strings may hold
+    /// escapes JSON does not know, which are kept as written rather than read past.
     static func decode(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ emit: (UInt8) -> Void) {
         var index = range.lowerBound + 1
         let end = range.upperBound - 1
+        func isUnicodeEscape(_ at: Int) -> Bool {
+            at + 6 <= end && bytes[at] == UInt8(ascii: "\\") && bytes[at + 1] == UInt8(ascii: "u") && bytes[at + 2..<at + 6].allSatisfy(isHexDigit)
+        }
         while index < end {
             let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\") else { emit(byte); index += 1; continue }
+            guard byte == UInt8(ascii: "\\"), index + 1 < end else { emit(byte); index += 1; continue }
             let escaped = bytes[index + 1]
-            index += 2
-            guard escaped == UInt8(ascii: "u") else { emit(JSONQuoting.unescaped(escaped) ?? escaped); continue }
-            var scalar = hex4(bytes, index)
-            index += 4
-            if (0xD800..<0xDC00).contains(scalar), index + 6 <= end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-               let paired = JSONQuoting.scalar(high: scalar, low: hex4(bytes, index + 2)) {
+            guard escaped == UInt8(ascii: "u") else {
+                emit(JSONQuoting.unescaped(escaped) ?? escaped)
+                index += 2
+                continue
+            }
+            guard isUnicodeEscape(index) else { emit(byte); index += 1; continue }
+            var scalar = hex4(bytes, index + 2)
+            index += 6
+            if (0xD800..<0xDC00).contains(scalar), isUnicodeEscape(index), let paired = JSONQuoting.scalar(high: scalar, low: hex4(bytes, index + 2)) {
                 scalar = paired
                 index += 6
             }

@@ -15,6 +15,11 @@ public enum MCPClient: String, CaseIterable, Sendable {
     case windsurf
     /// Zed: `~/.config/zed/settings.json` and `.zed/settings.json`, servers under `context_servers`.
     case zed
+    /// Codex CLI: `~/.codex/config.toml` (`$CODEX_HOME`) and a trusted project's `.codex/config.toml`, TOML,
+    /// servers under `[mcp_servers.NAME]`.
+    case codex
+    /// Goose: `~/.config/goose/config.yaml`, YAML, servers under `extensions` (`cmd`, `args`, `envs`).
+    case goose
 
     /// The name a user reads.
     public var displayName: String {
@@ -26,13 +31,45 @@ public enum MCPClient: String, CaseIterable, Sendable {
         case .gemini: "Gemini CLI"
         case .windsurf: "Windsurf"
         case .zed: "Zed"
+        case .codex: "Codex CLI"
+        case .goose: "Goose"
+        }
+    }
+
+    /// The language of its config files.
+    public var syntax: ConfigSyntax {
+        switch self {
+        case .codex: .toml
+        case .goose: .yaml
+        case .claude, .claudeCode, .vscode, .cursor, .gemini, .windsurf, .zed: .json
+        }
+    }
+
+    /// The names an entry's parts go by in a client's files.
+    public struct Fields: Sendable {
+        /// The program (`command`; Goose: `cmd`).
+        public let command: String
+        /// The environment (`env`; Goose: `envs`).
+        public let env: String
+        /// A remote server's headers (`headers`; Codex: `http_headers`).
+        public let headers: String
+    }
+
+    /// The names an entry's parts go by in this client's files.
+    public var fields: Fields {
+        switch self {
+        case .goose: Fields(command: "cmd", env: "envs", headers: "headers")
+        case .codex: Fields(command: "command", env: "env", headers: "http_headers")
+        case .claude, .claudeCode, .vscode, .cursor, .gemini, .windsurf, .zed: Fields(command: "command", env: "env", headers: "headers")
         }
     }
 
     /// Where this client keeps its config files, user files first, then the project's (relative to `directory`).
-    public func configPaths(home: String, configHome: String?, directory: String) -> [String] {
+    public func configPaths(home: String, configHome: String?, directory: String, codexHome: String? = nil) -> [String] {
         let config = configHome ?? home + "/.config"
         switch self {
+        case .codex: return [(codexHome ?? home + "/.codex") + "/config.toml", directory + "/.codex/config.toml"]
+        case .goose: return [config + "/goose/config.yaml"]
         case .claude: return [config + "/Claude/claude_desktop_config.json"]
         case .claudeCode: return [home + "/.claude.json", directory + "/.mcp.json"]
         case .vscode: return [config + "/Code/User/mcp.json", directory + "/.vscode/mcp.json"]
@@ -48,6 +85,8 @@ public enum MCPClient: String, CaseIterable, Sendable {
         switch self {
         case .vscode: "servers"
         case .zed: "context_servers"
+        case .codex: "mcp_servers"
+        case .goose: "extensions"
         case .claude, .claudeCode, .cursor, .gemini, .windsurf: "mcpServers"
         }
     }
@@ -70,14 +109,14 @@ public enum MCPClient: String, CaseIterable, Sendable {
     }
 
     /// The client a file belongs to, from its path (`…/.cursor/mcp.json`, `…/.vscode/mcp.json`, `…/.mcp.json`,
-    /// `…/.gemini/settings.json`, …) or, failing that, from its shape (`servers` is VS Code's, `context_servers`
-    /// Zed's, `projects` Claude Code's, `mcpServers` Claude Desktop's).
+    /// `…/.gemini/settings.json`, `…/.codex/config.toml`, …) or, failing that, from a JSON file's shape (`servers`
+    /// is VS Code's, `context_servers` Zed's, `projects` Claude Code's, `mcpServers` Claude Desktop's).
     public static func recognise(path: String, root: ConfigNode?) -> MCPClient? {
         let suffixes: [(String, MCPClient)] = [
             ("/.cursor/mcp.json", .cursor), ("/.vscode/mcp.json", .vscode), ("/Code/User/mcp.json", .vscode),
             ("/.gemini/settings.json", .gemini), ("/.zed/settings.json", .zed), ("/zed/settings.json", .zed),
             ("/.codeium/windsurf/mcp_config.json", .windsurf), ("/claude_desktop_config.json", .claude),
-            ("/.claude.json", .claudeCode), ("/.mcp.json", .claudeCode),
+            ("/.claude.json", .claudeCode), ("/.mcp.json", .claudeCode), ("/.codex/config.toml", .codex), ("/goose/config.yaml", .goose),
         ]
         let absolute = path.hasPrefix("/") ? path : "/" + path
         if let match = suffixes.first(where: { absolute.hasSuffix($0.0) }) { return match.1 }

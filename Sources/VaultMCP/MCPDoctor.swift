@@ -53,7 +53,8 @@ public enum MCPDoctor {
         switch client {
         case .vscode: "use an input (`${input:id}` with `\"password\": true`) so VS Code keeps it in its secret storage"
         case .claudeCode: "write `${VARIABLE}` instead and start Claude Code with `vault run --env VARIABLE=secret/name -- claude`"
-        case .claude, .cursor, .gemini, .windsurf, .zed:
+        case .codex: "Codex reads a header from your environment: put the variable's name in `env_http_headers` or `bearer_token_env_var` and start Codex with `vault run --env NAME=secret/name -- codex`"
+        case .claude, .cursor, .gemini, .windsurf, .zed, .goose:
             "a remote server's header or URL cannot be injected at launch; keep the file as a template with vault:// references and render it with `vault inject`"
         }
     }

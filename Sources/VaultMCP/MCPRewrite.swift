@@ -51,7 +51,7 @@ public struct MCPRewrite {
             var records: [WrapRecord] = []
             for server in MCPServer.all(in: config.root, client: client, text: text) {
                 let label = server.label
-                guard server.command != nil, let commandNode = server.node["command"] else {
+                guard server.command != nil, let commandNode = server.node[server.fields.command] else {
                     notes += Self.remoteNotes(server, text: text)
                     continue
                 }
@@ -65,6 +65,10 @@ public struct MCPRewrite {
                     notes.append("\(label): its args is not an array; left as is")
                     continue
                 }
+                guard server.node.style != .dotted, server.node[server.fields.env]?.style != .dotted else {
+                    notes.append("\(label): written with dotted keys (a.b.c = …); vault edits [mcp_servers.NAME] tables — rewrite it as one and run again")
+                    continue
+                }
                 var references: [SecretReference] = [], removed: Set<Int> = [], kept: [ConfigNode.Member] = [], entryBackup: [TextEdit] = []
                 for (index, member) in server.env.enumerated() {
                     guard member.value.isString else { kept.append(member); continue }
@@ -75,7 +79,7 @@ public struct MCPRewrite {
                     }
                     guard Self.isSecret(member, text) else { kept.append(member); continue }
                     guard SecretReference.isVariableName(member.key) else {
-                        notes.append("\(label): env.\(member.key) looks secret but is not a variable name vault run can set; left in place")
+                        notes.append("\(label): \(server.fields.env).\(member.key) looks secret but is not a variable name vault run can set; left in place")
                         kept.append(member)
                         continue
                     }
@@ -83,7 +87,7 @@ public struct MCPRewrite {
                     let name = try place(preferred, ConfigText.decodedSecret(text, member.value))
                     references.append(SecretReference(variable: member.key, secret: name.rawValue, version: nil, previous: false))
                     removed.insert(index)
-                    entryBackup.append(TextEdit(range: member.value.range, replacement: JSONLayout.string("vault://\(name)")))
+                    entryBackup.append(TextEdit(range: member.value.range, replacement: StringLiteral.quoted("vault://\(name)")))
                 }
                 for index in server.argNodes.indices where server.secretReason(ofArgument: index, text: text) != nil {
                     notes.append("\(label): args[\(index)] looks like a secret on the command line; vault cannot move it (use an env variable if the server reads one)")
@@ -95,10 +99,14 @@ public struct MCPRewrite {
                     secrets: references, inherit: inherit, taken: existing + profiles)
                 if !profiles.contains(where: { $0.name == profile.name }) { profiles.append(profile) }
                 let added = launchEnvironment.filter { variable in !kept.contains { $0.key == variable.name } }
-                    .map { (key: $0.name, value: TextEdit.Part.bytes(JSONLayout.string($0.value))) }
-                let prefix = ["run", "--profile", profile.name, "--"].map(JSONLayout.string) + [Array(text[commandNode.range])]
-                let entryEdits = Self.launchEdits(server, commandNode: commandNode, vaultCommand: vaultCommand, prefix: prefix, removed: removed, added: added, text: text)
-                records.append(Self.record(server, config: config, edits: entryEdits, moved: entryBackup, text: text))
+                    .map { (key: $0.name, value: TextEdit.Part.bytes(StringLiteral.quoted($0.value))) }
+                // The original command goes after `--` as written (a YAML plain scalar quoted, for flow sequences).
+                let original = commandNode.style == .plain ? StringLiteral.quoted(ConfigText.text(text, commandNode)) : Array(text[commandNode.range])
+                let prefix = ["run", "--profile", profile.name, "--"].map { StringLiteral.quoted($0) } + [original]
+                let entryEdits = Self.launchEdits(
+                    server, commandNode: commandNode, vaultCommand: vaultCommand, prefix: prefix, removed: removed, added: added, text: text,
+                    syntax: client.syntax)
+                if let record = Self.record(server, config: config, edits: entryEdits, moved: entryBackup, text: text) { records.append(record) }
                 edits += entryEdits
                 backupEdits += entryBackup
                 servers.append(Server(label: label, profile: profile.name, variables: references, exact: true))
@@ -108,71 +116,92 @@ public struct MCPRewrite {
     }
 
     /// The edits that make `server` start through `vault run`: the command, the arguments put in front, the
-    /// moved variables out of `env` and the launch variables in.
+    /// moved variables out of its environment and the launch variables in.
     private static func launchEdits(
         _ server: MCPServer, commandNode: ConfigNode, vaultCommand: String, prefix: [[UInt8]], removed: Set<Int>,
-        added: [(key: String, value: TextEdit.Part)], text: UnsafeRawBufferPointer
+        added: [(key: String, value: TextEdit.Part)], text: UnsafeRawBufferPointer, syntax: ConfigSyntax
     ) -> [TextEdit] {
         let members = server.node.members ?? []
-        var edits = [TextEdit(range: commandNode.range, replacement: JSONLayout.string(vaultCommand))]
+        var edits = [TextEdit(range: commandNode.range, replacement: StringLiteral.quoted(vaultCommand))]
         if let args = server.node["args"] {
-            edits.append(JSONEdits.prependElements(prefix, to: args, in: text))
-        } else if let commandIndex = members.lastIndex(where: { $0.key == "command" }) {
+            edits.append(ConfigEdits.prependElements(prefix, to: args, in: text))
+        } else if let commandIndex = members.lastIndex(where: { $0.key == server.fields.command }) {
             let array = Array("[".utf8) + Array(prefix.joined(separator: Array(", ".utf8))) + Array("]".utf8)
-            edits.append(JSONEdits.insertMembers([("args", .bytes(array))], into: server.node, after: commandIndex, in: text))
+            edits.append(ConfigEdits.insertMembers([("args", .bytes(array))], into: server.node, after: commandIndex, in: text, syntax: syntax))
         }
-        guard let envIndex = members.lastIndex(where: { $0.key == "env" }), let env = members[envIndex].value.members, !env.isEmpty else {
+        let envKey = server.fields.env
+        guard let envIndex = members.lastIndex(where: { $0.key == envKey }), let env = members[envIndex].value.members, !env.isEmpty else {
             guard !added.isEmpty else { return edits }
-            if let envIndex = members.lastIndex(where: { $0.key == "env" }) {
-                edits.append(TextEdit(range: members[envIndex].value.range, parts: JSONEdits.object(added)))
+            if let envIndex = members.lastIndex(where: { $0.key == envKey }) {
+                edits.append(TextEdit(range: members[envIndex].value.range, parts: syntax.object(added)))
             } else {
-                edits.append(JSONEdits.insertMembers([("env", .bytes([]))], into: server.node, in: text).appending(JSONEdits.object(added)))
+                edits.append(ConfigEdits.insertMembers([(envKey, .bytes([]))], into: server.node, in: text, syntax: syntax).appending(syntax.object(added)))
             }
             return edits
         }
         let envNode = members[envIndex].value
-        if let removal = JSONEdits.removeMembers(removed, of: envNode, in: text) {
+        if let removal = ConfigEdits.removeMembers(removed, of: envNode, in: text) {
             edits += removal
             if !added.isEmpty, let lastKept = env.indices.last(where: { !removed.contains($0) }) {
-                edits.append(JSONEdits.insertMembers(added, into: envNode, after: lastKept, in: text))
+                edits.append(ConfigEdits.insertMembers(added, into: envNode, after: lastKept, in: text, syntax: syntax))
             }
-        } else if added.isEmpty {
-            // Every variable moved: the `env` member goes (a server object always keeps its `command`).
-            edits += JSONEdits.removeMembers([envIndex], of: server.node, in: text) ?? []
+        } else if !added.isEmpty {
+            edits.append(ConfigEdits.replaceMembers(of: envNode, with: added, in: text, syntax: syntax))
+        } else if syntax == .yaml {
+            // Every variable moved: Goose keeps an empty `envs: {}`.
+            let lines = ConfigEdits.lines(of: members[envIndex], in: text)
+            let indent = Array(text[lines.lowerBound..<members[envIndex].keyStart])
+            edits.append(TextEdit(range: lines, replacement: indent + syntax.memberPrefix(envKey) + Array("{}\n".utf8)))
         } else {
-            edits.append(JSONEdits.replaceMembers(of: envNode, with: added, in: text))
+            // Every variable moved: the env member goes (a server object always keeps its command).
+            edits += ConfigEdits.removeMembers([envIndex], of: server.node, in: text) ?? []
         }
         return edits
     }
 
-    /// The record that lets `unwrap` restore `server`'s entry exactly.
+    /// The record that lets `unwrap` restore `server`'s entry exactly (nil for an entry that is not UTF-8).
     private static func record(
         _ server: MCPServer, config: ConfigFile, edits: [TextEdit], moved: [TextEdit], text: UnsafeRawBufferPointer
-    ) -> WrapRecord {
-        let entry = server.node.range
+    ) -> WrapRecord? {
+        let entry = Self.entryRange(server.node, text)
         let movedRanges = moved.map(\.range)
         let kept = server.secretRanges(text: text).filter { !movedRanges.contains($0) }
         let originalMasks = (movedRanges + kept).sorted { $0.lowerBound < $1.lowerBound }
         let local = { (range: Range<Int>) in range.lowerBound - entry.lowerBound..<range.upperBound - entry.lowerBound }
-        let original = JSONEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), originalMasks.map(local), with: WrapRecord.mask)
+        let original = ConfigEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), originalMasks.map(local), with: WrapRecord.mask)
         let localEdits = edits.map { TextEdit(range: local($0.range), parts: $0.parts) }
         let wrappedKept = kept.map { range -> Range<Int> in
             let start = TextEdit.moved(range.lowerBound - entry.lowerBound, by: localEdits)
             return start..<start + range.count
         }
         let wrapped = TextEdit.apply(localEdits, to: UnsafeRawBufferPointer(rebasing: text[entry])).withUnsafeBytes {
-            JSONEdits.masked($0, wrappedKept, with: WrapRecord.mask).text
+            ConfigEdits.masked($0, wrappedKept, with: WrapRecord.mask).text
         }
         let fills = zip(originalMasks, original.at).map { range, at -> WrapRecord.Fill in
             if let index = movedRanges.firstIndex(of: range) {
-                return WrapRecord.Fill(at: [at.lowerBound, at.upperBound], secret: Self.referencedName(moved[index]), from: nil)
+                let style = server.env.first { $0.value.range == range }?.value.style
+                let quoting: String? = switch style {
+                case .plain: "plain"
+                case .singleQuoted: "single"
+                case .literal: "literal"
+                default: nil
+                }
+                return WrapRecord.Fill(at: [at.lowerBound, at.upperBound], secret: Self.referencedName(moved[index]), from: nil, quoting: quoting)
             }
             let from = wrappedKept[kept.firstIndex(of: range) ?? 0]
             return WrapRecord.Fill(at: [at.lowerBound, at.upperBound], secret: nil, from: [from.lowerBound, from.upperBound])
         }
-        return WrapRecord(
-            file: config.resolvedPath, table: server.table, server: server.name,
-            wrapped: String(decoding: wrapped, as: UTF8.self), original: String(decoding: original.text, as: UTF8.self), fills: fills)
+        // A record holds text; an entry that is not UTF-8 gets none and is unwrapped by structure.
+        guard let wrappedText = String(validating: wrapped, as: UTF8.self), let originalText = String(validating: original.text, as: UTF8.self) else {
+            return nil
+        }
+        return WrapRecord(file: config.resolvedPath, table: server.table, server: server.name, wrapped: wrappedText, original: originalText, fills: fills)
+    }
+
+    /// The bytes a record covers: the entry's text, and for an entry written line by line (a TOML table, a YAML
+    /// block mapping) its last line break too, since wrap edits whole lines there.
+    private static func entryRange(_ node: ConfigNode, _ text: UnsafeRawBufferPointer) -> Range<Int> {
+        node.style == .lines ? node.range.lowerBound..<ConfigEdits.lineEnd(of: node.range.upperBound, in: text) : node.range
     }
 
     /// The secret name a backup edit's `"vault://NAME"` holds.
@@ -207,10 +236,10 @@ public struct MCPRewrite {
             func value(_ reference: SecretReference) throws(VaultError) -> TextEdit.Part {
                 guard let reveal else {
                     let suffix = reference.previous ? "@previous" : reference.version.map { "@\($0)" } ?? ""
-                    return .bytes(JSONLayout.string("vault://\(reference.secret)\(suffix)"))
+                    return .bytes(StringLiteral.quoted("vault://\(reference.secret)\(suffix)"))
                 }
                 let secret = try reveal(reference)
-                return .secret(SecretBox(secret.withUnsafeBytes { JSONLayout.secretString($0) }))
+                return .secret(SecretBox(secret.withUnsafeBytes { StringLiteral.secret($0) }))
             }
             for server in MCPServer.all(in: config.root, client: client, text: text) where server.isWrapped {
                 let label = server.label
@@ -223,15 +252,17 @@ public struct MCPRewrite {
                     continue
                 }
                 if let record = records.first(where: { $0.matches(file: config.resolvedPath, table: server.table, server: server.name) }),
-                   let edit = try Self.exactRestore(server, record: record, text: text, value: { (secret) throws(VaultError) in
-                       try value(SecretReference(variable: "", secret: secret, version: nil, previous: false))
+                   let edit = try Self.exactRestore(server, record: record, text: text, value: { (secret, quoting) throws(VaultError) in
+                       let reference = SecretReference(variable: "", secret: secret, version: nil, previous: false)
+                       guard let reveal, let quoting else { return try value(reference) }
+                       return .secret(SecretBox(try reveal(reference).withUnsafeBytes { StringLiteral.secret($0, quoting: quoting) }))
                    }) {
                     edits.append(edit)
                     used.append(record)
                     servers.append(Server(label: label, profile: name, variables: profile.secrets, exact: true))
                     continue
                 }
-                guard let restore = try Self.structuralRestore(server, profile: profile, text: text, value: value) else {
+                guard let restore = try Self.structuralRestore(server, profile: profile, text: text, syntax: client.syntax, value: value) else {
                     notes.append("\(label): its vault run arguments are not the ones wrap writes; left as is")
                     continue
                 }
@@ -245,12 +276,12 @@ public struct MCPRewrite {
 
     /// The entry exactly as `record` has it, when the entry is still as `wrap` wrote it; nil otherwise.
     private static func exactRestore(
-        _ server: MCPServer, record: WrapRecord, text: UnsafeRawBufferPointer, value: (String) throws(VaultError) -> TextEdit.Part
+        _ server: MCPServer, record: WrapRecord, text: UnsafeRawBufferPointer, value: (String, String?) throws(VaultError) -> TextEdit.Part
     ) throws(VaultError) -> TextEdit? {
-        let entry = server.node.range
+        let entry = Self.entryRange(server.node, text)
         let copies = record.fills.compactMap(\.from)
         guard copies.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[0] <= $0[1] && $0[1] <= entry.count }) else { return nil }
-        let current = JSONEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), copies.map { $0[0]..<$0[1] }, with: WrapRecord.mask).text
+        let current = ConfigEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), copies.map { $0[0]..<$0[1] }, with: WrapRecord.mask).text
         guard current == Array(record.wrapped.utf8) else { return nil }
         let original = Array(record.original.utf8)
         var parts: [TextEdit.Part] = [], position = 0
@@ -258,7 +289,7 @@ public struct MCPRewrite {
             guard fill.at.count == 2, fill.at[0] >= position, fill.at[1] <= original.count, fill.at[0] <= fill.at[1] else { return nil }
             parts.append(.bytes(Array(original[position..<fill.at[0]])))
             if let secret = fill.secret {
-                parts.append(try value(secret))
+                parts.append(try value(secret, fill.quoting))
             } else if let from = fill.from {
                 let range = entry.lowerBound + from[0]..<entry.lowerBound + from[1]
                 parts.append(.secret(SecretBox(SecretBytes(capacity: max(range.count, 1)) { out in
@@ -275,26 +306,29 @@ public struct MCPRewrite {
     /// The inverse of `launchEdits` by structure: the command from after `--`, the arguments before it gone, the
     /// profile's variables added to `env`.
     private static func structuralRestore(
-        _ server: MCPServer, profile: Profile, text: UnsafeRawBufferPointer, value: (SecretReference) throws(VaultError) -> TextEdit.Part
+        _ server: MCPServer, profile: Profile, text: UnsafeRawBufferPointer, syntax: ConfigSyntax,
+        value: (SecretReference) throws(VaultError) -> TextEdit.Part
     ) throws(VaultError) -> [TextEdit]? {
-        guard let separator = server.args.firstIndex(of: "--"), separator + 1 < server.argNodes.count, let commandNode = server.node["command"],
+        guard let separator = server.args.firstIndex(of: "--"), separator + 1 < server.argNodes.count, let commandNode = server.node[server.fields.command],
               let argsIndex = server.node.members?.lastIndex(where: { $0.key == "args" }) else { return nil }
         let original = server.argNodes[separator + 1]
         var edits = [TextEdit(range: commandNode.range, replacement: Array(text[original.range]))]
         if separator + 2 < server.argNodes.count {
             edits.append(TextEdit(range: server.argNodes[0].range.lowerBound..<server.argNodes[separator + 2].range.lowerBound, replacement: []))
         } else {
-            edits += JSONEdits.removeMembers([argsIndex], of: server.node, in: text) ?? []
+            edits += ConfigEdits.removeMembers([argsIndex], of: server.node, in: text) ?? []
         }
         var added: [(key: String, value: TextEdit.Part)] = []
         for reference in profile.secrets where !server.env.contains(where: { $0.key == reference.variable }) {
             added.append((reference.variable, try value(reference)))
         }
         guard !added.isEmpty else { return edits }
-        if let env = server.node["env"], env.members != nil {
-            edits.append(JSONEdits.insertMembers(added, into: env, in: text))
+        if let env = server.node[server.fields.env], env.members?.isEmpty == false {
+            edits.append(ConfigEdits.insertMembers(added, into: env, in: text, syntax: syntax))
+        } else if let env = server.node[server.fields.env] {
+            edits.append(TextEdit(range: env.range, parts: syntax.object(added)))
         } else {
-            edits.append(JSONEdits.insertMembers([("env", .bytes([]))], into: server.node, in: text).appending(JSONEdits.object(added)))
+            edits.append(ConfigEdits.insertMembers([(server.fields.env, .bytes([]))], into: server.node, in: text, syntax: syntax).appending(syntax.object(added)))
         }
         return edits
     }

@@ -6,6 +6,8 @@ public struct MCPServer: Sendable {
     public let table: String
     /// The entry's object.
     public let node: ConfigNode
+    /// What the client calls the entry's command, environment and headers (`cmd`/`envs` in Goose).
+    public let fields: MCPClient.Fields
     /// `command`, for a server the client starts (stdio).
     public let command: String?
     /// `args`, decoded.
@@ -23,7 +25,7 @@ public struct MCPServer: Sendable {
     public var urlKey: String { url?.key ?? "url" }
 
     /// How a user finds it: the name, prefixed with its table when that is not the top-level one.
-    public var label: String { ["mcpServers", "servers", "context_servers"].contains(table) ? name : "\(table).\(name)" }
+    public var label: String { ["mcpServers", "servers", "context_servers", "mcp_servers", "extensions"].contains(table) ? name : "\(table).\(name)" }
 
     /// Whether its launch already goes through `vault run`.
     public var isWrapped: Bool {
@@ -84,7 +86,7 @@ public struct MCPServer: Sendable {
         var found: [Secret] = []
         for member in env {
             if let why = reason(member.value, name: member.key) {
-                found.append(Secret(location: "env.\(member.key)", place: .env, variable: member.key, reason: why, node: member.value))
+                found.append(Secret(location: "\(fields.env).\(member.key)", place: .env, variable: member.key, reason: why, node: member.value))
             }
         }
         for index in argNodes.indices {
@@ -94,7 +96,7 @@ public struct MCPServer: Sendable {
         }
         for member in headers {
             if let why = reason(member.value, name: member.key) {
-                found.append(Secret(location: "headers.\(member.key)", place: .header, variable: nil, reason: why, node: member.value))
+                found.append(Secret(location: "\(fields.headers).\(member.key)", place: .header, variable: nil, reason: why, node: member.value))
             }
         }
         if let url, let why = reason(url.node, name: nil) {
@@ -115,13 +117,14 @@ public struct MCPServer: Sendable {
             (table.node.members ?? []).compactMap { member -> MCPServer? in
                 let node = member.value
                 guard node.members != nil else { return nil }
-                let command = node["command"].flatMap { $0.isString ? ConfigText.text(text, $0) : nil }
+                let fields = client.fields
+                let command = node[fields.command].flatMap { $0.isString ? ConfigText.text(text, $0) : nil }
                 let argNodes = node["args"]?.elements ?? []
                 return MCPServer(
-                    name: member.key, table: table.path, node: node, command: command,
+                    name: member.key, table: table.path, node: node, fields: fields, command: command,
                     args: argNodes.map { $0.isString ? ConfigText.text(text, $0) : "" }, argNodes: argNodes,
-                    env: node["env"]?.members ?? [], headers: node["headers"]?.members ?? [],
-                    url: ["url", "serverUrl", "httpUrl"].lazy.compactMap { key in node[key].flatMap { $0.isString ? (key, $0) : nil } }.first)
+                    env: node[fields.env]?.members ?? [], headers: node[fields.headers]?.members ?? [],
+                    url: ["url", "serverUrl", "httpUrl", "uri"].lazy.compactMap { key in node[key].flatMap { $0.isString ? (key, $0) : nil } }.first)
             }
         }
     }

@@ -14,6 +14,8 @@ public struct WrapRecord: Codable, Sendable, Equatable {
         public let secret: String?
         /// Start and end, in the wrapped entry, of a secret `wrap` left in place (unwrap copies it back).
         public let from: [Int]?
+        /// How the moved value was written when not double-quoted: `plain`, `single` (YAML) or `literal` (TOML).
+        public var quoting: String?
     }
 
     /// The config file (symlinks resolved).

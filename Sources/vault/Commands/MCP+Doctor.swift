@@ -60,7 +60,7 @@ extension VaultCLI.MCP {
 
         /// The file as a client config and its client; nil for a `.env` file.
         private func config(_ path: String, client: MCPClient?) throws -> (file: ConfigFile, client: MCPClient)? {
-            if let client { return (try ConfigFile(path: path, allowComments: true), client) }
+            if let client = client ?? MCPClient.recognise(path: path, root: nil) { return (try ConfigFile(path: path, syntax: client.syntax), client) }
             guard let config = try MCPAccess.configIfJSON(path) else { return nil }
             guard let client = MCPClient.recognise(path: path, root: config.root) else {
                 throw VaultError.invalidInput("\(path) is JSON but holds no MCP servers (mcpServers, servers or context_servers); give --client")

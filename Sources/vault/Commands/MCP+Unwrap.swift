@@ -42,7 +42,7 @@ extension VaultCLI.MCP {
             var records = try WrapRecords.load(recordsPath)
             var changed = false
             for path in try MCPAccess.configPaths(client, explicit: target.config, environment) {
-                let config = try ConfigFile(path: path, allowComments: true)
+                let config = try ConfigFile(path: path, syntax: client.syntax)
                 let plan = try MCPRewrite.unwrap(config, client: client, existing: set.profiles, records: records, reveal: reveal)
                 for note in plan.notes { Output.note("vault: \(path): \(note)") }
                 guard !plan.edits.isEmpty else { continue }

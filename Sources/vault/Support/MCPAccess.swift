@@ -25,7 +25,7 @@ enum MCPAccess {
         let home = environment.variables["HOME"] ?? NSHomeDirectory()
         return client.configPaths(
             home: home, configHome: environment.variables["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 },
-            directory: FileManager.default.currentDirectoryPath)
+            directory: FileManager.default.currentDirectoryPath, codexHome: environment.variables["CODEX_HOME"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// The absolute path of this `vault` binary, for rewritten launch commands (clients start servers with a
@@ -82,7 +82,7 @@ enum MCPAccess {
         let old = masked(config, client: client)
         let new: String
         do {
-            let rewritten = try ConfigFile(path: config.path, text: config.text.withUnsafeBytes { TextEdit.apply(edits, to: $0) }, allowComments: true)
+            let rewritten = try ConfigFile(path: config.path, text: config.text.withUnsafeBytes { TextEdit.apply(edits, to: $0) }, syntax: client.syntax)
             new = masked(rewritten, client: client)
         } catch {
             new = "(the new text is not valid JSON: \(error))"
@@ -129,9 +129,9 @@ extension MCPAccess {
                 index = end.upperBound
                 continue
             }
-            return byte == UInt8(ascii: "{") ? try ConfigFile(path: path, allowComments: true) : nil
+            return byte == UInt8(ascii: "{") ? try ConfigFile(path: path, syntax: .json) : nil
         }
-        return path.hasSuffix(".json") ? try ConfigFile(path: path, allowComments: true) : nil
+        return path.hasSuffix(".json") ? try ConfigFile(path: path, syntax: .json) : nil
     }
 
     /// The file a path names, for telling two paths of one file apart (`~/.cursor/mcp.json` seen as the user's

@@ -18,7 +18,7 @@ struct MCPWrapping {
             throw .invalidInput("\(first); fix the policies directory first (`vault policy check`) — nothing was changed")
         }
         let paths = try MCPAccess.configPaths(client, explicit: target.config, environment)
-        let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, allowComments: true) }
+        let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, syntax: client.syntax) }
         let launchEnvironment = try MCPAccess.launchEnvironment(policies: set.directory, environment)
         let placer = try SecretPlacer(vault: VaultAccess.locked(environment), dryRun: dryRun) { () throws(VaultError) in
             try VaultAccess.unlocked(unlock, environment)

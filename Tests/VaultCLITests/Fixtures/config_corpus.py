@@ -4,7 +4,8 @@ step against the manifest (which values are secrets), with an independent JSONC 
 Usage: config_corpus.py VAULT CORPUS_DIR WORK_DIR   (VAULT_HOME, VAULT_PASSPHRASE_FILE come from the environment)
 Prints one JSON object: {"files", "found", "expected", "true_positives", "false_positives", "missed", "problems"}.
 """
-import difflib, json, os, subprocess, sys
+import difflib, json, os, re, subprocess, sys, tomllib
+import yaml
 
 class Reader:
     """A JSON-with-comments reader that records where each value sits (a second implementation, not vault's)."""
@@ -74,6 +75,29 @@ def value_at(root, client, server, location):
     head, _, key = location.partition(".")
     return member(member(entry, head), key)[1] if key else member(entry, head)[1]
 
+class Plain:
+    """Codex's TOML and Goose's YAML, read by Python's own tomllib and PyYAML; server spans found by their lines."""
+    def __init__(self, client, text):
+        self.client, self.text = client, text
+        self.data = tomllib.loads(text) if client == "codex" else yaml.safe_load(text)
+        self.table = self.data.get("mcp_servers" if client == "codex" else "extensions") or {}
+        self.command, self.env = ("command", "env") if client == "codex" else ("cmd", "envs")
+    def value(self, server, location):
+        head, _, key = location.partition(".")
+        return self.table[server][head][key]
+    def rewritten(self):
+        return {name for name, entry in self.table.items() if str(entry.get(self.command, "")).endswith("/vault")}
+    def span(self, name):
+        lines = self.text.splitlines(True)
+        offsets = [sum(len(l) for l in lines[:i]) for i in range(len(lines) + 1)]
+        if self.client == "codex":
+            start = next(i for i, l in enumerate(lines) if l.strip() == f"[mcp_servers.{name}]")
+            end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[") and not lines[i].startswith(f"[mcp_servers.{name}.")), len(lines))
+        else:
+            start = next(i for i, l in enumerate(lines) if l.rstrip() == f"  {name}:")
+            end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= 2), len(lines))
+        return offsets[start], offsets[end]
+
 def run(args, env):
     return subprocess.run(args, env=env, capture_output=True, text=True)
 
@@ -103,23 +127,27 @@ def main():
         totals["true_positives"] += len(found & expected); totals["false_positives"] += len(found - expected); totals["missed"] += len(expected - found)
         for extra in sorted(found - expected): problems.append(f"{name}: false positive {extra}")
         for missing in sorted(expected - found): problems.append(f"{name}: missed {missing}")
-        root = parse(original)
-        values = {s: value_at(root, client, *s.split(" ", 1)) for s in expected}
+        plain = client in ("codex", "goose")
+        root = Plain(client, original) if plain else parse(original)
+        values = {s: root.value(*s.split(" ", 1)) if plain else value_at(root, client, *s.split(" ", 1)) for s in expected}
         wrap = run([vault, "mcp", "wrap", "--client", client, "--config", path], env)
         if wrap.returncode != 0: problems.append(f"{name}: wrap exit {wrap.returncode}: {wrap.stderr.strip().splitlines()[:1]}"); continue
         wrapped = open(path, encoding="utf-8", newline="").read()
         try:
-            new_root = parse(wrapped)
+            new_root = Plain(client, wrapped) if plain else parse(wrapped)
         except Exception as error:
-            problems.append(f"{name}: the rewritten file does not parse: {error}"); continue
-        rewritten = {s for s, e in servers(new_root, client).items() if (member(e, "command") or ("", ""))[1].endswith("/vault")}
-        moved = {s: v for s, v in values.items() if s.split(" ", 1)[1].startswith("env.") and s.split(" ", 1)[0] in rewritten}
+            problems.append(f"{name}: the rewritten file does not parse: {type(error).__name__}"); continue
+        if plain:
+            rewritten = new_root.rewritten()
+        else:
+            rewritten = {s for s, e in servers(new_root, client).items() if (member(e, "command") or ("", ""))[1].endswith("/vault")}
+        moved = {s: v for s, v in values.items() if s.split(" ", 1)[1].split(".")[0] in ("env", "envs") and s.split(" ", 1)[0] in rewritten}
         backups = [open(os.path.join(os.path.dirname(path), f), encoding="utf-8").read() for f in os.listdir(os.path.dirname(path)) if ".vault-backup-" in f]
         for secret, value in moved.items():
             if value in wrapped or any(value in b for b in backups): problems.append(f"{name}: {secret} still in the file or its backup")
-        spans = [(e[2], e[3]) for s, e in servers(root, client).items() if s in rewritten]
+        spans = [root.span(s) for s in rewritten] if plain else [(e[2], e[3]) for s, e in servers(root, client).items() if s in rewritten]
         for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, original, wrapped, autojunk=False).get_opcodes():
-            if tag != "equal" and not any(a < i1 and i2 < b or a < i1 <= i2 < b for a, b in spans):
+            if tag != "equal" and not any(a <= i1 and i2 <= b for a, b in spans):
                 problems.append(f"{name}: bytes {i1}..{i2} outside the rewritten entries changed"); break
         again = run([vault, "mcp", "wrap", "--client", client, "--config", path], env)
         if open(path, encoding="utf-8", newline="").read() != wrapped: problems.append(f"{name}: a second wrap changed the file")

@@ -1,11 +1,16 @@
-/// The smallest edits that add or remove members and elements in a JSON(C) text, leaving every other byte —
-/// layout, comments, the other members — where it was.
-enum JSONEdits {
+/// The smallest edits that add or remove members and elements in a config's text (JSON, TOML or YAML), leaving
+/// every other byte — layout, comments, the other members — where it was. Containers with one item per line
+/// (TOML tables, YAML block collections) are edited by whole lines; delimited ones (JSON, inline tables, flow
+/// collections) by items and their commas.
+enum ConfigEdits {
     /// Edits that remove the members at `indices` of `object`, whole lines where a member has its own lines;
     /// nil when every member would go (remove the object itself instead).
     static func removeMembers(_ indices: Set<Int>, of object: ConfigNode, in text: UnsafeRawBufferPointer) -> [TextEdit]? {
         guard let members = object.members, !indices.isEmpty else { return [] }
         guard indices.count < members.count else { return nil }
+        if object.style == .lines {
+            return indices.sorted().map { TextEdit(range: lines(of: members[$0], in: text), replacement: []) }
+        }
         var edits: [TextEdit] = []
         var index = 0
         while index < members.count {
@@ -56,9 +61,15 @@ enum JSONEdits {
         return trailingComma ? [lines] : [TextEdit(range: comma..<comma + 1, replacement: []), lines]
     }
 
-    /// An edit that puts `items` (rendered JSON values) before the first element of `array`, in its layout: one
-    /// line of them before an array whose elements start on their own line, else separated by ", ".
+    /// An edit that puts `items` (rendered values) before the first element of `array`, in its layout: one line
+    /// of them before an array whose elements start on their own line, else separated by ", "; in a YAML block
+    /// sequence, one `- item` line each.
     static func prependElements(_ items: [[UInt8]], to array: ConfigNode, in text: UnsafeRawBufferPointer) -> TextEdit {
+        if array.style == .lines {
+            let start = lineStart(of: array.range.lowerBound, in: text)
+            let indent = Array(text[start..<array.range.lowerBound])
+            return TextEdit(range: start..<start, replacement: Array(items.map { indent + Array("- ".utf8) + $0 + [0x0a] }.joined()))
+        }
         let joined = Array(items.joined(separator: Array(", ".utf8)))
         guard let first = array.elements?.first else {
             return TextEdit(range: array.range.lowerBound + 1..<array.range.upperBound - 1, replacement: joined)
@@ -69,16 +80,34 @@ enum JSONEdits {
     }
 
     /// An edit that adds `key: value` members after member `after` of `object` (default: its last), on lines of
-    /// their own when that member has one; values may be secret.
+    /// their own when that member has one; values may be secret. In a TOML table the members go after its last
+    /// plain value (never into a sub-table), right under the header when it has none.
     static func insertMembers(
-        _ added: [(key: String, value: TextEdit.Part)], into object: ConfigNode, after: Int? = nil, in text: UnsafeRawBufferPointer
+        _ added: [(key: String, value: TextEdit.Part)], into object: ConfigNode, after: Int? = nil,
+        in text: UnsafeRawBufferPointer, syntax: ConfigSyntax
     ) -> TextEdit {
-        func rendered(separator: [UInt8], first: [UInt8]) -> [TextEdit.Part] {
+        func rendered(separator: [UInt8], first: [UInt8], last: [UInt8] = []) -> [TextEdit.Part] {
             added.enumerated().flatMap { index, member -> [TextEdit.Part] in
-                [.bytes((index == 0 ? first : separator) + JSONLayout.string(member.key) + Array(": ".utf8)), member.value]
-            }
+                [.bytes((index == 0 ? first : separator) + syntax.memberPrefix(member.key)), member.value]
+            } + (last.isEmpty ? [] : [.bytes(last)])
         }
-        guard let members = object.members, !members.isEmpty else {
+        let members = object.members ?? []
+        if object.style == .lines {
+            let candidates = members.indices.filter { index in
+                index <= (after ?? members.count - 1) && !(syntax == .toml && members[index].value.style == .lines)
+            }
+            guard let anchor = candidates.last.map({ members[$0] }) else {
+                // A TOML table with sub-tables only: right after its header line.
+                let position = lineEnd(of: object.range.lowerBound, in: text)
+                return TextEdit(range: position..<position, parts: rendered(separator: [0x0a], first: [], last: [0x0a]))
+            }
+            let start = lineStart(of: anchor.keyStart, in: text)
+            let indent = Array(text[start..<anchor.keyStart])
+            let position = lineEnd(of: anchor.value.range.upperBound, in: text)
+            let needsBreak = position == text.count && (position == 0 || text[position - 1] != 0x0a)
+            return TextEdit(range: position..<position, parts: rendered(separator: [0x0a] + indent, first: (needsBreak ? [0x0a] : []) + indent, last: [0x0a]))
+        }
+        guard !members.isEmpty else {
             return TextEdit(range: object.range.lowerBound + 1..<object.range.upperBound - 1, parts: rendered(separator: Array(", ".utf8), first: []))
         }
         let anchor = members[after ?? members.count - 1]
@@ -89,25 +118,36 @@ enum JSONEdits {
     }
 
     /// An edit that replaces every member of `object` with `added`, in the layout of its first member.
-    static func replaceMembers(of object: ConfigNode, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer) -> TextEdit {
+    static func replaceMembers(
+        of object: ConfigNode, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer, syntax: ConfigSyntax
+    ) -> TextEdit {
         guard let members = object.members, let first = members.first, let last = members.last else {
-            return TextEdit(range: object.range, parts: self.object(added))
+            return TextEdit(range: object.range, parts: syntax.object(added))
         }
         let start = lineStart(of: first.keyStart, in: text)
+        if object.style == .lines {
+            let indent = Array(text[start..<first.keyStart])
+            let parts = added.flatMap { member -> [TextEdit.Part] in [.bytes(indent + syntax.memberPrefix(member.key)), member.value, .bytes([0x0a])] }
+            return TextEdit(range: start..<lineEnd(of: last.value.range.upperBound, in: text), parts: parts)
+        }
         let separator = isBlank(text, start..<first.keyStart) && start > object.range.lowerBound
             ? Array(",\n".utf8) + Array(text[start..<first.keyStart]) : Array(", ".utf8)
         let parts = added.enumerated().flatMap { index, member -> [TextEdit.Part] in
-            [.bytes((index == 0 ? [] : separator) + JSONLayout.string(member.key) + Array(": ".utf8)), member.value]
+            [.bytes((index == 0 ? [] : separator) + syntax.memberPrefix(member.key)), member.value]
         }
         return TextEdit(range: first.keyStart..<last.value.range.upperBound, parts: parts)
     }
 
-    /// A one-line object of `added`.
-    static func object(_ added: [(key: String, value: TextEdit.Part)]) -> [TextEdit.Part] {
-        let members = added.enumerated().flatMap { index, member -> [TextEdit.Part] in
-            [.bytes((index == 0 ? [] : Array(", ".utf8)) + JSONLayout.string(member.key) + Array(": ".utf8)), member.value]
-        }
-        return [.bytes(Array("{".utf8))] + members + [.bytes(Array("}".utf8))]
+    /// The whole lines a member of a `.lines` container takes, its line break included.
+    static func lines(of member: ConfigNode.Member, in text: UnsafeRawBufferPointer) -> Range<Int> {
+        lineStart(of: member.keyStart, in: text)..<lineEnd(of: member.value.range.upperBound, in: text)
+    }
+
+    /// Just past the line break of the line holding `position` (or the end of the text).
+    static func lineEnd(of position: Int, in text: UnsafeRawBufferPointer) -> Int {
+        var end = position
+        while end < text.count, text[end] != 0x0a { end += 1 }
+        return min(end + 1, text.count)
     }
 
     /// `bytes` with each of `ranges` (sorted, not overlapping) replaced by `mask`, and where each mask landed.
