@@ -12,7 +12,8 @@ struct ClientLaunchTests {
         ("claude", ".config/Claude/claude_desktop_config.json", "mcpServers"), ("claude-code", ".claude.json", "mcpServers"),
         ("vscode", ".config/Code/User/mcp.json", "servers"), ("cursor", ".cursor/mcp.json", "mcpServers"),
         ("gemini", ".gemini/settings.json", "mcpServers"), ("windsurf", ".codeium/windsurf/mcp_config.json", "mcpServers"),
-        ("zed", ".config/zed/settings.json", "context_servers"),
+        ("zed", ".config/zed/settings.json", "context_servers"), ("codex", ".codex/config.toml", "mcp_servers"),
+        ("goose", ".config/goose/config.yaml", "extensions"),
     ]
 
     let sandbox = Sandbox()
@@ -27,7 +28,33 @@ struct ClientLaunchTests {
         for (client, path, table) in Self.clients {
             let file = home + "/" + path
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let config = """
+            let config = switch client {
+            case "codex": """
+                # written by hand
+                model = "o3"
+
+                [\(table).svc]
+                command = "\(RunTests.venvPython)"
+                args = ["\(server)"]
+                env = { TOKEN = "\(token)" }
+
+                """
+            case "goose": """
+                # written by hand
+                GOOSE_PROVIDER: openai
+                \(table):
+                  svc:
+                    args:
+                    - \(server)
+                    cmd: \(RunTests.venvPython)
+                    enabled: true
+                    envs:
+                      TOKEN: \(token)
+                    name: svc
+                    type: stdio
+
+                """
+            default: """
                 {
                   // written by hand
                   "\(table)": {
@@ -40,6 +67,7 @@ struct ClientLaunchTests {
                 }
 
                 """
+            }
             try config.write(toFile: file, atomically: false, encoding: .utf8)
             let wrap = sandbox.process.vault(["mcp", "wrap", "--client", client], env: wrapEnvironment)
             #expect(wrap.status == 0, "\(client): \(wrap.err)")

@@ -27,10 +27,16 @@ def strip_jsonc(text):
     return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
 
 def entry(path, table, server):
-    root = json.loads(strip_jsonc(open(path).read()))
-    node = root
-    for key in table.split("\0"): node = node[key]
-    return node[server]
+    """The entry as {command, args, env, cwd}, read the way its client reads its file."""
+    text = open(path).read()
+    if path.endswith(".toml"):
+        import tomllib
+        return tomllib.loads(text)[table][server]
+    if path.endswith(".yaml"):
+        import yaml
+        goose = yaml.safe_load(text)[table][server]
+        return {"command": goose["cmd"], "args": goose.get("args", []), "env": goose.get("envs", {})}
+    return json.loads(strip_jsonc(text))[table][server]
 
 async def call(server):
     env = {**get_default_environment(), **server.get("env", {})}
