@@ -228,6 +228,57 @@ struct MCPConfigTests {
         #expect(files == ["claude_desktop_config.json"], "\(files)")
     }
 
+    @Test func wrapSaysWhatItFoundButCouldNotMove() throws {
+        let path = home + "/.config/Claude/claude_desktop_config.json"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let original = """
+            {"mcpServers": {
+              "linear": {"url": "https://mcp.linear.app/sse", "headers": {"Authorization": "Bearer lin_api_Qw3rTy8uIo0pAs5dFg7hJk2lZx9cVb4nM1"}},
+              "half": {"env": {"OPENAI_API_KEY": "sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6"}}
+            }}
+            """
+        try original.write(toFile: path, atomically: false, encoding: .utf8)
+        let result = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("nothing to change") && result.out.contains("(why, below)"), "\(result.out)")
+        #expect(result.err.contains("linear: a remote server (url); headers.Authorization holds a secret"), "\(result.err)")
+        #expect(result.err.contains("half: has no command, so vault run cannot start it; env.OPENAI_API_KEY holds a secret"), "\(result.err)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+    }
+
+    @Test func doctorReadsCommentsInEveryClientsFileAndBothCopiesOfARepeatedTable() throws {
+        let path = home + "/.config/Claude/claude_desktop_config.json"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try """
+            // Claude Desktop does not read comments, but a file with one is still scanned
+            {"mcpServers": {"a": {"command": "npx", "env": {"GITHUB_TOKEN": "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq"}}},
+             "mcpServers": {"b": {"command": "npx", "env": {"SLACK_BOT_TOKEN": "xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp"}}}}
+            """.write(toFile: path, atomically: false, encoding: .utf8)
+        let result = sandbox.process.vault(["mcp", "doctor", "--client", "claude", "--json"], env: env)
+        #expect(result.status == 1, "\(result.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+        let found = (report["findings"] as? [[String: Any]] ?? []).map { "\($0["server"] as? String ?? "-") \($0["location"] as? String ?? "-")" }
+        #expect(Set(found) == ["a env.GITHUB_TOKEN", "b env.SLACK_BOT_TOKEN"])
+    }
+
+    @Test func aProjectCursorFileWithCommentsIsReadAndLabelledCursor() throws {
+        let path = sandbox.root + "/project/.cursor/mcp.json"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try """
+            {
+              // project servers
+              "mcpServers": {"s": {"command": "npx", "env": {"API_KEY": "Zq8fK2mL9xR4vN7cB1wT6yH3jP5sD0gA"}}},
+            }
+            """.write(toFile: path, atomically: false, encoding: .utf8)
+        let result = sandbox.process.vault(["mcp", "doctor", "--json", path], env: env)
+        #expect(result.status == 1, "\(result.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        #expect(findings.count == 1)
+        #expect(findings.first?["client"] as? String == "cursor")
+        #expect((findings.first?["fix"] as? String)?.contains("--client cursor") == true)
+    }
+
     @Test func unknownClientListsTheKnownOnes() {
         let result = sandbox.process.vault(["mcp", "wrap", "--client", "emacs"], env: env)
         #expect(result.status == 2)
