@@ -58,7 +58,7 @@ struct CoreCommandTests {
             (run.vault("get", "missing"), 3, "no secret named 'missing'"),
             (run.vault("get", "Bad Name"), 2, "invalid secret name"),
             (run.vault("add", "a", input: "2"), 6, "already exists"),
-            (run.vault(["get", "a"], env: ["VAULT_PASSPHRASE_FILE": ""]), 4, "no terminal"),
+            (run.vault(["get", "a"], env: ["VAULT_PASSPHRASE_FILE": ""]), 4, "no passphrase source"),
             (run.vault(["list"], env: ["VAULT_HOME": sandbox.root + "/nowhere"]), 3, "no vault at"),
             (run.vault("init", "--kdf", "interactive"), 6, "already exists"),
         ]

@@ -49,8 +49,16 @@ public final class UnlockedVault: Sendable {
         let arguments: StatementArguments = expiry.map { [argument, $0, name.rawValue] } ?? [argument, name.rawValue]
         let found = try vault.inDatabase { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) }
         guard let found else { throw .secretNotFound(name, removed: false) }
-        guard !(found["removed"] as Bool) else { throw .secretNotFound(name, removed: true) }
-        guard let version = found["version"] as Int?, let sealed = found["sealed_value"] as Data? else { throw missing }
+        let removed: Bool, version: Int?, sealed: Data?
+        do {
+            removed = try found.decode(forColumn: "removed")
+            version = try found.decode(forColumn: "version")
+            sealed = try found.decode(forColumn: "sealed_value")
+        } catch {
+            throw .corrupt(what: "the stored row of secret '\(name)'")
+        }
+        guard !removed else { throw .secretNotFound(name, removed: true) }
+        guard let version, let sealed else { throw missing }
         let value: SecretBytes
         do {
             value = try open(sealed, name: name, version: version)

@@ -3,11 +3,19 @@ import GRDB
 
 /// Metadata queries: names, versions, labels, times and keyslots. None of them needs the vault key.
 extension Vault {
-    /// Every secret (removed ones too if `includeRemoved`), sorted by name.
+    /// Every secret (removed ones too if `includeRemoved`), sorted by name; secrets whose rows are damaged are
+    /// left out (`listing` names them).
     public func secrets(includeRemoved: Bool = false) throws(VaultError) -> [SecretSummary] {
+        try listing(includeRemoved: includeRemoved).secrets
+    }
+
+    /// Every secret whose row reads, and the names (or row ids) of those whose rows are damaged — a bad date, a
+    /// version that is not a number — so one damaged row never hides the others.
+    public func listing(includeRemoved: Bool = false) throws(VaultError) -> (secrets: [SecretSummary], damaged: [String]) {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.name, s.created_at, s.deleted_at, cur.version AS current_version, cur.created_at AS rotated,
+            var secrets: [SecretSummary] = [], damaged: [String] = []
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.id, s.name, s.created_at, s.deleted_at, cur.version AS current_version, cur.created_at AS rotated,
                        (SELECT count(*) FROM secret_versions v WHERE v.secret_id = s.id) AS version_count,
                        (SELECT group_concat(label, ',') FROM
                           (SELECT label FROM secret_versions v WHERE v.secret_id = s.id AND label IS NOT NULL
@@ -16,13 +24,21 @@ extension Vault {
                 LEFT JOIN secret_versions cur ON cur.secret_id = s.id AND cur.label = 'current'
                 WHERE ? OR s.deleted_at IS NULL
                 ORDER BY s.name
-                """, arguments: [includeRemoved]
-            ).map { row in
-                SecretSummary(
-                    name: row["name"], currentVersion: row["current_version"], versionCount: row["version_count"],
-                    labels: (row["labels"] as String?)?.split(separator: ",").map(String.init) ?? [],
-                    created: row["created_at"], rotated: row["rotated"], removed: row["deleted_at"])
+                """, arguments: [includeRemoved])
+            for row in rows {
+                do {
+                    secrets.append(SecretSummary(
+                        name: try row.decode(forColumn: "name"), currentVersion: try row.decode(forColumn: "current_version"),
+                        versionCount: try row.decode(forColumn: "version_count"),
+                        labels: (try row.decode(String?.self, forColumn: "labels"))?.split(separator: ",").map(String.init) ?? [],
+                        created: try row.decode(forColumn: "created_at"), rotated: try row.decode(forColumn: "rotated"),
+                        removed: try row.decode(forColumn: "deleted_at")))
+                } catch {
+                    let name = (try? row.decode(String.self, forColumn: "name")).flatMap { try? SecretName($0) }?.rawValue
+                    damaged.append(name.map { "'\($0)'" } ?? "row \((try? row.decode(Int64.self, forColumn: "id")) ?? 0)")
+                }
             }
+            return (secrets, damaged)
         }
     }
 
@@ -32,7 +48,7 @@ extension Vault {
             guard let secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db) else {
                 throw VaultError.secretNotFound(name, removed: false)
             }
-            return try SecretVersionRecord.filter(Column("secret_id") == secret.id!).order(Column("version").desc)
+            return try SecretVersionRecord.filter(Column("secret_id") == secret.id).order(Column("version").desc)
                 .fetchAll(db)
                 .map { VersionSummary(version: $0.version, label: $0.label, created: $0.createdAt, expires: $0.expiresAt) }
         }
@@ -52,7 +68,7 @@ extension Vault {
     public func status() throws(VaultError) -> VaultStatus {
         let slots = try keyslots()
         return try read { db in
-            let header = try HeaderRecord.fetchOne(db)!
+            guard let header = try HeaderRecord.fetchOne(db) else { throw VaultError.corrupt(what: "the vault header row of \(location.databasePath)") }
             let live = try SecretRecord.filter(Column("deleted_at") == nil).fetchCount(db)
             return VaultStatus(
                 directory: location.directory, database: location.databasePath, vaultID: id, created: header.createdAt,
