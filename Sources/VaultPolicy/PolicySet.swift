@@ -12,11 +12,15 @@ public struct PolicySet: Sendable {
     public let diagnostics: [PolicyDiagnostic]
     private let secretLines: [String: [Int]]
 
-    /// Reads `directory`. A directory that does not exist holds no policies.
+    /// Reads `directory`. A directory that does not exist holds no policies; one, or a file in it, that another
+    /// user owns or can write is refused with a diagnostic and nothing in it is used.
     public static func load(directory: String) -> PolicySet {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             return PolicySet(directory: directory, policies: [], profiles: [], diagnostics: [], secretLines: [:])
+        }
+        if let problem = PolicyFileTrust.directoryProblem(directory) {
+            return PolicySet(directory: directory, policies: [], profiles: [], diagnostics: [PolicyDiagnostic(file: directory, line: 0, message: problem)], secretLines: [:])
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
@@ -24,11 +28,14 @@ public struct PolicySet: Sendable {
         var seen: [String: String] = [:], seenProfiles: [String: String] = [:]
         for name in names {
             let path = directory + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                diagnostics.append(PolicyDiagnostic(file: path, line: 0, message: "cannot read the file"))
+            let text: String
+            switch PolicyFileTrust.read(path) {
+            case let .success(read): text = read
+            case let .failure(refusal):
+                diagnostics.append(refusal)
                 continue
             }
-            let parser = PolicyFileParser(file: path, text: String(decoding: data, as: UTF8.self))
+            let parser = PolicyFileParser(file: path, text: text)
             diagnostics += parser.diagnostics
             for policy in parser.policies {
                 if let first = seen[policy.name] {

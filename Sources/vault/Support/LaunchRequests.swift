@@ -63,6 +63,7 @@ extension RunRequest {
         if let profile {
             let set = PolicySet.load(directory: PolicyAccess.directory(policies, environment))
             guard let found = set.profile(named: profile) else {
+                if let refused = set.diagnostics.first(where: { $0.line == 0 }) { throw VaultError.storage(refused.description) }
                 let problems = set.diagnostics.isEmpty ? "" : " (the files have problems: `vault policy check`)"
                 throw VaultError.invalidInput("no profile '\(profile)' in \(set.directory)\(problems)")
             }

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// What an attacker or an unlucky user does to the files vault reads: policy files others can write or own, rows
+/// damaged in the database. Each test does the damage and asserts the exact outcome.
+struct HardeningTests {
+    let sandbox = Sandbox()
+    var policies: String { sandbox.root + "/policies" }
+    var env: [String: String] { ["VAULT_POLICIES": policies] }
+
+    init() throws {
+        sandbox.initVault()
+        for name in ["a", "b", "c"] { _ = sandbox.process.vault("add", "svc/\(name)", input: "value-\(name)") }
+        try FileManager.default.createDirectory(atPath: policies, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        writePrivateFile(policies + "/run.yaml", "profiles:\n  - name: svc\n    env:\n      TOKEN: svc/a\n".utf8)
+    }
+
+    @Test func aPoliciesDirectoryOthersCanWriteIsRefusedWithTheFix() {
+        chmod(policies, 0o777)
+        let check = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(check.status != 0)
+        #expect(check.err.contains("can be written by other users (mode 777)") && check.err.contains("chmod go-w \(policies)"), "\(check.err)")
+        let run = sandbox.process.vault(["run", "--profile", "svc", "--", "/bin/true"], env: env)
+        #expect(run.status == 1, "\(run.err)")
+        #expect(run.err.contains("can be written by other users"), "\(run.err)")
+    }
+
+    @Test func aPolicyFileOfAnotherUserIsNotObeyed() throws {
+        let hook = sandbox.root + "/hook-ran"
+        writePrivateFile(policies + "/evil.yaml", """
+            policies:
+              - name: evil
+                secrets: ["svc/*"]
+                every: 1s
+                rotator:
+                  generate: { length: 20 }
+                on-rotate:
+                  run: ["/bin/sh", "-c", "touch \(hook)"]
+            """.utf8)
+        chown(policies + "/evil.yaml", 65534, 65534)
+        let check = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(check.status != 0)
+        #expect(check.err.contains("evil.yaml: the file belongs to uid 65534"), "\(check.err)")
+        _ = sandbox.process.vault(["rotate", "--due"], env: env)
+        #expect(access(hook, F_OK) != 0, "a hook from another user's file ran")
+        chown(policies + "/evil.yaml", getuid(), getgid())
+        chmod(policies + "/evil.yaml", 0o666)
+        let writable = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(writable.err.contains("evil.yaml: the file can be written by other users (mode 666)"), "\(writable.err)")
+    }
+
+    @Test func aHugePolicyFileIsRefusedWithoutReadingIt() {
+        writePrivateFile(policies + "/huge.yaml", [UInt8](repeating: UInt8(ascii: "#"), count: 2 << 20))
+        let check = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(check.status != 0)
+        #expect(check.err.contains("huge.yaml: the file is 2097152 bytes; policy files are at most 1024 KiB"), "\(check.err)")
+    }
+
+    private func sql(_ statement: String) {
+        let result = sandbox.process.start("/usr/bin/sqlite3", [sandbox.vaultHome + "/vault.db", statement]).wait()
+        precondition(result.status == 0, "sqlite3: \(result.err)")
+    }
+
+    @Test func aDamagedRowIsNamedAndTheOthersAreStillServed() throws {
+        sql("UPDATE secrets SET created_at = 'not a date' WHERE name = 'svc/b'")
+        let list = sandbox.process.vault("list")
+        #expect(list.status == 5, "\(list.err)")
+        #expect(list.out.contains("svc/a") && list.out.contains("svc/c") && !list.out.contains("svc/b"), "\(list.out)")
+        #expect(list.err.contains("the metadata of 'svc/b'") && list.err.split(separator: "\n").count == 1, "\(list.err)")
+        #expect(sandbox.process.vault("get", "svc/a").out == "value-a")
+        sql("UPDATE secret_versions SET version = 'x' WHERE secret_id = (SELECT id FROM secrets WHERE name = 'svc/c')")
+        let get = sandbox.process.vault("get", "svc/c")
+        #expect(get.status == 5, "\(get.err)")
+        #expect(get.err.contains("the stored row of secret 'svc/c'"), "\(get.err)")
+        let agent = AgentProcess(sandbox)
+        let status = sandbox.process.vault(["get", "svc/a"], env: ["VAULT_PASSPHRASE_FILE": ""])
+        #expect(status.out == "value-a", "\(status.err)")
+        let fd = agent.connect()
+        defer { close(fd) }
+        RawFrames.send(fd, json: ["id": 1, "op": "hello", "version": 1])
+        _ = RawFrames.receive(fd)
+        RawFrames.send(fd, json: ["id": 2, "op": "status"])
+        #expect(RawFrames.receive(fd)?["ok"] as? Bool == true)
+        RawFrames.send(fd, json: ["id": 3, "op": "list"])
+        #expect(RawFrames.receive(fd) != nil, "the agent died on a damaged row")
+        #expect(kill(agent.running.pid, 0) == 0)
+    }
+}
