@@ -85,4 +85,19 @@ struct HardeningTests {
         #expect(RawFrames.receive(fd) != nil, "the agent died on a damaged row")
         #expect(kill(agent.running.pid, 0) == 0)
     }
+
+    @Test func parallelWrongPassphrasesQueueAndEachPaysItsDelay() throws {
+        writePrivateFile(sandbox.root + "/wrong", "not the passphrase".utf8)
+        let started = Date()
+        let guesses = (0..<8).map { _ in sandbox.process.start(VaultProcess.binary, ["get", "svc/a"], env: ["VAULT_PASSPHRASE_FILE": sandbox.root + "/wrong"]) }
+        let statuses = guesses.map { $0.wait().status }
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(statuses.allSatisfy { $0 == 4 }, "\(statuses)")
+        // Failures 3…7 wait 0.25 + 0.5 + 1 + 2 + 4 = 7.75 s in all when the attempts queue; in parallel they
+        // would all read the same count and finish in about a second.
+        #expect(elapsed >= 7.5, "8 parallel guesses took \(elapsed) s")
+        let count = try String(contentsOfFile: sandbox.vaultHome + "/unlock.failures", encoding: .utf8)
+        #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "8")
+        #expect(sandbox.process.vault("get", "svc/a").out == "value-a")
+    }
 }

@@ -83,16 +83,18 @@ public final class Vault: Sendable {
     /// Unlocks with the passphrase (Argon2id with the slot's stored salt and limits), after the wait that earlier
     /// failures impose (`UnlockThrottle`).
     public func unlock(passphrase: borrowing SecretBytes, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
-        throttle.wait()
-        let slot = try keyslot(.passphrase)
-        let kek = try Keyslots.passphraseKEK(for: slot, passphrase: passphrase)
-        return try unlock(slot: slot, kind: .passphrase, kek: kek, wrong: .wrongPassphrase, actor: actor)
+        try throttle.attempt(wrong: .wrongPassphrase) { (failures) throws(VaultError) in
+            let slot = try keyslot(.passphrase)
+            let kek = try Keyslots.passphraseKEK(for: slot, passphrase: passphrase)
+            return try unlock(slot: slot, kind: .passphrase, kek: kek, wrong: .wrongPassphrase, actor: actor, failures: failures)
+        }
     }
 
     /// Unlocks with the recovery key, after the wait that earlier failures impose.
     public func unlock(recoveryKey: borrowing RecoveryKey, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
-        throttle.wait()
-        return try unlock(slot: keyslot(.recovery), kind: .recovery, kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey, actor: actor)
+        try throttle.attempt(wrong: .wrongRecoveryKey) { (failures) throws(VaultError) in
+            try unlock(slot: keyslot(.recovery), kind: .recovery, kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey, actor: actor, failures: failures)
+        }
     }
 
     /// Unlocks with a raw 32-byte key-encryption key held elsewhere (the keyring's); `.wrongKey(kind)` if it
@@ -117,17 +119,17 @@ public final class Vault: Sendable {
         return removed
     }
 
+    /// Opens `slot`; `failures` is the throttle's count before this attempt (nil for the keyring, which is not
+    /// throttled).
     private func unlock(
-        slot: KeyslotRecord, kind: KeyslotKind, kek: borrowing SecretBytes, wrong: VaultError, actor: AuditActor
+        slot: KeyslotRecord, kind: KeyslotKind, kek: borrowing SecretBytes, wrong: VaultError, actor: AuditActor, failures: Int? = nil
     ) throws(VaultError) -> UnlockedVault {
         let vaultKey: SecretBytes
         do {
             vaultKey = try Keyslots.open(slot, vaultID: vaultID, kek: kek, wrong: wrong)
-            if kind != .keyring { throttle.reset() }
         } catch {
-            if error == wrong && kind != .keyring { throttle.recordFailure() }
             // Best effort: the refusal is already an error, and a locked vault cannot rebuild a lost audit state.
-            let detail = error == wrong && kind != .keyring ? "\(kind.rawValue), failure \(throttle.failures) in a row" : kind.rawValue
+            let detail = error == wrong ? failures.map { "\(kind.rawValue), failure \($0 + 1) in a row" } ?? kind.rawValue : kind.rawValue
             try? audit.append(AuditEvent("unlock", outcome: error == wrong ? .denied : .failed, detail: detail, actor: actor))
             throw error
         }
