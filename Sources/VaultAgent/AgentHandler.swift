@@ -19,6 +19,7 @@ struct AgentHandler: Sendable {
             guard case .object = request, let op = request["op"]?.string else {
                 throw AgentError.badRequest("a request is a JSON object with \"op\" and \"id\"")
             }
+            if let given = request["id"], given.int == nil { throw AgentError.badRequest("\"id\" must be an integer") }
             var json = SecureJSONWriter()
             json.raw("{\"id\":\(id),\"ok\":true")
             try perform(op, request, peer: peer, into: &json)
@@ -111,12 +112,18 @@ struct AgentHandler: Sendable {
     private func get(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
         guard let nameText = request["name"]?.string else { throw AgentError.badRequest("get needs \"name\"") }
         let name = try SecretName(nameText)
+        let version = request["version"], label = request["label"]
+        if let version, version.int.map({ $0 < 1 }) ?? true { throw AgentError.badRequest("\"version\" must be a whole number from 1") }
+        if let label, label.string != "previous", label.string != "current" {
+            throw AgentError.badRequest("\"label\" must be \"previous\" or \"current\"")
+        }
+        if version != nil, label != nil { throw AgentError.badRequest("give \"version\" or \"label\", not both") }
         let vault = try unlocked()
         let value: SecretBytes
-        if request["label"]?.string == "previous" {
+        if label?.string == "previous" {
             value = try vault.value(of: name, label: .previous, by: peer)
         } else {
-            value = try vault.value(of: name, version: request["version"]?.int, by: peer)
+            value = try vault.value(of: name, version: version?.int, by: peer)
         }
         json.raw(",\"name\":")
         json.string(name.rawValue)

@@ -98,7 +98,8 @@ public final class ConfigFile {
 
     /// `20261123T101500Z`.
     private static func stamp(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970)
+        // Clamped: a date read from a damaged row must print, not trap.
+        var seconds = time_t(max(-1e15, min(1e15, date.timeIntervalSince1970)))
         var parts = tm()
         gmtime_r(&seconds, &parts)
         var buffer = [CChar](repeating: 0, count: 32)

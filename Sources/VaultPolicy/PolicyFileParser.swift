@@ -269,7 +269,7 @@ struct PolicyFileParser {
     private mutating func duration(_ node: Node, _ what: String) -> TimeInterval? {
         guard let text = string(node, what) else { return nil }
         guard let seconds = DurationText.seconds(text) else {
-            report(line(node), "`\(what): \(text)` is not a duration; write it like 90s, 15m, 24h, 30d or 2w")
+            report(line(node), "`\(what): \(text)` is not a duration of at most 100 years; write it like 90s, 15m, 24h, 30d or 2w")
             return nil
         }
         return seconds

@@ -100,4 +100,21 @@ struct HardeningTests {
         #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "8")
         #expect(sandbox.process.vault("get", "svc/a").out == "value-a")
     }
+
+    @Test func aDurationBeyondAHundredYearsIsRefusedAtCheck() {
+        writePrivateFile(policies + "/long.yaml", """
+            policies:
+              - name: long
+                secrets: ["svc/a"]
+                every: 30d
+                grace: 9223372036854775807s
+                rotator:
+                  generate: { length: 20 }
+            """.utf8)
+        let check = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(check.status != 0)
+        #expect(check.err.contains("long.yaml:5: `grace: 9223372036854775807s` is not a duration of at most 100 years"), "\(check.err)")
+        let list = sandbox.process.vault(["policy", "list"], env: env)
+        #expect(list.status < 128, "policy list crashed: \(list.err)")
+    }
 }

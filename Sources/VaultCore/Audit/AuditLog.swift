@@ -130,7 +130,8 @@ public final class AuditLog: Sendable {
 
     /// `2026-11-23T18:27:48Z` (UTC, whole seconds).
     private static func timestamp(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970)
+        // Clamped: a date read from a damaged row must print, not trap.
+        var seconds = time_t(max(-1e15, min(1e15, date.timeIntervalSince1970)))
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { JSONQuoting.zeroPadded(String(value), to: 2) }

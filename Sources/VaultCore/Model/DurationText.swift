@@ -1,13 +1,18 @@
 /// Durations written as people write them in policy files and options: `90s`, `15m`, `24h`, `30d`, `2w`, or a
-/// sum such as `1h30m`. Units: s, m, h, d (24 h), w (7 d). No sign, no fractions, no bare numbers.
+/// sum such as `1h30m`. Units: s, m, h, d (24 h), w (7 d). No sign, no fractions, no bare numbers, nothing
+/// longer than `maximum` (100 years: every date computed from a duration stays representable).
 public enum DurationText {
-    /// Seconds, or nil when `text` is not a duration.
+    /// The longest duration accepted, in seconds (100 years of 365.25 days).
+    public static let maximum: Double = 100 * 365.25 * 86_400
+
+    /// Seconds, or nil when `text` is not a duration or is longer than `maximum`.
     public static func seconds(_ text: String) -> Double? {
         var total = 0.0, number = 0.0, digits = 0, parts = 0
         for character in text {
             if let digit = character.wholeNumberValue, character.isASCII {
                 number = number * 10 + Double(digit)
                 digits += 1
+                guard number <= maximum else { return nil }
                 continue
             }
             let unit: Double
@@ -25,7 +30,7 @@ public enum DurationText {
             digits = 0
             parts += 1
         }
-        guard digits == 0, parts > 0 else { return nil }
+        guard digits == 0, parts > 0, total <= maximum else { return nil }
         return total
     }
 }
