@@ -26,6 +26,7 @@ public enum Launcher {
         var secretsDirectory: String?
         switch plan.mode {
         case .env:
+            try refuseNUL(plan.secrets)
             secretEnvironment = plan.secrets.map { ($0.variable, $0.value) }
         case .file:
             let directory = try SecretFiles.write(plan.secrets, base: RuntimeDirectory.path(launcherEnvironment))
@@ -51,6 +52,13 @@ public enum Launcher {
         exitLike(status)
     }
 
+    /// An environment variable ends at its first NUL byte: a value holding one would reach the child cut short.
+    private static func refuseNUL(_ secrets: [(variable: String, value: SecretBox)]) throws(Failure) {
+        for entry in secrets where entry.value.bytes.withUnsafeBytes({ $0.contains(0) }) {
+            throw Failure(message: "the value for \(entry.variable) holds a NUL byte, which an environment variable cannot carry (it would be cut there); use --mode file or --mode fd")
+        }
+    }
+
     /// Replaces this process with `argv` (PATH lookup) on `environment` plus `secrets` — for a container engine,
     /// which needs the launcher's environment (storage, runtime dirs) and passes on only what it is told to.
     public static func exec(
@@ -59,6 +67,7 @@ public enum Launcher {
         guard let executable = resolve(argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
             throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path")
         }
+        try refuseNUL(secrets)
         let names = Set(secrets.map(\.variable))
         let envp = CStrings(environment.filter { !names.contains($0.key) }.map { "\($0.key)=\($0.value)" }, secrets: secrets.map { ($0.variable, $0.value) })
         let cArgv = CStrings(argv, secrets: [])

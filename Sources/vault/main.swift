@@ -11,7 +11,8 @@ do {
     var command = try VaultCLI.parseAsRoot()
     try command.run()
 } catch let error as VaultError {
-    Output.note("vault: error: \(error)")
+    // One line, whatever a name or path in it holds: control characters are shown escaped.
+    Output.note("vault: error: " + String(describing: error).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "\\x" + String($0.value, radix: 16) : String($0) }.joined())
     exit(error.category.rawValue)
 } catch {
     if VaultCLI.exitCode(for: error) == .validationFailure {

@@ -117,4 +117,44 @@ struct HardeningTests {
         let list = sandbox.process.vault(["policy", "list"], env: env)
         #expect(list.status < 128, "policy list crashed: \(list.err)")
     }
+
+    @Test func aCrashPrintsOneLineAndNoMemory() {
+        let agent = AgentProcess(sandbox)
+        kill(agent.running.pid, SIGSEGV)
+        let result = agent.running.wait()
+        #expect(result.status == 128 + SIGSEGV)
+        #expect(result.err.contains("vault: internal error; nothing more is printed"), "\(result.err)")
+        #expect(!result.err.contains("Registers") && !result.err.contains("Backtrac") && !result.err.contains("0x"), "\(result.err)")
+    }
+
+    @Test func anEmptiedDatabaseIsReportedDamagedAndInitDoesNotWriteOverIt() throws {
+        truncate(sandbox.vaultHome + "/vault.db", 0)
+        let list = sandbox.process.vault("list")
+        #expect(list.status == 5, "\(list.err)")
+        #expect(list.err.contains("holds no vault header"), "\(list.err)")
+        let before = try FileManager.default.contentsOfDirectory(atPath: sandbox.vaultHome).sorted()
+        let audit = FileManager.default.contents(atPath: sandbox.vaultHome + "/audit.log")
+        let initAgain = sandbox.process.vault("init", "--kdf", "interactive")
+        #expect(initAgain.status == 5, "\(initAgain.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.vaultHome).sorted() == before)
+        #expect(FileManager.default.contents(atPath: sandbox.vaultHome + "/audit.log") == audit)
+        #expect(FileManager.default.contents(atPath: sandbox.vaultHome + "/vault.db")?.isEmpty == true)
+    }
+
+    @Test func controlCharactersInAGivenNameAreShownEscaped() {
+        let result = sandbox.process.vault(["run", "--profile", "evil\u{1b}[2J\nname", "--", "/bin/true"], env: env)
+        #expect(result.status != 0)
+        #expect(result.err.split(separator: "\n").count == 1, "\(result.err)")
+        #expect(!result.err.contains("\u{1b}") && result.err.contains("\\x1b"), "\(result.err)")
+    }
+
+    @Test func envModeRefusesAValueWithANULByteAndPointsToFileMode() {
+        #expect(sandbox.process.vault(["add", "svc/nul"], stdin: Array("before\u{0}after".utf8)).status == 0)
+        let env = sandbox.process.vault(["run", "--env", "TOKEN=svc/nul", "--", "/bin/true"])
+        #expect(env.status == 2, "\(env.err)")
+        #expect(env.err.contains("TOKEN holds a NUL byte") && env.err.contains("--mode file"), "\(env.err)")
+        let file = sandbox.process.vault(["run", "--mode", "file", "--env", "TOKEN=svc/nul", "--", "/bin/sh", "-c", "wc -c < \"$TOKEN_FILE\""])
+        #expect(file.status == 0, "\(file.err)")
+        #expect(file.out.trimmingCharacters(in: .whitespacesAndNewlines) == "12")
+    }
 }

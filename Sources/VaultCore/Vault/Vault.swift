@@ -30,7 +30,10 @@ public final class Vault: Sendable {
         guard passphrase.count > 0 else { throw .invalidInput("the passphrase is empty; choose a non-empty passphrase") }
         try FileSecurity.prepareDirectory(location.directory)
         if try !FileSecurity.createPrivateFile(location.databasePath) {
+            // A database is already there: a vault (refused below), or a damaged one that init must not write over.
             try FileSecurity.requirePrivate(location.databasePath)
+            _ = try open(at: location)
+            throw .alreadyInitialised(path: location.directory)
         }
         let database = try VaultDatabase.open(path: location.databasePath)
         let initialised = try VaultDatabase.storageOperation(path: location.databasePath) {
@@ -64,16 +67,23 @@ public final class Vault: Sendable {
         return unlocked
     }
 
+    /// A database file without a vault in it: emptied, truncated or damaged — never silently a new vault.
+    private static func damaged(_ location: VaultLocation) -> VaultError {
+        .corrupt(what: "the vault database \(location.databasePath) (it holds no vault header: emptied or truncated; `vault init` will not write over it — move it aside to start a new vault)")
+    }
+
     /// Opens an existing vault, locked. Refuses a data directory or database that other users can reach.
     public static func open(at location: VaultLocation) throws(VaultError) -> Vault {
         guard access(location.databasePath, F_OK) == 0 else { throw .notInitialised(path: location.directory) }
         try FileSecurity.requirePrivate(location.directory)
         try FileSecurity.requirePrivate(location.databasePath)
+        var info = stat()
+        if stat(location.databasePath, &info) == 0, info.st_size == 0 { throw damaged(location) }
         let database = try VaultDatabase.open(path: location.databasePath)
         let header = try VaultDatabase.storageOperation(path: location.databasePath) {
             try database.read { try HeaderRecord.fetchOne($0) }
         }
-        guard let header else { throw .notInitialised(path: location.directory) }
+        guard let header else { throw damaged(location) }
         guard header.vaultID.count == 16, header.formatVersion == Int(SealedEnvelope.formatVersion) else {
             throw .corrupt(what: "the vault header in \(location.databasePath)")
         }
