@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "VaultLaunch",
-            dependencies: ["VaultCore", "VaultPolicy"],
+            dependencies: ["VaultCore", "VaultPolicy", "CVaultSys"],
             swiftSettings: strict
         ),
         .target(

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <signal.h>
 
 int cvaultsys_set_undumpable(void) {
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -25,4 +26,21 @@ int cvaultsys_pipe_cloexec(int fds[2]) {
 
 int cvaultsys_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory) {
     return posix_spawn_file_actions_addchdir_np(actions, directory);
+}
+
+pid_t cvaultsys_spawn_tied(const char *path, char *const argv[], char *const envp[],
+                           const int *sources, const int *targets, int count, int death_signal) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    if (prctl(PR_SET_PDEATHSIG, death_signal, 0, 0, 0) != 0 || getppid() != parent) _exit(127);
+    int moved[64];
+    if (count > 64) _exit(127);
+    for (int i = 0; i < count; i++) moved[i] = fcntl(sources[i], F_DUPFD, 200);
+    for (int i = 0; i < count; i++) {
+        if (moved[i] < 0 || dup2(moved[i], targets[i]) < 0) _exit(127);
+        close(moved[i]);
+    }
+    execve(path, argv, envp);
+    _exit(127);
 }

@@ -1,3 +1,4 @@
+import CVaultSys
 import Foundation
 public import VaultCore
 
@@ -112,21 +113,19 @@ public enum Launcher {
         _ executable: String, argv: CStrings, envp: CStrings, fds: [(target: Int32, source: Int32)],
         redact: [(variable: String, value: SecretBox)]?
     ) throws(Failure) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for entry in fds { posix_spawn_file_actions_adddup2(&actions, entry.source, entry.target) }
+        var mapping = fds
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         if redact != nil {
-            guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw Failure(message: "cannot create pipes") }
-            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-            for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+            guard cvaultsys_pipe_cloexec(&outPipe) == 0, cvaultsys_pipe_cloexec(&errPipe) == 0 else { throw Failure(message: "cannot create pipes") }
+            mapping += [(1, outPipe[1]), (2, errPipe[1])]
         }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv.pointers, envp.pointers)
+        // The child gets SIGTERM if this parent is killed, so a killed `vault run` leaves no orphan holding the
+        // secrets directory open (the next run and the agent sweep the directory itself).
+        let pid = cvaultsys_spawn_tied(
+            executable, argv.pointers, envp.pointers, mapping.map(\.source), mapping.map(\.target), Int32(mapping.count), SIGTERM)
+        let failure = errno
         fds.forEach { close($0.source) }
-        guard spawned == 0 else { throw Failure(message: "cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        guard pid > 0 else { throw Failure(message: "cannot run \(executable): \(String(cString: strerror(failure)))") }
         forwardedChild = pid
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
             Foundation.signal(signal) { received in kill(forwardedChild, received) }

@@ -157,4 +157,27 @@ struct HardeningTests {
         #expect(file.status == 0, "\(file.err)")
         #expect(file.out.trimmingCharacters(in: .whitespacesAndNewlines) == "12")
     }
+
+    @Test func aKilledFileModeLauncherLeavesNoOrphanAndItsSecretsAreSweptNextTime() throws {
+        let runtime = sandbox.root + "/run"
+        let pidFile = sandbox.root + "/child.pid"
+        let launcher = sandbox.process.start(VaultProcess.binary, [
+            "run", "--env", "T=svc/a", "--mode", "file", "--", "/bin/sh", "-c", "echo $$ > \(pidFile); exec /bin/sleep 30",
+        ])
+        for _ in 0..<100 where (try? String(contentsOfFile: pidFile, encoding: .utf8))?.hasSuffix("\n") != true { usleep(50_000) }
+        let child = try #require(pid_t((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let directories = { (try? FileManager.default.contentsOfDirectory(atPath: runtime))?.filter { $0.hasPrefix("vault-run-") } ?? [] }
+        #expect(directories().count == 1)
+        kill(launcher.pid, SIGKILL)
+        _ = launcher.wait()
+        var gone = false
+        for _ in 0..<100 {
+            if kill(child, 0) != 0 { gone = true; break }
+            usleep(50_000)
+        }
+        #expect(gone, "the server outlived its killed launcher")
+        #expect(directories().count == 1, "the killed launcher could not remove its directory itself")
+        #expect(sandbox.process.vault(["run", "--env", "T=svc/a", "--mode", "file", "--", "/bin/true"]).status == 0)
+        #expect(directories().isEmpty, "the next run did not sweep the dead launcher's secrets")
+    }
 }

@@ -21,4 +21,10 @@ int cvaultsys_pipe_cloexec(int fds[2]);
 /// Adds "change to `directory`" to spawn file actions (posix_spawn_file_actions_addchdir_np; _GNU_SOURCE).
 int cvaultsys_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory);
 
+/// Starts `path` with `argv` and `envp` in a child that the kernel sends `death_signal` when this process dies
+/// (PR_SET_PDEATHSIG; posix_spawn cannot set it), with `sources[i]` moved to descriptor `targets[i]`. Returns the
+/// child's pid, or -1 (errno set) when fork fails; a failed exec ends the child with status 127.
+pid_t cvaultsys_spawn_tied(const char *path, char *const argv[], char *const envp[],
+                           const int *sources, const int *targets, int count, int death_signal);
+
 #endif

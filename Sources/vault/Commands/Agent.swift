@@ -3,6 +3,7 @@ import Foundation
 import VaultAgent
 import VaultCore
 import VaultKeyring
+import VaultLaunch
 import VaultPolicy
 
 /// The socket path the SIGTERM handler removes (a C signal handler cannot capture).
@@ -57,6 +58,8 @@ extension VaultCLI {
             }
             let vault = try VaultAccess.locked(environment)
             let state = AgentState(vault: vault, idleLock: idleLock == "0" ? nil : DurationText.seconds(idleLock))
+            // Secrets files of `vault run` processes killed before they could remove them.
+            for root in Set([RuntimeDirectory.path(environment.variables), "/dev/shm"].compactMap { $0 }) { SecretFiles.sweep(root) }
             do {
                 let outcome = try unlock.unlocker(for: vault, environment).unlock(vault)
                 state.hold(outcome.vault, unlocker: outcome.unlocker.rawValue)
