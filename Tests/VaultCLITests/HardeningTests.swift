@@ -180,4 +180,41 @@ struct HardeningTests {
         #expect(sandbox.process.vault(["run", "--env", "T=svc/a", "--mode", "file", "--", "/bin/true"]).status == 0)
         #expect(directories().isEmpty, "the next run did not sweep the dead launcher's secrets")
     }
+
+    /// A full disk (a 3 MiB tmpfs in a private mount namespace), given back 4 KiB at a time: every add either
+    /// stored its secret and says so, or says nothing was changed and stored nothing, or says the secret was
+    /// saved without its audit record; and the audit log still verifies afterwards (no torn line).
+    @Test func aFullDiskGivesHonestOutcomesAndNeverTearsTheAuditLog() throws {
+        let script = try #require(Bundle.module.path(forResource: "full_disk", ofType: "sh", inDirectory: "Fixtures"))
+        let mountPoint = sandbox.root + "/small-disk"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let result = sandbox.process.start("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/bash", script, mountPoint, VaultProcess.binary],
+                                           env: ["VAULT_NO_KEYRING": "1"]).wait()
+        #expect(result.status == 0, "\(result.err)")
+        let lines = result.out.split(separator: "\n").map(String.init)
+        let listed = Set(lines.filter { $0.hasPrefix("listed ") }.map { String($0.dropFirst("listed ".count)) })
+        let adds = lines.filter { $0.hasPrefix("add ") }
+        #expect(adds.count == 16)
+        var outcomes: [String: Int] = [:]
+        for line in adds {
+            let parts = line.split(separator: " ", maxSplits: 3).map(String.init)
+            let name = parts[1], status = parts[2], message = parts.count > 3 ? parts[3] : ""
+            switch status {
+            case "0":
+                #expect(listed.contains(name), "\(line)")
+                outcomes["stored", default: 0] += 1
+            case "1" where message.contains("was saved, but its audit record could not be written"):
+                #expect(listed.contains(name), "\(line)")
+                outcomes["saved without audit", default: 0] += 1
+            case "1" where message.contains("disk full") && message.contains("nothing was changed"):
+                #expect(!listed.contains(name), "\(line)")
+                outcomes["refused", default: 0] += 1
+            default:
+                Issue.record("an outcome that is not honest or not clear: \(line)")
+            }
+        }
+        #expect(lines.contains("verify 0"), "\(lines)")
+        #expect(outcomes["refused", default: 0] > 0 && outcomes["stored", default: 0] > 0, "\(outcomes)")
+        print("full disk outcomes: \(outcomes)")
+    }
 }

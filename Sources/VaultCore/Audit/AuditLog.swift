@@ -82,8 +82,15 @@ public final class AuditLog: Sendable {
                 state.nextSeq += 1
             }
             let bytes = Array(text.utf8)
-            guard write(log.fd, bytes, bytes.count) == bytes.count else {
-                throw .storage("cannot append to \(livePath): \(String(cString: strerror(errno))); free some space and retry")
+            var before = stat()
+            fstat(log.fd, &before)
+            let written = write(log.fd, bytes, bytes.count)
+            guard written == bytes.count else {
+                let code = written < 0 ? errno : ENOSPC
+                // A short write would leave a torn line that breaks verification for good: cut it back off.
+                _ = ftruncate(log.fd, before.st_size)
+                let reason = code == ENOSPC ? "disk full" : String(cString: strerror(code))
+                throw .storage("cannot append to \(livePath): \(reason); free some space and retry")
             }
             state.logSize = log.size + bytes.count
             if state.logSize >= maximumBytes {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Opens the vault's SQLite database the one way every process must: WAL, `synchronous=FULL`, a busy timeout so
@@ -41,11 +42,21 @@ enum VaultDatabase {
         }
     }
 
+    /// Whether the file system holding `path` has (almost) no room left.
+    private static func diskIsFull(_ path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard let free = (try? FileManager.default.attributesOfFileSystem(forPath: directory))?[.systemFreeSize] as? NSNumber else { return false }
+        return free.int64Value < 64 * 1024
+    }
+
     private static func map(_ error: DatabaseError, path: String) -> VaultError {
         let reason = error.message ?? "\(error.resultCode)"
         switch error.resultCode {
         case .SQLITE_FULL:
             return .storage("disk full writing \(path): nothing was changed; free some space and retry")
+        case .SQLITE_IOERR where diskIsFull(path):
+            // SQLite reports a full disk met while growing its WAL or shared memory as a plain I/O error.
+            return .storage("disk full using \(path): nothing was changed; free some space and retry")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return .storage("the vault database \(path) stayed locked by another process for \(Int(busyTimeout)) s; retry")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:

@@ -79,7 +79,7 @@ extension UnlockedVault {
             }
             return done
         }
-        try record(rotated.map { AuditEvent("rotate", secret: $0.name.rawValue, version: $0.version, detail: "policy \(policy)") })
+        try recordCommitted(rotated.map { AuditEvent("rotate", secret: $0.name.rawValue, version: $0.version, detail: "policy \(policy)") }, "\(rotated.count) rotation(s)")
         return rotated
     }
 
@@ -155,7 +155,7 @@ extension UnlockedVault {
             try RotationRunRecord.filter(key: run.id).updateAll(
                 db, Column("step").set(to: RotationStep.finished.rawValue), Column("updated_at").set(to: now))
         }
-        try record(AuditEvent("rotate", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)"))
+        try recordCommitted([AuditEvent("rotate", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)")], "'\(run.secret)' version \(run.pendingVersion)")
     }
 
     /// Gives up a run: discards the pending version, keeps the current one, records why (no value in `reason`).

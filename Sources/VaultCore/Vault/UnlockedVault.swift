@@ -88,7 +88,7 @@ public final class UnlockedVault: Sendable {
                 seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, previousExpires: nil, db)
             return version
         }
-        try record(AuditEvent("add", secret: name.rawValue, version: version, actor: actor))
+        try recordCommitted([AuditEvent("add", secret: name.rawValue, version: version, actor: actor)], "'\(name)' version \(version)")
         return version
     }
 
@@ -106,7 +106,7 @@ public final class UnlockedVault: Sendable {
                 try Self.storeCurrent(seal(made, name: name, version: 1), version: 1, secretID: secret.id!, now: now, previousExpires: nil, db)
             }
         }
-        try record(names.map { AuditEvent("add", secret: $0.rawValue, version: 1, actor: actor) })
+        try recordCommitted(names.map { AuditEvent("add", secret: $0.rawValue, version: 1, actor: actor) }, "\(names.count) new secrets")
     }
 
     /// Stores `value` as the new current version; the old current becomes previous, the old previous unlabelled.
@@ -128,7 +128,7 @@ public final class UnlockedVault: Sendable {
                 previousExpires: grace.map { now.addingTimeInterval($0) }, db)
             return version
         }
-        try record(AuditEvent("rotate", secret: name.rawValue, version: version, actor: actor))
+        try recordCommitted([AuditEvent("rotate", secret: name.rawValue, version: version, actor: actor)], "'\(name)' version \(version)")
         return version
     }
 
@@ -151,24 +151,34 @@ public final class UnlockedVault: Sendable {
                 try secret.update(db)
             }
         }
-        try record(AuditEvent(purge ? "purge" : "remove", secret: name.rawValue, actor: actor))
+        try recordCommitted([AuditEvent(purge ? "purge" : "remove", secret: name.rawValue, actor: actor)], "the \(purge ? "purge" : "removal") of '\(name)'")
     }
 
     /// Replaces the passphrase keyslot: re-wraps the vault key under the new passphrase; no secret is re-encrypted.
     public func changePassphrase(to passphrase: borrowing SecretBytes, kdf: KDFParameters, now: Date = Date()) throws(VaultError) {
         guard passphrase.count > 0 else { throw .invalidInput("the new passphrase is empty; choose a non-empty passphrase") }
         try replaceKeyslot(Keyslots.passphrase(wrapping: vaultKey, vaultID: vault.vaultID, passphrase: passphrase, kdf: kdf, now: now))
-        try record(AuditEvent("passwd", detail: kdf.strength?.rawValue ?? "custom"))
+        try recordCommitted([AuditEvent("passwd", detail: kdf.strength?.rawValue ?? "custom")], "the new passphrase")
     }
 
     /// Adds (or replaces) a keyslot of `kind` wrapping the vault key under `kek`.
     public func setKeyslot(_ kind: KeyslotKind, keyEncryptionKey kek: borrowing SecretBytes, now: Date = Date()) throws(VaultError) {
         try replaceKeyslot(Keyslots.sealed(wrapping: vaultKey, vaultID: vault.vaultID, kind: kind, kek: kek, now: now))
-        try record(AuditEvent("keyslot.add", detail: kind.rawValue))
+        try recordCommitted([AuditEvent("keyslot.add", detail: kind.rawValue)], "the \(kind.rawValue) keyslot")
     }
 
     /// Appends `event` to the audit log, rebuilding a lost audit state from the sealed first key.
     func record(_ event: AuditEvent) throws(VaultError) { try record([event]) }
+
+    /// Records the audit events of a change the database has already committed. If that fails (a full disk),
+    /// the error says the change was kept, so the outcome reported is the one that happened.
+    func recordCommitted(_ events: [AuditEvent], _ change: @autoclosure () -> String) throws(VaultError) {
+        do {
+            try record(events)
+        } catch {
+            throw .storage("\(change()) was saved, but its audit record could not be written (\(error)); the change is kept — free some space, then run `vault audit verify`")
+        }
+    }
 
     /// Appends `events` under one lock and one state update.
     func record(_ events: [AuditEvent]) throws(VaultError) {
