@@ -40,6 +40,10 @@ public final class AgentServer: Sendable {
     let state: AgentState
     private let handler: AgentHandler
     private let connections = Atomic<Int>(0)
+    private let lingering = Atomic<Int>(0)
+    private let refusals: RefusalLog
+    /// Refused connections that may wait at once for their peer to close.
+    static let maximumRefusalsLingering = 16
     private let log: @Sendable (String) -> Void
 
     /// An agent over `state`; `log` receives one-line, value-free notes.
@@ -48,6 +52,7 @@ public final class AgentServer: Sendable {
         self.state = state
         self.log = log
         handler = AgentHandler(state: state, policiesDirectory: configuration.policiesDirectory, keyringAllowed: configuration.keyringAllowed)
+        refusals = RefusalLog { [state] event in try? state.vault.audit.append(event) }
     }
 
     /// Binds the socket and serves until the process ends. Throws only if the socket cannot be set up.
@@ -64,14 +69,22 @@ public final class AgentServer: Sendable {
                 if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
                 continue
             }
+            // The peer is checked before it may take a connection slot: refused peers have their own small
+            // budget, so a flood of them can never make the owner's clients wait or be told `busy`.
+            var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+            guard cvaultsys_peercred(fd, &pid, &uid, &gid) == 0 else { close(fd); continue }
+            guard uid == getuid() || configuration.allowedUIDs.contains(uid) else {
+                refuse(fd, peer: AuditActor(pid: pid, uid: uid, exe: AuditActor.executable(of: pid)))
+                continue
+            }
             guard connections.add(1, ordering: .relaxed).newValue <= configuration.maximumConnections else {
                 _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "busy", message: "too many connections; retry")), to: fd)
                 close(fd)
                 connections.subtract(1, ordering: .relaxed)
                 continue
             }
-            let thread = Thread { [self] in
-                serve(fd)
+            let thread = Thread { [self, pid, uid] in
+                serve(fd, peer: AuditActor(pid: pid, uid: uid, exe: AuditActor.executable(of: pid)))
                 close(fd)
                 connections.subtract(1, ordering: .relaxed)
             }
@@ -80,17 +93,27 @@ public final class AgentServer: Sendable {
         }
     }
 
-    private func serve(_ fd: Int32) {
-        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
-        guard cvaultsys_peercred(fd, &pid, &uid, &gid) == 0 else { return }
-        let peer = AuditActor(pid: pid, uid: uid, exe: AuditActor.executable(of: pid))
-        guard uid == getuid() || configuration.allowedUIDs.contains(uid) else {
-            try? state.vault.audit.append(AuditEvent("agent.connect", outcome: .denied, detail: "uid \(uid) not allowed", actor: peer))
-            log("refused a connection from pid \(pid) uid \(uid)")
-            _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "forbidden", message: "uid \(uid) may not use this agent")), to: fd)
-            lingerUntilPeerCloses(fd)
+    /// Tells a peer of another uid it is not allowed, audited through `refusals` (aggregated per uid). At most
+    /// `maximumRefusalsLingering` refused connections wait for their peer to close; past that they are closed
+    /// at once.
+    private func refuse(_ fd: Int32, peer: AuditActor) {
+        if refusals.refused(peer, uid: peer.uid) { log("refused a connection from pid \(peer.pid) uid \(peer.uid)") }
+        _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "forbidden", message: "uid \(peer.uid) may not use this agent")), to: fd)
+        guard lingering.add(1, ordering: .relaxed).newValue <= Self.maximumRefusalsLingering else {
+            lingering.subtract(1, ordering: .relaxed)
+            close(fd)
             return
         }
+        let thread = Thread { [self] in
+            lingerUntilPeerCloses(fd)
+            close(fd)
+            lingering.subtract(1, ordering: .relaxed)
+        }
+        thread.stackSize = 64 * 1024
+        thread.start()
+    }
+
+    private func serve(_ fd: Int32, peer: AuditActor) {
         var greeted = false
         while true {
             let frame: SecretBytes
@@ -148,6 +171,7 @@ public final class AgentServer: Sendable {
             while true {
                 sleep(1)
                 if state.lockIfIdle() { log("locked after \(Int(state.idleLock ?? 0))s idle") }
+                refusals.flush()
             }
         }.start()
         guard let every = configuration.rotateEvery else { return }

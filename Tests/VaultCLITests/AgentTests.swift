@@ -111,6 +111,36 @@ struct AgentTests {
         #expect(audit.contains("\"op\":\"agent.connect\"") && audit.contains("\"outcome\":\"denied\"") && audit.contains("uid 65534"))
     }
 
+    /// Another uid floods the agent: 400 connections held open while the owner keeps asking. The owner is
+    /// always served (refused peers hold no connection slot), and the refusals make one audit record, not 400.
+    @Test func aFloodOfRefusedPeersNeitherStarvesTheOwnerNorFlushesTheAuditLog() throws {
+        let agent = agent()
+        for path in [sandbox.root, sandbox.root + "/run", sandbox.root + "/run/vault"] { chmod(path, 0o711) }
+        chmod(agent.socket, 0o666)
+        let flood = sandbox.process.start("/usr/bin/setpriv", [
+            "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", """
+            import socket, sys, time
+            held = []
+            for _ in range(400):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(sys.argv[1]); held.append(s)
+                except OSError:
+                    pass
+            print(len(held), flush=True)
+            time.sleep(4)
+            """, agent.socket,
+        ])
+        usleep(1_500_000)
+        for _ in 0..<10 {
+            let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase)
+            #expect(got.status == 0 && got.out == "proto-value", "\(got.err)")
+        }
+        _ = flood.wait()
+        let refusals = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter { $0.contains("agent.connect") }
+        #expect(refusals.count == 1, "\(refusals.count) refusal records")
+    }
+
     @Test func hostileClientsOnlyLoseTheirOwnConnection() throws {
         let agent = agent()
         let slow = agent.connect()
