@@ -98,12 +98,16 @@ struct AgentHandler: Sendable {
     private func unlock(_ request: SecureJSON, peer: AuditActor) throws {
         if state.isUnlocked { return }
         if let passphrase = request["passphrase"]?.secret {
-            state.hold(try state.vault.unlock(passphrase: passphrase.bytes, by: peer), unlocker: "passphrase")
+            let vault = try state.vault.unlock(passphrase: passphrase.bytes, by: peer)
+            try vault.checkAuditAnchor()
+            state.hold(vault, unlocker: "passphrase")
             return
         }
         let keyring = keyringAllowed ? SecretServiceKeyring(vaultID: state.vault.id) : nil
         switch VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(state.vault) {
-        case let .success(vault): state.hold(vault, unlocker: "keyring")
+        case let .success(vault):
+            try vault.checkAuditAnchor()
+            state.hold(vault, unlocker: "keyring")
         case let .failure(problem):
             throw AgentError(code: "locked", message: "keyring: \(problem); send a passphrase to unlock")
         }

@@ -37,6 +37,8 @@ public enum VaultError: Error, Sendable, Equatable {
     case tampered(SecretName, version: Int)
     /// A keyslot or the vault header failed authentication or has an impossible shape.
     case corrupt(what: String)
+    /// The audit log and the database disagree on the last change: one of them was rolled back or deleted.
+    case auditRollback(String)
     /// The audit log's chain is broken: records removed, edited or reordered.
     case auditTampered(problems: Int, first: String)
     /// The data directory or database is open to other users.
@@ -70,7 +72,7 @@ extension VaultError {
         case .invalidName, .invalidValue, .invalidInput, .malformedRecoveryKey: .badInput
         case .secretNotFound, .versionNotFound, .labelNotFound, .notInitialised, .keyslotMissing: .notFound
         case .wrongPassphrase, .wrongRecoveryKey, .wrongKey, .noUnlocker: .locked
-        case .tampered, .corrupt, .auditTampered: .tampered
+        case .tampered, .corrupt, .auditTampered, .auditRollback: .tampered
         case .secretExists, .alreadyInitialised, .rotationInProgress: .conflict
         case .unsafePermissions, .storage: .failure
         case let .agent(category, _): category
@@ -120,6 +122,8 @@ extension VaultError: CustomStringConvertible {
             "cannot unlock the vault: \(reason)"
         case let .tampered(name, version):
             "secret '\(name)' version \(version) is tampered or corrupt: authentication failed; restore the database from a backup or `vault rotate \(name)` to replace it"
+        case let .auditRollback(reason):
+            "\(reason); if you restored a backup on purpose, run `vault audit accept` to record it and go on"
         case let .corrupt(what):
             "\(what) is tampered or corrupt; restore the database from a backup"
         case let .auditTampered(problems, first):

@@ -58,6 +58,40 @@ public final class AuditLog: Sendable {
     }
 
     private func append(_ events: [AuditEvent], missingState: () throws(VaultError) -> AuditState) throws(VaultError) {
+        try appendSigned(missingState: missingState) { (sign) throws(VaultError) in
+            do { _ = try sign(events) } catch let error as VaultError { throw error } catch { throw .storage("\(error)") }
+        }
+    }
+
+    /// Runs `change` under the audit lock with a `sign` function that appends the change's events to the log
+    /// and returns the chain head they reach. `change` calls it inside its database transaction and stores that
+    /// head there, so the change and its records stand or fall together: a failed append throws before the
+    /// commit (nothing changed, the torn bytes cut off), and a commit that fails after the append has the
+    /// records cut back off.
+    func appendAnchored(
+        firstKey: () throws(VaultError) -> SecretBytes, _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
+    ) throws(VaultError) {
+        try appendSigned(missingState: { () throws(VaultError) -> AuditState in
+            AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32), logSize: -1)
+        }, change)
+    }
+
+    /// Runs `body` holding the audit lock (this process's threads and other processes alike).
+    func withLock<Result>(_ body: () throws(VaultError) -> Result) throws(VaultError) -> Result {
+        var outcome: Result?
+        try handles.withLock { (handles) throws(VaultError) in
+            let lock = try handles.lock.descriptor(lockPath, flags: O_RDWR | O_CREAT).fd
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+            defer { flock(lock, LOCK_UN) }
+            outcome = try body()
+        }
+        guard let outcome else { throw .storage("the audit lock was not taken") }
+        return outcome
+    }
+
+    private func appendSigned(
+        missingState: () throws(VaultError) -> AuditState, _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
+    ) throws(VaultError) {
         try handles.withLock { (handles) throws(VaultError) in
             let lock = try handles.lock.descriptor(lockPath, flags: O_RDWR | O_CREAT).fd
             while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
@@ -73,26 +107,40 @@ public final class AuditLog: Sendable {
                 state.nextSeq = last.seq + 1
                 state.prevMAC = Hex.decode(last.mac) ?? state.prevMAC
             }
-            var text = ""
-            for event in events {
-                let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
-                text += line.text + "\n"
-                state.prevMAC = Hex.decode(line.mac)!
-                AuditRatchet.step(&state.key)
-                state.nextSeq += 1
+            let path = livePath
+            var appendedFrom: off_t?, appended = 0
+            do throws(VaultError) {
+                try change { events in
+                    var text = ""
+                    for event in events {
+                        let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
+                        text += line.text + "\n"
+                        state.prevMAC = Hex.decode(line.mac) ?? state.prevMAC
+                        AuditRatchet.step(&state.key)
+                        state.nextSeq += 1
+                    }
+                    let bytes = Array(text.utf8)
+                    var before = stat()
+                    fstat(log.fd, &before)
+                    let written = write(log.fd, bytes, bytes.count)
+                    guard written == bytes.count else {
+                        let code = written < 0 ? errno : ENOSPC
+                        // A short write would leave a torn line that breaks verification for good: cut it back off.
+                        _ = ftruncate(log.fd, before.st_size)
+                        let reason = code == ENOSPC ? "disk full" : String(cString: strerror(code))
+                        throw VaultError.storage("cannot append to \(path): \(reason); nothing was changed — free some space and retry")
+                    }
+                    appendedFrom = appendedFrom ?? before.st_size
+                    appended += bytes.count
+                    return AuditAnchor(seq: state.nextSeq - 1, mac: Hex.encode(state.prevMAC))
+                }
+            } catch {
+                // The change did not commit: its records must not stay.
+                if let appendedFrom { _ = ftruncate(log.fd, appendedFrom) }
+                throw error
             }
-            let bytes = Array(text.utf8)
-            var before = stat()
-            fstat(log.fd, &before)
-            let written = write(log.fd, bytes, bytes.count)
-            guard written == bytes.count else {
-                let code = written < 0 ? errno : ENOSPC
-                // A short write would leave a torn line that breaks verification for good: cut it back off.
-                _ = ftruncate(log.fd, before.st_size)
-                let reason = code == ENOSPC ? "disk full" : String(cString: strerror(code))
-                throw .storage("cannot append to \(livePath): \(reason); free some space and retry")
-            }
-            state.logSize = log.size + bytes.count
+            guard appended > 0 else { return }
+            state.logSize = log.size + appended
             if state.logSize >= maximumBytes {
                 try rotate()
                 handles.log.close()

@@ -70,6 +70,17 @@ enum Migrations {
                     WHERE step NOT IN ('finished', 'failed');
                 """)
         }
+        migrator.registerMigration("v4-audit-anchor") { db in
+            // The audit chain's head as of the last change: written in each change's own transaction, so the
+            // database and the audit log each show when the other was rolled back or deleted.
+            try db.execute(sql: """
+                CREATE TABLE audit_anchor (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    seq INTEGER NOT NULL CHECK (seq >= 1),
+                    mac TEXT NOT NULL CHECK (length(mac) = 64)
+                );
+                """)
+        }
         return migrator
     }
 }

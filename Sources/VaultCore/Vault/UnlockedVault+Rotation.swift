@@ -58,7 +58,7 @@ extension UnlockedVault {
         _ items: [RotationBatchItem], policy: String, grace: TimeInterval, now: Date = Date(),
         makeValue: (SecretName) -> SecretBytes
     ) throws(VaultError) -> [(name: SecretName, version: Int)] {
-        let rotated = try vault.write { db -> [(name: SecretName, version: Int)] in
+        return try commit { db -> ([(name: SecretName, version: Int)], [AuditEvent]) in
             var done: [(name: SecretName, version: Int)] = []
             for item in items {
                 guard let secret = try SecretRecord.filter(Column("name") == item.name.rawValue).fetchOne(db),
@@ -77,10 +77,8 @@ extension UnlockedVault {
                 try run.insert(db)
                 done.append((item.name, version))
             }
-            return done
+            return (done, done.map { AuditEvent("rotate", secret: $0.name.rawValue, version: $0.version, detail: "policy \(policy)") })
         }
-        try recordCommitted(rotated.map { AuditEvent("rotate", secret: $0.name.rawValue, version: $0.version, detail: "policy \(policy)") }, "\(rotated.count) rotation(s)")
-        return rotated
     }
 
     /// Seals `pending` as the secret's pending version and records a run at step `created` — committed before any
@@ -89,10 +87,10 @@ extension UnlockedVault {
         of name: SecretName, expectedVersion: Int, policy: String, pending: borrowing SecretBytes, now: Date = Date()
     ) throws(VaultError) -> RotationRun? {
         try Self.checkValue(pending)
-        let run = try vault.write { db -> RotationRun? in
+        return try commit { db -> (RotationRun?, [AuditEvent]) in
             let secret = try Self.liveSecret(name, db)
             guard try Self.currentVersion(of: secret.id!, db) == expectedVersion, try Self.activeRun(of: secret.id!, db) == nil else {
-                return nil
+                return (nil, [])
             }
             let version = try Self.nextVersion(of: secret.id!, db)
             var row = SecretVersionRecord(
@@ -103,10 +101,8 @@ extension UnlockedVault {
                 secretID: secret.id!, policy: policy, fromVersion: expectedVersion, pendingVersion: version,
                 step: RotationStep.created.rawValue, ownerPID: getpid(), startedAt: now, updatedAt: now)
             try run.insert(db)
-            return RotationRun(run, name: name)
+            return (RotationRun(run, name: name), [AuditEvent("rotate.created", secret: name.rawValue, version: version, detail: "policy \(policy)")])
         }
-        if let run { try record(AuditEvent("rotate.created", secret: name.rawValue, version: run.pendingVersion, detail: "policy \(policy)")) }
-        return run
     }
 
     /// Rotations not finished or failed.
@@ -139,29 +135,31 @@ extension UnlockedVault {
 
     /// Records that `step` completed.
     public func complete(_ step: RotationStep, of run: RotationRun, now: Date = Date()) throws(VaultError) {
-        try vault.write { db in
+        try commit { db in
             _ = try RotationRunRecord.filter(key: run.id).updateAll(
                 db, Column("step").set(to: step.rawValue), Column("updated_at").set(to: now))
+            return ((), [AuditEvent("rotate.\(step.rawValue)", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)")])
         }
-        try record(AuditEvent("rotate.\(step.rawValue)", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)"))
     }
 
     /// Promotes the pending version to current; the old current becomes previous until `grace` ends.
     public func finish(_ run: RotationRun, grace: TimeInterval, now: Date = Date()) throws(VaultError) {
-        try vault.write { db in
+        try commit { db in
             try Self.demoteCurrent(of: run.secretID, previousExpires: now.addingTimeInterval(grace), db)
             try SecretVersionRecord.filter(Column("secret_id") == run.secretID).filter(Column("version") == run.pendingVersion)
                 .updateAll(db, Column("label").set(to: VersionLabel.current.rawValue))
             try RotationRunRecord.filter(key: run.id).updateAll(
                 db, Column("step").set(to: RotationStep.finished.rawValue), Column("updated_at").set(to: now))
+            return ((), [AuditEvent("rotate", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)")])
         }
-        try recordCommitted([AuditEvent("rotate", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)")], "'\(run.secret)' version \(run.pendingVersion)")
     }
 
     /// Gives up a run: discards the pending version, keeps the current one, records why (no value in `reason`).
     public func abandon(_ run: RotationRun, reason: String, now: Date = Date()) throws(VaultError) {
-        try vault.write { db in try Self.abandon(runID: run.id, reason: reason, now: now, db) }
-        try record(AuditEvent("rotate.failed", secret: run.secret.rawValue, version: run.pendingVersion, outcome: .failed, detail: reason))
+        try commit { db in
+            try Self.abandon(runID: run.id, reason: reason, now: now, db)
+            return ((), [AuditEvent("rotate.failed", secret: run.secret.rawValue, version: run.pendingVersion, outcome: .failed, detail: reason)])
+        }
     }
 
     // MARK: - In-transaction helpers

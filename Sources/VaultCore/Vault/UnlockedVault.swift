@@ -77,7 +77,7 @@ public final class UnlockedVault: Sendable {
         _ name: SecretName, value: borrowing SecretBytes, now: Date = Date(), by actor: AuditActor = .currentProcess
     ) throws(VaultError) -> Int {
         try Self.checkValue(value)
-        let version = try vault.write { db in
+        return try commit { db in
             var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db)
                 ?? SecretRecord(name: name.rawValue, createdAt: now)
             if secret.id != nil, secret.deletedAt == nil { throw VaultError.secretExists(name) }
@@ -86,17 +86,15 @@ public final class UnlockedVault: Sendable {
             let version = try Self.nextVersion(of: secret.id!, db)
             try Self.storeCurrent(
                 seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, previousExpires: nil, db)
-            return version
+            return (version, [AuditEvent("add", secret: name.rawValue, version: version, actor: actor)])
         }
-        try recordCommitted([AuditEvent("add", secret: name.rawValue, version: version, actor: actor)], "'\(name)' version \(version)")
-        return version
     }
 
     /// Adds many new secrets in one transaction (imports, benchmarks): all or none. Names that exist are an error.
     public func addBatch(
         _ names: [SecretName], now: Date = Date(), by actor: AuditActor = .currentProcess, value: (SecretName) -> SecretBytes
     ) throws(VaultError) {
-        try vault.write { db in
+        try commit { db in
             for name in names {
                 let made = value(name)
                 try Self.checkValue(made)
@@ -105,8 +103,8 @@ public final class UnlockedVault: Sendable {
                 try secret.insert(db)
                 try Self.storeCurrent(seal(made, name: name, version: 1), version: 1, secretID: secret.id!, now: now, previousExpires: nil, db)
             }
+            return ((), names.map { AuditEvent("add", secret: $0.rawValue, version: 1, actor: actor) })
         }
-        try recordCommitted(names.map { AuditEvent("add", secret: $0.rawValue, version: 1, actor: actor) }, "\(names.count) new secrets")
     }
 
     /// Stores `value` as the new current version; the old current becomes previous, the old previous unlabelled.
@@ -119,17 +117,15 @@ public final class UnlockedVault: Sendable {
         by actor: AuditActor = .currentProcess
     ) throws(VaultError) -> Int {
         try Self.checkValue(value)
-        let version = try vault.write { db in
+        return try commit { db in
             let secret = try Self.liveSecret(name, db)
             try Self.clearAbandonedRun(of: secret.id!, name: name, now: now, db)
             let version = try Self.nextVersion(of: secret.id!, db)
             try Self.storeCurrent(
                 seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now,
                 previousExpires: grace.map { now.addingTimeInterval($0) }, db)
-            return version
+            return (version, [AuditEvent("rotate", secret: name.rawValue, version: version, actor: actor)])
         }
-        try recordCommitted([AuditEvent("rotate", secret: name.rawValue, version: version, actor: actor)], "'\(name)' version \(version)")
-        return version
     }
 
     /// The key that seals values: subkey 1 of the vault key in context "vaultval" (docs/FORMAT.md).
@@ -139,7 +135,7 @@ public final class UnlockedVault: Sendable {
 
     /// Soft-deletes `name` (versions kept, `get` refuses it); with `purge`, erases the secret and every version.
     public func remove(_ name: SecretName, purge: Bool, now: Date = Date(), by actor: AuditActor = .currentProcess) throws(VaultError) {
-        try vault.write { db in
+        try commit { db in
             guard var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db) else {
                 throw VaultError.secretNotFound(name, removed: false)
             }
@@ -150,34 +146,44 @@ public final class UnlockedVault: Sendable {
                 secret.deletedAt = now
                 try secret.update(db)
             }
+            return ((), [AuditEvent(purge ? "purge" : "remove", secret: name.rawValue, actor: actor)])
         }
-        try recordCommitted([AuditEvent(purge ? "purge" : "remove", secret: name.rawValue, actor: actor)], "the \(purge ? "purge" : "removal") of '\(name)'")
     }
 
     /// Replaces the passphrase keyslot: re-wraps the vault key under the new passphrase; no secret is re-encrypted.
     public func changePassphrase(to passphrase: borrowing SecretBytes, kdf: KDFParameters, now: Date = Date()) throws(VaultError) {
         guard passphrase.count > 0 else { throw .invalidInput("the new passphrase is empty; choose a non-empty passphrase") }
-        try replaceKeyslot(Keyslots.passphrase(wrapping: vaultKey, vaultID: vault.vaultID, passphrase: passphrase, kdf: kdf, now: now))
-        try recordCommitted([AuditEvent("passwd", detail: kdf.strength?.rawValue ?? "custom")], "the new passphrase")
+        try replaceKeyslot(
+            Keyslots.passphrase(wrapping: vaultKey, vaultID: vault.vaultID, passphrase: passphrase, kdf: kdf, now: now),
+            event: AuditEvent("passwd", detail: kdf.strength?.rawValue ?? "custom"), described: "the new passphrase")
     }
 
     /// Adds (or replaces) a keyslot of `kind` wrapping the vault key under `kek`.
     public func setKeyslot(_ kind: KeyslotKind, keyEncryptionKey kek: borrowing SecretBytes, now: Date = Date()) throws(VaultError) {
-        try replaceKeyslot(Keyslots.sealed(wrapping: vaultKey, vaultID: vault.vaultID, kind: kind, kek: kek, now: now))
-        try recordCommitted([AuditEvent("keyslot.add", detail: kind.rawValue)], "the \(kind.rawValue) keyslot")
+        try replaceKeyslot(
+            Keyslots.sealed(wrapping: vaultKey, vaultID: vault.vaultID, kind: kind, kek: kek, now: now),
+            event: AuditEvent("keyslot.add", detail: kind.rawValue), described: "the \(kind.rawValue) keyslot")
     }
 
     /// Appends `event` to the audit log, rebuilding a lost audit state from the sealed first key.
     func record(_ event: AuditEvent) throws(VaultError) { try record([event]) }
 
-    /// Records the audit events of a change the database has already committed. If that fails (a full disk),
-    /// the error says the change was kept, so the outcome reported is the one that happened.
-    func recordCommitted(_ events: [AuditEvent], _ change: @autoclosure () -> String) throws(VaultError) {
-        do {
-            try record(events)
-        } catch {
-            throw .storage("\(change()) was saved, but its audit record could not be written (\(error)); the change is kept — free some space, then run `vault audit verify`")
+    /// Commits a change and its audit records as one outcome: `body` runs in one write transaction and returns
+    /// its result and the events that record it; those are appended to the audit log inside the transaction and
+    /// the chain head they reach is stored with the change (`AuditAnchor`), so a full disk or a failed commit
+    /// leaves neither the change nor its records.
+    @discardableResult
+    func commit<Result>(_ body: (Database) throws -> (Result, [AuditEvent])) throws(VaultError) -> Result {
+        var outcome: Result?
+        try vault.audit.appendAnchored(firstKey: { () throws(VaultError) -> SecretBytes in try auditFirstKey() }) { (sign) throws(VaultError) in
+            outcome = try vault.write { db in
+                let (result, events) = try body(db)
+                if !events.isEmpty { try sign(events).store(db) }
+                return result
+            }
         }
+        guard let outcome else { throw .storage("the change did not complete") }
+        return outcome
     }
 
     /// Appends `events` under one lock and one state update.
@@ -186,9 +192,40 @@ public final class UnlockedVault: Sendable {
         try vault.audit.append(contentsOf: events) { () throws(VaultError) -> SecretBytes in try auditFirstKey() }
     }
 
-    /// Checks the audit log's chain with the first key sealed in the vault.
+    /// Checks the audit log's chain with the first key sealed in the vault, and that the log and the database
+    /// agree on the last change (neither was rolled back nor deleted).
     public func verifyAudit() throws(VaultError) -> AuditVerification {
-        try vault.audit.verify(firstKey: auditFirstKey())
+        let chain = try vault.audit.verify(firstKey: auditFirstKey())
+        let disagreement = try vault.audit.withLock { () throws(VaultError) -> String? in
+            guard let anchor = try vault.read({ try AuditAnchor.stored($0) }) else { return nil }
+            let records = try vault.audit.records()
+            return anchor.disagreement(with: records, oldestKept: records.first?.seq)
+        }
+        guard let disagreement else { return chain }
+        return AuditVerification(
+            records: chain.records, firstSeq: chain.firstSeq, lastSeq: chain.lastSeq, files: chain.files,
+            problems: chain.problems + [disagreement + "; if you restored a backup on purpose, `vault audit accept` records it"])
+    }
+
+    /// Refuses to go on when the audit log and the database disagree on the last change (one was rolled back or
+    /// deleted), naming which side is behind; `vault audit accept` is the way past it after a deliberate restore.
+    public func checkAuditAnchor() throws(VaultError) {
+        let disagreement = try vault.audit.anchorDisagreement { () throws(VaultError) -> AuditAnchor? in try vault.read { try AuditAnchor.stored($0) } }
+        if let disagreement {
+            throw .auditRollback(disagreement)
+        }
+    }
+
+    /// Accepts the audit log and the database as they are now (after restoring one of them from a backup on
+    /// purpose): records `audit.accept` with what disagreed, which becomes the new anchor.
+    public func acceptAuditState(by actor: AuditActor = .currentProcess) throws(VaultError) -> String? {
+        let disagreement = try vault.audit.anchorDisagreement(window: Int.max) { () throws(VaultError) -> AuditAnchor? in
+            try vault.read { try AuditAnchor.stored($0) }
+        }
+        try commit { _ in
+            ((), [AuditEvent("audit.accept", detail: disagreement.map { "accepted: \($0)" } ?? "nothing disagreed", actor: actor)])
+        }
+        return disagreement
     }
 
     private func auditFirstKey() throws(VaultError) -> SecretBytes {
@@ -212,11 +249,12 @@ public final class UnlockedVault: Sendable {
         KeyDerivation.subkey(of: vaultKey, id: 2, context: "vaultaud")
     }
 
-    private func replaceKeyslot(_ slot: KeyslotRecord) throws(VaultError) {
+    private func replaceKeyslot(_ slot: KeyslotRecord, event: AuditEvent, described: String) throws(VaultError) {
         var slot = slot
-        try vault.write { db in
+        try commit { db in
             try KeyslotRecord.filter(Column("kind") == slot.kind).deleteAll(db)
             try slot.insert(db)
+            return ((), [event])
         }
     }
 

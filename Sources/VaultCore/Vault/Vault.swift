@@ -63,7 +63,7 @@ public final class Vault: Sendable {
         let vault = Vault(location: location, database: database, vaultID: vaultID)
         try vault.audit.start(firstKey: auditKey)
         let unlocked = UnlockedVault(vault: vault, vaultKey: vaultKey)
-        try unlocked.record(AuditEvent("init", detail: "keyslots passphrase, recovery"))
+        try unlocked.commit { _ in ((), [AuditEvent("init", detail: "keyslots passphrase, recovery")]) }
         return unlocked
     }
 
@@ -124,8 +124,18 @@ public final class Vault: Sendable {
     @discardableResult
     public func removeKeyslot(_ kind: KeyslotKind) throws(VaultError) -> Bool {
         guard kind != .passphrase else { throw .invalidInput("the passphrase keyslot cannot be removed; `vault passwd` changes it") }
-        let removed = try write { try KeyslotRecord.filter(Column("kind") == kind.rawValue).deleteAll($0) > 0 }
-        if removed { try audit.append(AuditEvent("keyslot.remove", detail: kind.rawValue)) }
+        var removed = false
+        try audit.appendAnchored(
+            firstKey: { () throws(VaultError) -> SecretBytes in
+                throw .storage("the audit state \(audit.statePath) is missing or damaged; any command that unlocks the vault rebuilds it")
+            }
+        ) { (sign) throws(VaultError) in
+            removed = try write { db in
+                guard try KeyslotRecord.filter(Column("kind") == kind.rawValue).deleteAll(db) > 0 else { return false }
+                try sign([AuditEvent("keyslot.remove", detail: kind.rawValue)]).store(db)
+                return true
+            }
+        }
         return removed
     }
 

@@ -62,6 +62,7 @@ extension VaultCLI {
             for root in Set([RuntimeDirectory.path(environment.variables), "/dev/shm"].compactMap { $0 }) { SecretFiles.sweep(root) }
             do {
                 let outcome = try unlock.unlocker(for: vault, environment).unlock(vault)
+                try outcome.vault.checkAuditAnchor()
                 state.hold(outcome.vault, unlocker: outcome.unlocker.rawValue)
                 if let reason = outcome.fallbackReason { Self.log("keyring: \(reason); unlocked with the \(outcome.unlocker.rawValue)") }
             } catch {

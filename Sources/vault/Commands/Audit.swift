@@ -6,7 +6,7 @@ extension VaultCLI {
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read and verify the audit log (every unlock, read, write and refusal; never a value).",
-            subcommands: [Show.self, Verify.self],
+            subcommands: [Show.self, Verify.self, Accept.self],
             defaultSubcommand: Show.self)
     }
 }
@@ -68,7 +68,7 @@ extension VaultCLI.Audit {
         var json = false
 
         func run() throws {
-            let result = try VaultAccess.unlocked(unlock).verifyAudit()
+            let result = try VaultAccess.unlocked(unlock, checkingAudit: false).verifyAudit()
             if json {
                 try Output.json(result)
             } else if result.intact {
@@ -78,6 +78,30 @@ extension VaultCLI.Audit {
             }
             if !result.intact {
                 throw VaultError.auditTampered(problems: result.problems.count, first: result.problems[0])
+            }
+        }
+    }
+
+    struct Accept: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accept the audit log and the database as they are now, after restoring one from a backup on purpose.",
+            discussion: """
+                Every unlock checks that the audit log and the database agree on the last change; when one was
+                rolled back (an older vault.db restored, audit files deleted) vault refuses with exit 5 and says
+                which side is behind. After a restore you meant, this records an audit.accept entry naming what
+                disagreed, and that entry is the new point both sides agree on.
+
+                Example:  vault audit accept
+                """)
+
+        @OptionGroup var unlock: UnlockOptions
+
+        func run() throws {
+            let vault = try VaultAccess.unlocked(unlock, checkingAudit: false)
+            if let disagreement = try vault.acceptAuditState() {
+                Output.line("accepted and recorded: \(disagreement)")
+            } else {
+                Output.line("nothing disagreed; recorded that the state was checked and accepted")
             }
         }
     }

@@ -7,9 +7,9 @@ mount -t tmpfs -o size=3m,mode=0700 tmpfs "$dir" || exit 99
 export VAULT_HOME=$dir/v
 "$vault" init --kdf interactive >/dev/null 2>&1 || { echo "init failed"; exit 98; }
 printf one | "$vault" add s/one >/dev/null 2>&1
-for i in $(seq 1 16); do dd if=/dev/zero of="$dir/pad$i" bs=4k count=1 2>/dev/null; done
+for i in $(seq 1 32); do dd if=/dev/zero of="$dir/pad$i" bs=4k count=1 2>/dev/null; done
 dd if=/dev/zero of="$dir/fill" bs=4k 2>/dev/null
-for i in $(seq 1 16); do
+for i in $(seq 1 32); do
   rm -f "$dir/pad$i"
   printf "value-%s" "$i" | "$vault" add "s/x$i" >/dev/null 2>/tmp/full-disk-err.$$; status=$?
   echo "add s/x$i $status $(tr '\n' ' ' < /tmp/full-disk-err.$$)"
