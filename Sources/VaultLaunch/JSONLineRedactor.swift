@@ -1,24 +1,24 @@
 import Foundation
+public import VaultCore
 
 /// Masks secret values on a newline-delimited JSON stream (MCP's stdio transport) without breaking it: a line that
 /// holds a value is parsed, the value is replaced inside its strings (keys too), and the message is written back as
-/// valid JSON. Lines without a value pass through byte for byte; a line that is not JSON is masked byte-wise.
+/// valid JSON. Lines without a value pass through byte for byte; a line that is not JSON is masked byte-wise. The
+/// values, and their JSON-escaped forms, stay in guarded memory.
 public struct JSONLineRedactor {
-    private let values: [String]
-    private let needles: [[UInt8]]
+    private let values: [SecretBox]
+    private let needles: [SecretBox]
     private var partial: [UInt8] = []
 
-    /// A redactor for `values` (UTF-8 text; empty ones are ignored).
-    public init(values: [[UInt8]]) {
-        self.values = values.filter { !$0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
-        var needles: [[UInt8]] = []
-        for value in self.values {
-            needles.append(Array(value.utf8))
-            if let encoded = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]) {
-                needles.append(Array(encoded.dropFirst().dropLast()))  // the value as it looks inside a JSON string
-            }
+    /// A redactor for `values` (empty ones are ignored).
+    public init(values: [SecretBox]) {
+        self.values = values.filter { $0.bytes.count > 0 }.sorted { $0.bytes.count > $1.bytes.count }
+        // Each value as it is, and as it looks inside a JSON string (the literal without its quotes).
+        self.needles = self.values + self.values.map { value in
+            SecretBox(value.bytes.withUnsafeBytes { JSONQuoting.secretLiteral($0) }.withUnsafeBytes { literal in
+                SecretBytes(copying: UnsafeRawBufferPointer(rebasing: literal[1..<literal.count - 1]))
+            })
         }
-        self.needles = needles
     }
 
     /// Feeds `chunk`; returns the complete lines processed so far.
@@ -42,12 +42,12 @@ public struct JSONLineRedactor {
     }
 
     private func process(_ line: [UInt8]) -> [UInt8] {
-        let mayEscape = Self.contains(line, Array("\\u".utf8))
-        guard mayEscape || needles.contains(where: { Self.contains(line, $0) }) else { return line }
+        let mayEscape = Array("\\u".utf8).withUnsafeBytes { Self.contains(line, $0) }
+        guard mayEscape || needles.contains(where: { needle in needle.bytes.withUnsafeBytes { Self.contains(line, $0) } }) else { return line }
         let newline = line.last == 0x0a
         let body = newline ? Array(line.dropLast()) : line
         guard let message = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
-            var bytes = StreamRedactor(values: values.map { Array($0.utf8) })
+            var bytes = StreamRedactor(values: values)
             return body.withUnsafeBytes { bytes.feed($0) } + bytes.finish() + (newline ? [0x0a] : [])
         }
         let masked = mask(message)
@@ -60,31 +60,29 @@ public struct JSONLineRedactor {
     private func mask(_ value: Any) -> Any {
         switch value {
         case let text as String:
-            return values.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+            return String(decoding: StreamRedactor.replacing(values, in: Array(text.utf8)), as: UTF8.self)
         case let array as [Any]:
             return array.map(mask)
         case let object as [String: Any]:
             var out: [String: Any] = [:]
-            for (key, item) in object { out[mask(key) as! String] = mask(item) }
+            for (key, item) in object { out[String(decoding: StreamRedactor.replacing(values, in: Array(key.utf8)), as: UTF8.self)] = mask(item) }
             return out
         default:
             return value
         }
     }
 
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    private static func contains(_ haystack: [UInt8], _ needle: UnsafeRawBufferPointer) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
         return haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { pin in
-                var offset = 0
-                while offset + pin.count <= hay.count {
-                    guard let found = memchr(hay.baseAddress! + offset, Int32(pin[0]), hay.count - offset - pin.count + 1) else { return false }
-                    let position = hay.baseAddress!.distance(to: UnsafeRawPointer(found))
-                    if memcmp(hay.baseAddress! + position, pin.baseAddress!, pin.count) == 0 { return true }
-                    offset = position + 1
-                }
-                return false
+            var offset = 0
+            while offset + needle.count <= hay.count {
+                guard let found = memchr(hay.baseAddress! + offset, Int32(needle[0]), hay.count - offset - needle.count + 1) else { return false }
+                let position = hay.baseAddress!.distance(to: UnsafeRawPointer(found))
+                if memcmp(hay.baseAddress! + position, needle.baseAddress!, needle.count) == 0 { return true }
+                offset = position + 1
             }
+            return false
         }
     }
 }

@@ -133,8 +133,7 @@ public enum Launcher {
         if let redact {
             close(outPipe[1])
             close(errPipe[1])
-            let values = redact.map { entry in entry.value.bytes.withUnsafeBytes { Array($0) } }
-            OutputFilter.pump(stdout: outPipe[0], stderr: errPipe[0], values: values)
+            OutputFilter.pump(stdout: outPipe[0], stderr: errPipe[0], values: redact.map(\.value))
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

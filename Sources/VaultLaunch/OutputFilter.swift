@@ -1,8 +1,9 @@
 import Foundation
+import VaultCore
 
 /// Copies a child's stdout (JSON-aware) and stderr (byte-wise) to ours, masking values, until both close.
 enum OutputFilter {
-    static func pump(stdout: Int32, stderr: Int32, values: [[UInt8]]) {
+    static func pump(stdout: Int32, stderr: Int32, values: [SecretBox]) {
         var json = JSONLineRedactor(values: values)
         var bytes = StreamRedactor(values: values)
         var open: [Int32: Bool] = [stdout: true, stderr: true]

@@ -1,17 +1,21 @@
+import Foundation
+public import VaultCore
+
 /// Masks secret values in a byte stream, also when a value is split across reads: it holds back the last
-/// (longest value − 1) bytes of each chunk until it knows they do not start a value.
+/// (longest value − 1) bytes of each chunk until it knows they do not start a value. The values stay in guarded
+/// memory; only the stream's own bytes are copied.
 public struct StreamRedactor {
     /// What a value becomes.
     public static let mask = Array("[REDACTED]".utf8)
 
-    private let values: [[UInt8]]
+    private let values: [SecretBox]
     private let holdBack: Int
     private var pending: [UInt8] = []
 
     /// A redactor for `values` (empty ones are ignored).
-    public init(values: [[UInt8]]) {
-        self.values = values.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
-        holdBack = max(0, (self.values.first?.count ?? 1) - 1)
+    public init(values: [SecretBox]) {
+        self.values = values.filter { $0.bytes.count > 0 }.sorted { $0.bytes.count > $1.bytes.count }
+        holdBack = max(0, (self.values.first?.bytes.count ?? 1) - 1)
     }
 
     /// Feeds `chunk`; returns what can be written now.
@@ -29,9 +33,9 @@ public struct StreamRedactor {
         var out: [UInt8] = []
         out.reserveCapacity(safe)
         var index = 0
-        pending.withUnsafeBufferPointer { buffer in
+        pending.withUnsafeBytes { buffer in
             while index < safe {
-                if let length = match(buffer, at: index) {
+                if let length = Self.match(values, buffer, at: index) {
                     out.append(contentsOf: Self.mask)
                     index += length
                 } else {
@@ -44,15 +48,33 @@ public struct StreamRedactor {
         return out
     }
 
-    private func match(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
-        for value in values where value[0] == buffer[index] && index + value.count <= buffer.count {
-            var equal = true
-            for offset in 1..<value.count where buffer[index + offset] != value[offset] {
-                equal = false
-                break
+    /// The length of the value of `values` that starts at `index` of `buffer`, if one does.
+    static func match(_ values: [SecretBox], _ buffer: UnsafeRawBufferPointer, at index: Int) -> Int? {
+        for value in values {
+            let found = value.bytes.withUnsafeBytes { bytes in
+                index + bytes.count <= buffer.count && memcmp(buffer.baseAddress! + index, bytes.baseAddress!, bytes.count) == 0
             }
-            if equal { return value.count }
+            if found { return value.bytes.count }
         }
         return nil
+    }
+
+    /// `bytes` with every occurrence of a value of `values` replaced by the mask.
+    static func replacing(_ values: [SecretBox], in bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        bytes.withUnsafeBytes { buffer in
+            while index < buffer.count {
+                if let length = match(values, buffer, at: index) {
+                    out += mask
+                    index += length
+                } else {
+                    out.append(buffer[index])
+                    index += 1
+                }
+            }
+        }
+        return out
     }
 }

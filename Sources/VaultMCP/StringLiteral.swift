@@ -9,21 +9,12 @@ enum StringLiteral {
     /// The literal of raw bytes (UTF-8 passes through; quotes, backslashes and controls are escaped).
     static func quoted(bytes: some Sequence<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
-        quote(bytes) { out.append($0) }
+        JSONQuoting.quote(bytes) { out.append($0) }
         return out
     }
 
     /// The literal of a secret, in guarded memory.
-    static func secret(_ bytes: UnsafeRawBufferPointer) -> SecretBytes {
-        SecretBytes(capacity: bytes.count * 6 + 2) { out in
-            var count = 0
-            quote(bytes) { byte in
-                out[count] = byte
-                count += 1
-            }
-            return count
-        }
-    }
+    static func secret(_ bytes: UnsafeRawBufferPointer) -> SecretBytes { JSONQuoting.secretLiteral(bytes) }
 
     /// A secret written the way the original value was: `plain` as it is, `single` in YAML single quotes
     /// (quotes doubled), `literal` in TOML single quotes; anything else double-quoted.
@@ -51,22 +42,5 @@ enum StringLiteral {
             }
             return count
         }
-    }
-
-    private static func quote(_ bytes: some Sequence<UInt8>, _ emit: (UInt8) -> Void) {
-        let hex = Array("0123456789abcdef".utf8)
-        emit(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): emit(UInt8(ascii: "\\")); emit(byte)
-            case 0x0a: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "n"))
-            case 0x09: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "t"))
-            case 0x0d: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "r"))
-            case 0..<0x20:
-                for escape in Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]] { emit(escape) }
-            default: emit(byte)
-            }
-        }
-        emit(UInt8(ascii: "\""))
     }
 }

@@ -17,6 +17,38 @@ public enum JSONQuoting {
         return out + "\""
     }
 
+    /// Emits the literal of raw bytes: in double quotes, with `"`, `\`, line feed, tab, return and other control
+    /// characters escaped; UTF-8 passes through. Valid as a JSON string, a TOML basic string and a YAML
+    /// double-quoted scalar.
+    public static func quote(_ bytes: some Sequence<UInt8>, _ emit: (UInt8) -> Void) {
+        let hex = Array("0123456789abcdef".utf8)
+        emit(UInt8(ascii: "\""))
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): emit(UInt8(ascii: "\\")); emit(byte)
+            case 0x0a: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "n"))
+            case 0x09: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "t"))
+            case 0x0d: emit(UInt8(ascii: "\\")); emit(UInt8(ascii: "r"))
+            case 0..<0x20:
+                for escape in Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]] { emit(escape) }
+            default: emit(byte)
+            }
+        }
+        emit(UInt8(ascii: "\""))
+    }
+
+    /// The literal of a secret (see `quote`), in guarded memory.
+    public static func secretLiteral(_ bytes: UnsafeRawBufferPointer) -> SecretBytes {
+        SecretBytes(capacity: bytes.count * 6 + 2) { out in
+            var count = 0
+            quote(bytes) { byte in
+                out[count] = byte
+                count += 1
+            }
+            return count
+        }
+    }
+
     /// The byte a one-letter escape stands for (`n` → line feed, `"` → `"`, ...); nil for any other letter,
     /// `u` included. Shared by the agent's parser and the client-config parser.
     public static func unescaped(_ letter: UInt8) -> UInt8? {
