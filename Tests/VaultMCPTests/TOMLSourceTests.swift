@@ -2,16 +2,9 @@ import Testing
 import VaultMCP
 
 struct TOMLSourceTests {
-    private func parse(_ text: String) throws(ConfigParseError) -> (ConfigNode, [UInt8]) {
-        let bytes = Array(text.utf8)
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(ConfigParseError) in try TOMLSource.parse(raw) } }
-        return (try result.get(), bytes)
-    }
+    private func parse(_ text: String) throws(ConfigParseError) -> (ConfigNode, [UInt8]) { try ConfigParsing.parse(.toml, text) }
 
-    private func text(_ bytes: [UInt8], _ node: ConfigNode?) -> String? {
-        guard let node else { return nil }
-        return bytes.withUnsafeBytes { ConfigText.text($0, node) }
-    }
+    private func text(_ bytes: [UInt8], _ node: ConfigNode?) -> String? { ConfigParsing.text(bytes, node) }
 
     @Test func codexServersTablesSubTablesAndInlineTables() throws {
         let source = """
