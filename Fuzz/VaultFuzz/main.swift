@@ -7,7 +7,7 @@ import Foundation
 import VaultAgent
 import VaultCore
 import VaultMCP
-@testable import VaultPolicy
+import VaultPolicy
 
 let target = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? "frame"
 
@@ -16,8 +16,8 @@ let target = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? "frame"
 func fuzzOne(_ data: UnsafeRawBufferPointer) {
     switch target {
     case "policy":
-        let parser = PolicyFileParser(file: "fuzz.yaml", text: String(decoding: data, as: UTF8.self))
-        precondition(parser.diagnostics.allSatisfy { $0.line >= 0 && !$0.message.isEmpty }, "a diagnostic without a line or message")
+        let diagnostics = PolicySet.diagnostics(file: "fuzz.yaml", text: String(decoding: data, as: UTF8.self))
+        precondition(diagnostics.allSatisfy { $0.line >= 0 && !$0.message.isEmpty }, "a diagnostic without a line or message")
     case "mcp-config":
         let syntaxes: [ConfigSyntax] = [.json, .toml, .yaml]
         fuzzConfig(data, syntax: syntaxes[Int(data.first ?? 0) % syntaxes.count])

@@ -61,6 +61,12 @@ public struct PolicySet: Sendable {
         return PolicySet(directory: directory, policies: policies, profiles: profiles, diagnostics: diagnostics, secretLines: lines)
     }
 
+    /// Every problem in one policy file's `text` (as `FILE:LINE: message`), without reading a directory: for
+    /// checking a text before it is written, and for the fuzzer.
+    public static func diagnostics(file: String, text: String) -> [PolicyDiagnostic] {
+        PolicyFileParser(file: file, text: text).diagnostics
+    }
+
     /// The profile called `name`.
     public func profile(named name: String) -> Profile? { profiles.first { $0.name == name } }
 

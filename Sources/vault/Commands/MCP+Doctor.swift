@@ -23,6 +23,9 @@ extension VaultCLI.MCP {
         @Option(help: "Only this client's files.")
         var client: MCPClientOption?
 
+        @Option(help: ArgumentHelp("One config file instead of the clients' usual ones (the same as giving it as an argument).", valueName: "path"))
+        var config: String?
+
         @Flag(help: "Print the findings as JSON.")
         var json = false
 
@@ -48,10 +51,10 @@ extension VaultCLI.MCP {
         /// Every file to look at once (the clients' usual files, then the ones given), with its client when known.
         private func targets(_ environment: Environment) -> [(path: String, client: MCPClient?)] {
             let clients = client.map { [$0.client] } ?? MCPClient.allCases
-            var targets = clients.flatMap { client in
+            var targets = config != nil ? [] : clients.flatMap { client in
                 MCPAccess.defaultPaths(client, environment).filter { FileManager.default.fileExists(atPath: $0) }.map { ($0, Optional(client)) }
             }
-            for file in files where !targets.contains(where: { $0.0 == file }) {
+            for file in (config.map { [$0] } ?? []) + files where !targets.contains(where: { $0.0 == file }) {
                 targets.append((file, self.client?.client))
             }
             var seen: Set<String> = []
