@@ -5,6 +5,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <signal.h>
+#include <link.h>
+#include <elf.h>
+#include <string.h>
 
 int cvaultsys_set_undumpable(void) {
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -43,4 +46,37 @@ pid_t cvaultsys_spawn_tied(const char *path, char *const argv[], char *const env
     }
     execve(path, argv, envp);
     _exit(127);
+}
+
+struct cvaultsys_build_id_search { unsigned char *out; int capacity; int length; };
+
+static int cvaultsys_find_build_id(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct cvaultsys_build_id_search *search = data;
+    if (info->dlpi_name != NULL && info->dlpi_name[0] != 0) return 0;  /* only the executable itself */
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *header = &info->dlpi_phdr[i];
+        if (header->p_type != PT_NOTE) continue;
+        const unsigned char *note = (const unsigned char *)(info->dlpi_addr + header->p_vaddr);
+        const unsigned char *end = note + header->p_memsz;
+        while (note + sizeof(ElfW(Nhdr)) <= end) {
+            const ElfW(Nhdr) *nhdr = (const ElfW(Nhdr) *)note;
+            const unsigned char *name = note + sizeof(ElfW(Nhdr));
+            const unsigned char *desc = name + ((nhdr->n_namesz + 3) & ~3u);
+            if (nhdr->n_type == NT_GNU_BUILD_ID && nhdr->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+                int length = (int)nhdr->n_descsz < search->capacity ? (int)nhdr->n_descsz : search->capacity;
+                memcpy(search->out, desc, length);
+                search->length = length;
+                return 1;
+            }
+            note = desc + ((nhdr->n_descsz + 3) & ~3u);
+        }
+    }
+    return 1;
+}
+
+int cvaultsys_build_id(unsigned char *out, int capacity) {
+    struct cvaultsys_build_id_search search = { out, capacity, 0 };
+    dl_iterate_phdr(cvaultsys_find_build_id, &search);
+    return search.length;
 }

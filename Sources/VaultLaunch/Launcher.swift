@@ -13,14 +13,27 @@ public enum Launcher {
     public struct Failure: Error, CustomStringConvertible {
         /// What went wrong (no values).
         public let message: String
+        /// The exit status it means, as `env` and shells use them: 127 command not found, 126 found but not
+        /// runnable, 2 a value the chosen mode cannot carry, 1 any other failure of the environment.
+        public let status: Int32
         public var description: String { message }
+
+        init(message: String, status: Int32 = 1) {
+            self.message = message
+            self.status = status
+        }
+
+        /// `execve` (or the spawn) failed with `code` for `executable`.
+        static func cannotRun(_ executable: String, _ code: Int32) -> Failure {
+            Failure(message: "cannot run \(executable): \(String(cString: strerror(code)))", status: code == ENOENT ? 127 : 126)
+        }
     }
 
     /// Runs the plan; returns only on failure to start.
     public static func run(_ plan: LaunchPlan, launcherEnvironment: [String: String]) throws(Failure) -> Never {
         var environment = ChildEnvironment.base(from: launcherEnvironment, inherit: plan.inherit)
         guard let executable = resolve(plan.argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
-            throw Failure(message: "cannot find '\(plan.argv[0])' in PATH; give its full path")
+            throw Failure(message: "cannot find '\(plan.argv[0])' in PATH; give its full path", status: 127)
         }
         var secretEnvironment: [(String, SecretBox)] = []
         var childFDs: [(target: Int32, source: Int32)] = []
@@ -46,7 +59,7 @@ public enum Launcher {
         if secretsDirectory == nil && !plan.redact {
             moveDescriptors(childFDs)
             execve(executable, argv.pointers, envp.pointers)
-            throw Failure(message: "cannot run \(executable): \(String(cString: strerror(errno)))")
+            throw Failure.cannotRun(executable, errno)
         }
         let status = try spawnAndWait(executable, argv: argv, envp: envp, fds: childFDs, redact: plan.redact ? plan.secrets : nil)
         if let secretsDirectory { SecretFiles.remove(secretsDirectory) }
@@ -56,7 +69,7 @@ public enum Launcher {
     /// An environment variable ends at its first NUL byte: a value holding one would reach the child cut short.
     private static func refuseNUL(_ secrets: [(variable: String, value: SecretBox)]) throws(Failure) {
         for entry in secrets where entry.value.bytes.withUnsafeBytes({ $0.contains(0) }) {
-            throw Failure(message: "the value for \(entry.variable) holds a NUL byte, which an environment variable cannot carry (it would be cut there); use --mode file or --mode fd")
+            throw Failure(message: "the value for \(entry.variable) holds a NUL byte, which an environment variable cannot carry (it would be cut there); use --mode file or --mode fd", status: 2)
         }
     }
 
@@ -66,24 +79,29 @@ public enum Launcher {
         _ argv: [String], environment: [String: String], secrets: [(variable: String, value: SecretBox)]
     ) throws(Failure) -> Never {
         guard let executable = resolve(argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
-            throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path")
+            throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path", status: 127)
         }
         try refuseNUL(secrets)
         let names = Set(secrets.map(\.variable))
         let envp = CStrings(environment.filter { !names.contains($0.key) }.map { "\($0.key)=\($0.value)" }, secrets: secrets.map { ($0.variable, $0.value) })
         let cArgv = CStrings(argv, secrets: [])
         execve(executable, cArgv.pointers, envp.pointers)
-        throw Failure(message: "cannot run \(executable): \(String(cString: strerror(errno)))")
+        throw Failure.cannotRun(executable, errno)
     }
 
     // MARK: - Pieces
 
+    /// The file `execve` should get: a path as given when it exists, else the first executable match in `path`,
+    /// else a match that exists but is not executable (so the exec fails with EACCES, exit 126, as in `env`).
     private static func resolve(_ command: String, path: String) -> String? {
-        if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
-        for directory in path.split(separator: ":") where access("\(directory)/\(command)", X_OK) == 0 {
-            return "\(directory)/\(command)"
+        if command.contains("/") { return access(command, F_OK) == 0 ? command : nil }
+        var notExecutable: String?
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(command)"
+            if access(candidate, X_OK) == 0 { return candidate }
+            if notExecutable == nil, access(candidate, F_OK) == 0 { notExecutable = candidate }
         }
-        return nil
+        return notExecutable
     }
 
     /// A pipe whose write end already holds `value` (≤ 64 KiB fits the pipe buffer) and is closed.
@@ -125,7 +143,7 @@ public enum Launcher {
             executable, argv.pointers, envp.pointers, mapping.map(\.source), mapping.map(\.target), Int32(mapping.count), SIGTERM)
         let failure = errno
         fds.forEach { close($0.source) }
-        guard pid > 0 else { throw Failure(message: "cannot run \(executable): \(String(cString: strerror(failure)))") }
+        guard pid > 0 else { throw Failure.cannotRun(executable, failure) }
         forwardedChild = pid
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
             Foundation.signal(signal) { received in kill(forwardedChild, received) }

@@ -12,8 +12,9 @@ struct VaultCLI: ParsableCommand {
             Exit codes: 0 ok, 1 failure (I/O, storage), 2 bad input, 3 not found, 4 locked / wrong passphrase,
             5 tampered or corrupt data, 6 already exists.
             """,
+        version: VaultVersion.description,
         subcommands: [
-            Init.self, Add.self, Get.self, List.self, History.self, Rotate.self, Remove.self, Passwd.self, Status.self,
+            Init.self, Add.self, Get.self, Read.self, List.self, History.self, Rotate.self, Remove.self, Passwd.self, Status.self,
             Keyring.self, Keyslot.self, Audit.self, Policy.self, Agent.self, Unlock.self, Lock.self, Run.self, MCP.self, Inject.self, Import.self, PodmanDriver.self,
         ]
     )

@@ -27,4 +27,8 @@ int cvaultsys_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *d
 pid_t cvaultsys_spawn_tied(const char *path, char *const argv[], char *const envp[],
                            const int *sources, const int *targets, int count, int death_signal);
 
+/// The running executable's GNU build id (the linker's NT_GNU_BUILD_ID note) copied into `out`; returns its
+/// length, or 0 when the executable has none.
+int cvaultsys_build_id(unsigned char *out, int capacity);
+
 #endif

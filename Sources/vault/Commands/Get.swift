@@ -31,7 +31,11 @@ extension VaultCLI {
         }
 
         func run() throws {
-            let name = try SecretName(name)
+            try Get.print(SecretName(name), version: version, previous: previous, unlock: unlock)
+        }
+
+        /// Prints the value: from the agent when one answers (and no unlocker was chosen), else from the vault.
+        static func print(_ name: SecretName, version: Int?, previous: Bool, unlock: UnlockOptions) throws(VaultError) {
             let request = GetRequest(name: name.rawValue, version: version, previous: previous)
             if unlock.passphraseFd == nil, unlock.recoveryKeyFd == nil, unlock.unlocker == nil,
                let value = try Get.viaAgent(request, .current) {

@@ -8,28 +8,32 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Render a template: replace each vault://name[@version|@previous] with the secret's value.",
             discussion: """
-                For configs a program reads from a file (a remote MCP server's headers, a tool's YAML). Every
-                reference is checked before anything is written; an unknown one is an error naming it and its line.
-                OUT is written atomically with mode 0600 (an existing OUT is replaced); `-o -` writes to standard
-                output. Values are inserted byte for byte — quote them in the template as the format needs.
+                For configs a program reads from a file (a remote MCP server's headers, a tool's YAML). References are bare (vault://name) or enclosed ({{ vault://name }}, which may sit inside a URL or a word); \\vault:// is the text itself. Every reference is checked before anything is written; an unknown one is an error naming it and its line. Reads standard input and writes standard output unless -i / -o name files; OUT is written atomically with mode 0600. Values are inserted byte for byte — quote them in the template as the format needs.
 
                 Example:  vault inject -i mcp.json.tpl -o ~/.config/app/mcp.json
+                Example:  vault inject < app.env.tpl > app.env
                 """)
 
-        @Option(name: [.customShort("i"), .customLong("in")], help: ArgumentHelp("The template.", valueName: "template"))
-        var input: String
+        @Option(name: [.customShort("i"), .customLong("in")], help: ArgumentHelp("The template, or - for standard input.", valueName: "template"))
+        var input: String = "-"
 
         @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("The file to write, or - for standard output.", valueName: "out"))
-        var output: String
+        var output: String = "-"
 
         @OptionGroup var unlock: UnlockOptions
 
         func run() throws {
             let environment = Environment.current
-            guard let data = FileManager.default.contents(atPath: input) else {
-                throw VaultError.invalidInput("cannot read the template \(input): \(String(cString: strerror(errno)))")
+            let data: Data
+            if input == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let read = FileManager.default.contents(atPath: input) else {
+                    throw VaultError.invalidInput("cannot read the template \(input): \(String(cString: strerror(errno)))")
+                }
+                data = read
             }
-            let template = try SecretTemplate(text: [UInt8](data), file: input)
+            let template = try SecretTemplate(text: [UInt8](data), file: input == "-" ? "stdin" : input)
             let known = Set(try VaultAccess.locked(environment).secrets().map(\.name))
             if let unknown = template.references.first(where: { !known.contains($0.reference.secret) }) {
                 throw VaultError.invalidInput("\(input):\(unknown.line): \(unknown.text) names no secret in the vault; add it with `vault add \(unknown.reference.secret)` or fix the reference — nothing was written")

@@ -67,7 +67,7 @@ enum ContainerLaunch {
             try Launcher.exec(argv, environment: environment.variables, secrets: secrets)
         } catch {
             Output.note("vault: error: vault run: \(error)")
-            exit(VaultError.Category.failure.rawValue)
+            exit(error.status)
         }
     }
 }

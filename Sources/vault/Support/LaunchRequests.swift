@@ -1,3 +1,4 @@
+import Foundation
 import VaultCore
 import VaultPolicy
 import VaultLaunch
@@ -43,7 +44,9 @@ extension RunRequest {
             do {
                 try Launcher.run(plan, launcherEnvironment: environment.variables)
             } catch {
-                throw VaultError.invalidInput("vault run: \(error)")
+                // The launcher's own statuses (127 not found, 126 not runnable) are what `env` and shells use.
+                Output.note("vault: error: vault run: \(error)")
+                exit(error.status)
             }
         }
     }

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// The conventions of the tools users already know: `env`'s exit statuses, `--version`, `op inject` and
+/// `op read`'s forms.
+struct ConventionsTests {
+    let sandbox = Sandbox()
+
+    init() {
+        sandbox.initVault()
+        _ = sandbox.process.vault("add", "app/key", input: "k3y-value")
+    }
+
+    @Test func runExitsLikeEnvWhenTheCommandIsMissingOrNotRunnable() throws {
+        let missing = sandbox.process.vault(["run", "--env", "K=app/key", "--", "no-such-command-anywhere"])
+        #expect(missing.status == 127, "\(missing.err)")
+        #expect(missing.err.contains("cannot find 'no-such-command-anywhere'"))
+        let script = sandbox.root + "/not-executable"
+        writePrivateFile(script, "#!/bin/sh\necho hi\n".utf8)
+        let denied = sandbox.process.vault(["run", "--env", "K=app/key", "--", script])
+        #expect(denied.status == 126, "\(denied.err)")
+        #expect(sandbox.process.vault(["run", "--mode", "file", "--env", "K=app/key", "--", "no-such-command-anywhere"]).status == 127)
+    }
+
+    @Test func versionNamesTheReleaseAndThisBinarysBuildID() {
+        let result = sandbox.process.vault("--version")
+        #expect(result.status == 0)
+        let build = sandbox.process.start("/usr/bin/readelf", ["-n", VaultProcess.binary]).wait().out
+        let id = build.split(separator: "\n").first { $0.contains("Build ID:") }?.split(separator: " ").last.map(String.init)
+        #expect(id != nil && result.out.contains("(build \(id ?? "?"))"), "\(result.out) vs \(build)")
+    }
+
+    @Test func injectReadsStdinWritesStdoutAndTakesEnclosedReferences() {
+        let template = "url=https://api.example/?key={{ vault://app/key }}&x=1\nlit=\\vault://app/key\nbare=vault://app/key.\n"
+        let result = sandbox.process.vault(["inject"], stdin: Array(template.utf8))
+        #expect(result.status == 0, "\(result.err)")
+        let expected = "url=https://api.example/?key=k3y-value&x=1\nlit=vault://app/key\nbare=k3y-value.\n"
+        let same = result.out == expected
+        #expect(same, "the rendered text differs")
+        let unclosed = sandbox.process.vault(["inject"], stdin: Array("a={{ vault://app/key\n".utf8))
+        #expect(unclosed.status == 2 && unclosed.err.contains("stdin:1: '{{ vault://app/key' is not closed with '}}'"), "\(unclosed.err)")
+    }
+
+    @Test func readTakesAReference() {
+        #expect(sandbox.process.vault("read", "vault://app/key").out == "k3y-value")
+        let wrong = sandbox.process.vault("read", "app/key")
+        #expect(wrong.status == 2 && wrong.err.contains("is not a reference"), "\(wrong.err)")
+    }
+}
