@@ -6,11 +6,9 @@ struct VaultCLI: ParsableCommand {
         commandName: "vault",
         abstract: "A local-first secrets vault and key-rotation service for MCP servers.",
         discussion: """
-            Values are encrypted at rest (XChaCha20-Poly1305) in one SQLite file under $VAULT_HOME
-            (default ~/.local/share/vault). Values never come from or go to argv.
+            Values are encrypted at rest (XChaCha20-Poly1305) in one SQLite file under $VAULT_HOME (default ~/.local/share/vault). Values never come from or go to argv.
 
-            Exit codes: 0 ok, 1 failure (I/O, storage), 2 bad input, 3 not found, 4 locked / wrong passphrase,
-            5 tampered or corrupt data, 6 already exists.
+            Exit codes: 0 ok, 1 failure (I/O, storage), 2 bad input, 3 not found, 4 locked / wrong passphrase, 5 tampered or corrupt data, 6 already exists.
             """,
         version: VaultVersion.description,
         subcommands: [

@@ -46,4 +46,19 @@ struct ConventionsTests {
         let wrong = sandbox.process.vault("read", "app/key")
         #expect(wrong.status == 2 && wrong.err.contains("is not a reference"), "\(wrong.err)")
     }
+
+    @Test(arguments: [
+        [], ["init"], ["add"], ["get"], ["read"], ["list"], ["history"], ["rotate"], ["rm"], ["passwd"], ["status"],
+        ["keyring", "enable"], ["audit", "verify"], ["audit", "accept"], ["policy", "check"], ["agent"], ["run"],
+        ["mcp", "doctor"], ["mcp", "wrap"], ["mcp", "unwrap"], ["inject"], ["import", "dotenv"],
+    ])
+    func helpExamplesSurviveEightyColumns(_ command: [String]) {
+        // An example wrapped at 80 columns would differ from the same help printed 400 columns wide.
+        func examples(_ columns: Int) -> [String] {
+            let help = sandbox.process.vault(command + ["--help"], env: ["COLUMNS": String(columns)]).out
+            let body = help.components(separatedBy: "USAGE:").first ?? ""
+            return body.split(separator: "\n").map(String.init).filter { $0.contains("Example") || $0.hasPrefix("  ") }
+        }
+        #expect(examples(80) == examples(400), "\(command)")
+    }
 }

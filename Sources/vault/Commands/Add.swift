@@ -6,9 +6,7 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Store a new secret.",
             discussion: """
-                The value comes from --from-file, from standard input when it is not a terminal, or from a
-                no-echo prompt — never from the command line. It is stored byte for byte (binary is fine, up to
-                64 KiB; a trailing newline is kept, so prefer `printf %s` to `echo`).
+                The value comes from --from-file, from standard input when it is not a terminal, or from a no-echo prompt — never from the command line. It is stored byte for byte (binary is fine, up to 64 KiB; a trailing newline is kept, so prefer `printf %s` to `echo`).
 
                 Example:  printf %s "$TOKEN" | vault add github/token
                 """)

@@ -14,10 +14,7 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Run the agent: hold the unlocked vault and answer launchers on a Unix socket (foreground).",
             discussion: """
-                Unlocks at start from the keyring, --passphrase-fd, $VAULT_PASSPHRASE_FILE or a terminal prompt; with
-                none of them it starts locked and waits for `vault unlock`. Peers must have your uid (or --allow-uid).
-                Runs due rotations in-process. Socket: $VAULT_SOCKET, else $XDG_RUNTIME_DIR/vault/agent.sock
-                (/run/user/UID when XDG_RUNTIME_DIR is unset), or the one systemd passes (vault-agent.socket).
+                Unlocks at start from the keyring, --passphrase-fd, $VAULT_PASSPHRASE_FILE or a terminal prompt; with none of them it starts locked and waits for `vault unlock`. Peers must have your uid (or --allow-uid). Runs due rotations in-process. Socket: $VAULT_SOCKET, else $XDG_RUNTIME_DIR/vault/agent.sock (/run/user/UID when XDG_RUNTIME_DIR is unset), or the one systemd passes (vault-agent.socket).
 
                 Example:  vault agent --idle-lock 15m
                 """)

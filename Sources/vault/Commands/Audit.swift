@@ -86,10 +86,7 @@ extension VaultCLI.Audit {
         static let configuration = CommandConfiguration(
             abstract: "Accept the audit log and the database as they are now, after restoring one from a backup on purpose.",
             discussion: """
-                Every unlock checks that the audit log and the database agree on the last change; when one was
-                rolled back (an older vault.db restored, audit files deleted) vault refuses with exit 5 and says
-                which side is behind. After a restore you meant, this records an audit.accept entry naming what
-                disagreed, and that entry is the new point both sides agree on.
+                Every unlock checks that the audit log and the database agree on the last change; when one was rolled back (an older vault.db restored, audit files deleted) vault refuses with exit 5 and says which side is behind. After a restore you meant, this records an audit.accept entry naming what disagreed, and that entry is the new point both sides agree on.
 
                 Example:  vault audit accept
                 """)

@@ -9,8 +9,7 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Bring existing secrets in: from a .env file or a pass store.",
             discussion: """
-                Importing twice changes nothing: a name that already holds the value is left alone; one that holds
-                another value gets it as a new version. MCP client configs: `vault mcp wrap`.
+                Importing twice changes nothing: a name that already holds the value is left alone; one that holds another value gets it as a new version. MCP client configs: `vault mcp wrap`.
                 """,
             subcommands: [Dotenv.self, Pass.self])
     }
@@ -22,9 +21,7 @@ extension VaultCLI.Import {
             commandName: "dotenv",
             abstract: "Import the secrets of a .env file as PREFIX/variable.",
             discussion: """
-                Only the variables that look secret (the rules of `vault mcp doctor`) are imported, unless --all.
-                Names are PREFIX/variable in lowercase; PREFIX defaults to the name of the file's directory.
-                The file is not changed: delete it once the program starts through `vault run`.
+                Only the variables that look secret (the rules of `vault mcp doctor`) are imported, unless --all. Names are PREFIX/variable in lowercase; PREFIX defaults to the name of the file's directory. The file is not changed: delete it once the program starts through `vault run`.
 
                 Example:  vault import dotenv ~/code/weather/.env --prefix weather
                 """)
@@ -68,9 +65,7 @@ extension VaultCLI.Import {
         static let configuration = CommandConfiguration(
             abstract: "Import entries of a pass store (the first line of each, pass's password convention).",
             discussion: """
-                Reads $PASSWORD_STORE_DIR (default ~/.password-store), under PREFIX if given, with `pass show`; every
-                entry is read before anything is stored, so a failure stores nothing. Names are the pass paths in
-                lowercase with characters outside a-z 0-9 . _ - turned into '-'.
+                Reads $PASSWORD_STORE_DIR (default ~/.password-store), under PREFIX if given, with `pass show`; every entry is read before anything is stored, so a failure stores nothing. Names are the pass paths in lowercase with characters outside a-z 0-9 . _ - turned into '-'.
 
                 Example:  vault import pass work/api
                 """)

@@ -7,13 +7,11 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Create a new vault.",
             discussion: """
-                Asks for a passphrase twice (no echo) unless --passphrase-fd or $VAULT_PASSPHRASE_FILE gives it,
-                then prints a recovery key once: store it offline, it opens the vault if the passphrase is lost.
-                With a Secret Service running (GNOME Keyring, KeePassXC), also adds a keyring keyslot so the vault
-                opens without a passphrase after login; --no-keyring (or VAULT_NO_KEYRING=1) skips it.
+                Asks for a passphrase twice (no echo) unless --passphrase-fd or $VAULT_PASSPHRASE_FILE gives it, then prints a recovery key once: store it offline, it opens the vault if the passphrase is lost. With a Secret Service running (GNOME Keyring, KeePassXC), also adds a keyring keyslot so the vault opens without a passphrase after login; --no-keyring (or VAULT_NO_KEYRING=1) skips it.
 
                 Example:  vault init
-                          vault init --kdf interactive --passphrase-fd 3 --recovery-key-file ~/recovery.txt 3<pass.txt
+                          vault init --kdf interactive --passphrase-fd 3 3<pass.txt \\
+                            --recovery-key-file ~/recovery.txt
                 """)
 
         @Option(help: ArgumentHelp("Read the passphrase from this open file descriptor.", valueName: "fd"))

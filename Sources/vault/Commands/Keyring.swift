@@ -7,8 +7,7 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Manage the keyring keyslot (the vault key's KEK in the desktop keyring).",
             discussion: """
-                The keyring holds a random 32-byte key-encryption key, never the passphrase, under the attributes
-                application=vault and vault-id=<the vault's id>. See it with:
+                The keyring holds a random 32-byte key-encryption key, never the passphrase, under the attributes application=vault and vault-id=<the vault's id>. See it with:
                     secret-tool search application vault
                 """,
             subcommands: [Enable.self, Disable.self, Status.self])

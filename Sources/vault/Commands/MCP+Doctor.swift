@@ -8,13 +8,9 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "List every plain-text secret in MCP client configs and .env files — never the value.",
             discussion: """
-                Scans the usual config files of every client (or of --client) and the files given, and prints file,
-                server, where, why it counts as a secret, and the fix. Exits 0 when it finds none, 1 when it finds
-                some, 2 when a file cannot be read or parsed. Detection rules: docs/MCP.md.
+                Scans the usual config files of every client (or of --client) and the files given, and prints file, server, where, why it counts as a secret, and the fix. Exits 0 when it finds none, 1 when it finds some, 2 when a file cannot be read or parsed. Detection rules: docs/MCP.md.
 
-                --probe starts each stdio server as its client would (only HOME LOGNAME PATH SHELL TERM USER from
-                here, plus the entry's env and cwd), completes the MCP handshake and tools/list, stops it, and
-                reports ok with the tool count and start-up time, or why it failed. Exits 1 when any server fails.
+                --probe starts each stdio server as its client would (only HOME LOGNAME PATH SHELL TERM USER from here, plus the entry's env and cwd), completes the MCP handshake and tools/list, stops it, and reports ok with the tool count and start-up time, or why it failed. Exits 1 when any server fails.
 
                 Example:  vault mcp doctor ~/code/weather/.env
                 Example:  vault mcp doctor --probe --client claude

@@ -7,9 +7,7 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "Copy each server's plain-text secrets into the vault and write its profile; the config is not changed.",
             discussion: """
-                The first half of `wrap`, for trying profiles out (`vault run --profile CLIENT-SERVER -- ...`) before
-                the config changes. Names and profiles are the ones `wrap` uses, so `wrap` afterwards stores
-                nothing twice. The values stay in plain text in the config until `wrap` removes them.
+                The first half of `wrap`, for trying profiles out (`vault run --profile CLIENT-SERVER -- ...`) before the config changes. Names and profiles are the ones `wrap` uses, so `wrap` afterwards stores nothing twice. The values stay in plain text in the config until `wrap` removes them.
 
                 Example:  vault mcp import --client cursor
                 """)

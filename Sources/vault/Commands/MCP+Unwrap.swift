@@ -8,10 +8,7 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "Undo `wrap`: servers start with their own command again; the values stay in the vault.",
             discussion: """
-                Every server that starts as `vault run --profile P -- COMMAND ARGS` gets COMMAND and ARGS back and
-                the profile's variables in its `env` — with their values in plain text (an entry wrap rewrote and
-                nobody edited since comes back byte for byte, comments included), or with --keep-references as vault:// references for `vault inject` or another
-                launcher. The profiles and the vault are left as they are. Backup, atomic write: as `wrap`.
+                Every server that starts as `vault run --profile P -- COMMAND ARGS` gets COMMAND and ARGS back and the profile's variables in its `env` — with their values in plain text (an entry wrap rewrote and nobody edited since comes back byte for byte, comments included), or with --keep-references as vault:// references for `vault inject` or another launcher. The profiles and the vault are left as they are. Backup, atomic write: as `wrap`.
 
                 Example:  vault mcp unwrap --client claude
                 """)

@@ -7,14 +7,7 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "Move each server's plain-text secrets into the vault and start it through `vault run --profile`.",
             discussion: """
-                For every server with a plain-text secret in `env` (or a vault:// reference): the value is stored as
-                mcp/SERVER/VARIABLE (a name that already holds the same value is reused), a profile CLIENT-SERVER
-                is written to mcp-CLIENT.yaml in the policies directory, and the server's entry becomes
-                `vault run --profile CLIENT-SERVER -- COMMAND ARGS`; its other variables stay in `env` and in the
-                profile's `inherit`. Only those bytes change: comments and layout inside the entry stay, and
-                `unwrap` gives the entry back byte for byte. The config is backed up first (0600, values replaced by vault:// references),
-                written atomically with its mode kept, and only if the client did not change it meanwhile. Every
-                other key and byte of the file stays as it was. A second run changes nothing.
+                For every server with a plain-text secret in `env` (or a vault:// reference): the value is stored as mcp/SERVER/VARIABLE (a name that already holds the same value is reused), a profile CLIENT-SERVER is written to mcp-CLIENT.yaml in the policies directory, and the server's entry becomes `vault run --profile CLIENT-SERVER -- COMMAND ARGS`; its other variables stay in `env` and in the profile's `inherit`. Only those bytes change: comments and layout inside the entry stay, and `unwrap` gives the entry back byte for byte. The config is backed up first (0600, values replaced by vault:// references), written atomically with its mode kept, and only if the client did not change it meanwhile. Every other key and byte of the file stays as it was. A second run changes nothing.
 
                 Example:  vault mcp wrap --client claude --dry-run
                 """)

@@ -6,9 +6,7 @@ extension VaultCLI {
             commandName: "mcp",
             abstract: "Find plain-text keys in MCP client configs and move them into the vault.",
             discussion: """
-                Clients: claude (Claude Desktop), claude-code, vscode, cursor, gemini, windsurf, zed. Without --config, each client's usual
-                files are used (docs/MCP.md lists them). `wrap` is the one-step fix: it stores each plain-text secret,
-                writes a launch profile per server and rewrites the server to start through `vault run`.
+                Clients: claude (Claude Desktop), claude-code, vscode, cursor, gemini, windsurf, zed. Without --config, each client's usual files are used (docs/MCP.md lists them). `wrap` is the one-step fix: it stores each plain-text secret, writes a launch profile per server and rewrites the server to start through `vault run`.
 
                 Example:  vault mcp doctor && vault mcp wrap --client claude --dry-run
                 """,

@@ -6,11 +6,11 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Change the passphrase (re-wraps one key; re-encrypts nothing).",
             discussion: """
-                Unlocks with the current passphrase (or --unlocker recovery, when it is lost), then asks the new one
-                twice, or reads it from --new-passphrase-fd or $VAULT_NEW_PASSPHRASE_FILE.
+                Unlocks with the current passphrase (or --unlocker recovery, when it is lost), then asks the new one twice, or reads it from --new-passphrase-fd or $VAULT_NEW_PASSPHRASE_FILE.
 
                 Example:  vault passwd
-                          vault passwd --passphrase-fd 3 --new-passphrase-fd 4 3<old.txt 4<new.txt
+                          vault passwd --passphrase-fd 3 3<old.txt \\
+                            --new-passphrase-fd 4 4<new.txt
                 """)
 
         @OptionGroup var unlock: UnlockOptions

@@ -10,10 +10,7 @@ extension VaultCLI {
             commandName: "podman-driver",
             abstract: "Podman's shell secret driver (called by podman, not by people).",
             discussion: """
-                `vault run -- podman run ...` creates podman secrets whose store/lookup/delete/list commands are
-                this one. podman passes the secret's id in $SECRET_ID; `store` keeps the secret's name (never a
-                value) in a 0600 file under the vault directory, `lookup` prints the value from the vault (agent,
-                keyring or $VAULT_PASSPHRASE_FILE — it cannot prompt).
+                `vault run -- podman run ...` creates podman secrets whose store/lookup/delete/list commands are this one. podman passes the secret's id in $SECRET_ID; `store` keeps the secret's name (never a value) in a 0600 file under the vault directory, `lookup` prints the value from the vault (agent, keyring or $VAULT_PASSPHRASE_FILE — it cannot prompt).
                 """,
             shouldDisplay: false)
 

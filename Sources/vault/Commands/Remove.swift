@@ -7,8 +7,7 @@ extension VaultCLI {
             commandName: "rm",
             abstract: "Remove a secret (soft delete; --purge erases every version).",
             discussion: """
-                A removed secret no longer resolves but keeps its versions (see `vault list --removed`);
-                `vault add NAME` stores it again. --purge erases the secret and all its versions for good.
+                A removed secret no longer resolves but keeps its versions (see `vault list --removed`); `vault add NAME` stores it again. --purge erases the secret and all its versions for good.
 
                 Example:  vault rm github/token
                 """)

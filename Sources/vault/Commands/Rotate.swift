@@ -8,10 +8,7 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Store a new version of a secret, by hand or by its policy.",
             discussion: """
-                With --from-file, the given value becomes current. Without it, the secret's policy rotates it
-                (generate or command rotator). --due rotates everything overdue: what the systemd timer runs; safe
-                to run twice at once and after a crash (it resumes or rolls back interrupted rotations). The old
-                current version stays readable as previous for the policy's grace period.
+                With --from-file, the given value becomes current. Without it, the secret's policy rotates it (generate or command rotator). --due rotates everything overdue: what the systemd timer runs; safe to run twice at once and after a crash (it resumes or rolls back interrupted rotations). The old current version stays readable as previous for the policy's grace period.
 
                 Example:  vault rotate github/token --from-file new.txt
                           vault rotate webhooks/stripe

@@ -10,15 +10,12 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Start a program (an MCP server) with exactly the secrets its profile grants.",
             discussion: """
-                The child gets a cleared environment (PATH, HOME, USER, LANG, TERM, ... and the profile's `inherit`)
-                plus its secrets — never on its command line. Modes: env (variables), file (0400 files on a private
-                tmpfs directory, paths in VAR_FILE, removed when the child exits), fd (an inherited pipe each, number
-                in VAR_FD). Values come from the agent when one runs, else the vault is opened directly.
-                --redact masks the values in the child's stderr (byte-wise) and stdout (JSON-aware, for MCP's
-                newline-delimited JSON-RPC). Exit status and signals pass through.
+                The child gets a cleared environment (PATH, HOME, USER, LANG, TERM, ... and the profile's `inherit`) plus its secrets — never on its command line. Modes: env (variables), file (0400 files on a private tmpfs directory, paths in VAR_FILE, removed when the child exits), fd (an inherited pipe each, number in VAR_FD). Values come from the agent when one runs, else the vault is opened directly. --redact masks the values in the child's stderr (byte-wise) and stdout (JSON-aware, for MCP's newline-delimited JSON-RPC). Exit status and signals pass through.
 
                 Example (claude_desktop_config.json):
-                  "command": "vault", "args": ["run", "--profile", "github", "--", "npx", "-y", "@modelcontextprotocol/server-github"]
+                  "command": "vault",
+                  "args": ["run", "--profile", "github", "--", "npx", "-y",
+                           "@modelcontextprotocol/server-github"]
                 Example:  vault run --env GITHUB_TOKEN=github/token --mode file -- ./server
                 """)
 
