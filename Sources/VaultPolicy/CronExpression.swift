@@ -1,15 +1,27 @@
 public import Foundation
 
 /// A five-field cron schedule, `minute hour day-of-month month day-of-week`, evaluated in UTC. Each field takes
-/// `*`, numbers, ranges `a-b`, lists `a,b` and steps `*/n` or `a-b/n`; day-of-week 0 and 7 are Sunday. As in
-/// cron, when both day fields are restricted, a day matching either one fires.
+/// `*`, numbers, ranges `a-b`, lists `a,b` and steps `*/n` or `a-b/n`; months also `JAN`…`DEC` and weekdays
+/// `SUN`…`SAT` (any case); day-of-week 0 and 7 are Sunday. `@yearly` (`@annually`), `@monthly`, `@weekly`,
+/// `@daily` (`@midnight`) and `@hourly` stand for their usual five fields. As in cron, when both day fields are
+/// restricted, a day matching either one fires.
 public struct CronExpression: Sendable, Hashable {
     let minutes: Set<Int>, hours: Set<Int>, days: Set<Int>, months: Set<Int>, weekdays: Set<Int>
     let daysRestricted: Bool, weekdaysRestricted: Bool
 
     /// Parses an expression, or says which field is wrong.
     public init(_ text: String) throws(PolicyError) {
-        let fields = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let shorthands = [
+            "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
+            "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+        ]
+        if text.hasPrefix("@"), shorthands[text.lowercased()] == nil {
+            throw PolicyError("'\(text)' is not a cron shorthand; use @yearly, @monthly, @weekly, @daily or @hourly")
+        }
+        let expanded = shorthands[text.lowercased()] ?? text
+        let fields = expanded.split(separator: " ", omittingEmptySubsequences: true).enumerated().map { index, field in
+            index == 3 ? Self.replacingNames(String(field), Self.monthNames, from: 1) : index == 4 ? Self.replacingNames(String(field), Self.dayNames, from: 0) : String(field)
+        }
         guard fields.count == 5 else { throw PolicyError("a cron schedule has 5 fields (minute hour day month weekday), '\(text)' has \(fields.count)") }
         minutes = try Self.field(fields[0], 0...59, "minute")
         hours = try Self.field(fields[1], 0...23, "hour")
@@ -66,6 +78,16 @@ public struct CronExpression: Sendable, Hashable {
 
     private func normalize(_ parts: inout DateComponents, _ calendar: Calendar) {
         parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: calendar.date(from: parts)!)
+    }
+
+    private static let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    private static let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
+
+    /// `field` with each name (`MON`, `jan`) replaced by its number.
+    private static func replacingNames(_ field: String, _ names: [String], from first: Int) -> String {
+        var result = field.uppercased()
+        for (index, name) in names.enumerated() { result = result.replacingOccurrences(of: name, with: String(first + index)) }
+        return result
     }
 
     private static func field(_ text: String, _ range: ClosedRange<Int>, _ name: String) throws(PolicyError) -> Set<Int> {

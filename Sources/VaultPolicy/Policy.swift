@@ -28,22 +28,22 @@ public struct Policy: Sendable, Equatable {
 
 /// When a secret falls due, measured from its current version's creation.
 public enum Schedule: Sendable, Equatable, CustomStringConvertible {
-    /// A fixed interval, in seconds.
-    case every(TimeInterval)
+    /// A fixed interval, in seconds, and as written (`30d`).
+    case every(TimeInterval, String)
     /// A cron expression (UTC), as written.
     case cron(CronExpression, String)
 
     /// When a value stored at `rotated` is due.
     public func due(after rotated: Date) -> Date {
         switch self {
-        case let .every(interval): rotated.addingTimeInterval(interval)
+        case let .every(interval, _): rotated.addingTimeInterval(interval)
         case let .cron(expression, _): expression.next(after: rotated) ?? .distantFuture
         }
     }
 
     public var description: String {
         switch self {
-        case let .every(interval): "every \(Int(interval))s"
+        case let .every(_, text): "every \(text)"
         case let .cron(_, text): "cron \(text)"
         }
     }

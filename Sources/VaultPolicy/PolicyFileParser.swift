@@ -146,29 +146,29 @@ struct PolicyFileParser {
         nameLines[name] = line(nameNode)
     }
 
+    /// The schedule, checking `every` and `schedule` each on its own, so a policy with both still hears about
+    /// every other problem in them.
     private mutating func parseSchedule(_ fields: [String: Node], name: String, at policyLine: Int) -> Schedule? {
-        switch (fields["every"], fields["schedule"]) {
-        case let (every?, nil):
-            guard let seconds = duration(every, "every") else { return nil }
-            guard seconds >= 1 else {
-                report(line(every), "`every` must be at least 1s")
-                return nil
-            }
-            return .every(seconds)
-        case let (nil, cron?):
-            guard let text = string(cron, "schedule") else { return nil }
+        var found: [Schedule] = []
+        if let every = fields["every"], let seconds = duration(every, "every") {
+            if seconds >= 1 { found.append(.every(seconds, every.scalar?.string ?? "")) } else { report(line(every), "`every` must be at least 1s") }
+        }
+        if let cron = fields["schedule"], let text = string(cron, "schedule") {
             do {
-                return .cron(try CronExpression(text), text)
+                found.append(.cron(try CronExpression(text), text))
             } catch {
                 report(line(cron), error.message)
-                return nil
             }
+        }
+        switch (fields["every"], fields["schedule"]) {
         case let (every?, _?):
             report(line(every), "policy '\(name)' has both `every` and `schedule`; keep one")
             return nil
         case (nil, nil):
             report(policyLine, "policy '\(name)' has no `every` (e.g. every: 30d) or `schedule` (cron, e.g. \"0 3 * * 1\")")
             return nil
+        default:
+            return found.first
         }
     }
 

@@ -61,4 +61,49 @@ struct ConventionsTests {
         }
         #expect(examples(80) == examples(400), "\(command)")
     }
+
+    @Test func policiesShowDurationsAsWrittenTakeCronNamesAndReportEveryProblem() throws {
+        let policies = sandbox.root + "/policies"
+        try FileManager.default.createDirectory(atPath: policies, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        writePrivateFile(policies + "/p.yaml", """
+            policies:
+              - name: monthly
+                secrets: ["app/key"]
+                every: 30d
+                rotator:
+                  generate: { length: 20 }
+              - name: named
+                secrets: ["other/*"]
+                schedule: "0 4 * JAN,JUL MON-FRI"
+                rotator: { remind: {} }
+              - name: short
+                secrets: ["third/*"]
+                schedule: "@daily"
+                rotator: { remind: {} }
+            profiles:
+              - name: app
+                env:
+                  API_KEY: app/key@previous
+                inherit: [NODE_OPTIONS]
+            """.utf8)
+        let env = ["VAULT_POLICIES": policies]
+        let list = sandbox.process.vault(["policy", "list"], env: env)
+        #expect(list.out.contains("every 30d") && !list.out.contains("2592000"), "\(list.out) \(list.err)")
+        let profiles = sandbox.process.vault(["profile", "list", "--json"], env: env)
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(profiles.stdout)) as? [[String: Any]])
+        #expect(entries.first?["profile"] as? String == "app")
+        #expect((entries.first?["env"] as? [String: String]) == ["API_KEY": "app/key@previous"])
+        writePrivateFile(policies + "/bad.yaml", """
+            policies:
+              - name: both
+                secrets: ["app/key"]
+                every: 3 weeks
+                schedule: "61 * * * *"
+                rotator: { remind: {} }
+            """.utf8)
+        let check = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(check.err.contains("bad.yaml:4: `every: 3 weeks` is not a duration"), "\(check.err)")
+        #expect(check.err.contains("bad.yaml:5: cron minute field '61'"), "\(check.err)")
+        #expect(check.err.contains("has both `every` and `schedule`"), "\(check.err)")
+    }
 }

@@ -24,12 +24,20 @@ struct CronTests {
         ("30 2 29 2 *", "2026-03-01T00:00:00Z", "2028-02-29T02:30:00Z"),
         ("0 12 * * 0", "2026-11-23T00:00:00Z", "2026-11-29T12:00:00Z"),  // 0 is Sunday
         ("0 12 * * 7", "2026-11-23T00:00:00Z", "2026-11-29T12:00:00Z"),  // and so is 7
+        ("0 4 * * MON", "2026-11-23T05:00:00Z", "2026-11-30T04:00:00Z"),  // names, any case
+        ("0 0 1 jan,Jul *", "2026-11-23T00:00:00Z", "2027-01-01T00:00:00Z"),
+        ("0 9 * * mon-fri", "2026-11-28T00:00:00Z", "2026-11-30T09:00:00Z"),  // the 28th is a Saturday
+        ("@daily", "2026-11-23T10:07:30Z", "2026-11-24T00:00:00Z"),
+        ("@hourly", "2026-11-23T10:07:30Z", "2026-11-23T11:00:00Z"),
+        ("@weekly", "2026-11-23T10:00:00Z", "2026-11-29T00:00:00Z"),
+        ("@monthly", "2026-11-23T10:00:00Z", "2026-12-01T00:00:00Z"),
+        ("@yearly", "2026-11-23T10:00:00Z", "2027-01-01T00:00:00Z"),
     ])
     func nextFiring(_ expression: String, _ after: String, _ expected: String) throws {
         #expect(try CronExpression(expression).next(after: date(after)) == date(expected))
     }
 
-    @Test(arguments: ["* * * *", "60 * * * *", "* 24 * * *", "a * * * *", "*/0 * * * *", "5-1 * * * *"])
+    @Test(arguments: ["* * * *", "60 * * * *", "* 24 * * *", "a * * * *", "*/0 * * * *", "5-1 * * * *", "@fortnightly", "0 0 * FOO *"])
     func rejects(_ expression: String) {
         #expect(throws: PolicyError.self) { try CronExpression(expression) }
     }
