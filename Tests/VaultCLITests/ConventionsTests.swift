@@ -106,4 +106,14 @@ struct ConventionsTests {
         #expect(check.err.contains("bad.yaml:5: cron minute field '61'"), "\(check.err)")
         #expect(check.err.contains("has both `every` and `schedule`"), "\(check.err)")
     }
+
+    @Test func ctrlCAtAPassphrasePromptGivesTheTerminalItsEchoBack() throws {
+        let script = try #require(Bundle.module.path(forResource: "prompt_interrupt", ofType: "py", inDirectory: "Fixtures"))
+        let result = sandbox.process.start("/usr/bin/python3", [script, VaultProcess.binary, "get", "app/key"], env: ["VAULT_NO_KEYRING": "1"]).wait()
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result.err)")
+        #expect(report["prompted"] as? Bool == true)
+        #expect(report["echo_at_prompt"] as? Bool == false)
+        #expect(report["echo_after"] as? Bool == true)
+        #expect(report["status"] as? Int == -Int(SIGINT))
+    }
 }

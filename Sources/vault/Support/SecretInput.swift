@@ -54,13 +54,33 @@ enum SecretInput {
         defer { close(fd) }
         var saved = termios()
         let isTerminal = tcgetattr(fd, &saved) == 0
+        var previous: [Int32: sigaction] = [:]
         if isTerminal {
+            // Ctrl-C (or a kill) while echo is off must not leave the terminal silent: the handler puts it back,
+            // then lets the signal do what it would have done.
+            promptTerminal = (fd, saved)
+            for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+                var action = sigaction(), old = sigaction()
+                action.__sigaction_handler.sa_handler = { signal in
+                    if var state = promptTerminal?.saved, let fd = promptTerminal?.fd { tcsetattr(fd, TCSANOW, &state) }
+                    Glibc.signal(signal, SIG_DFL)
+                    raise(signal)
+                }
+                sigemptyset(&action.sa_mask)
+                sigaction(signal, &action, &old)
+                previous[signal] = old
+            }
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(fd, TCSAFLUSH, &quiet)
         }
         defer {
             if isTerminal { tcsetattr(fd, TCSAFLUSH, &saved) }
+            for (signal, old) in previous {
+                var action = old
+                sigaction(signal, &action, nil)
+            }
+            promptTerminal = nil
             _ = "\n".withCString { write(fd, $0, 1) }
         }
         _ = message.withCString { write(fd, $0, strlen($0)) }
@@ -78,6 +98,10 @@ enum SecretInput {
         return buffer.prefix(length)
     }
 }
+
+/// The terminal a prompt turned echo off on, and its settings before, for the signal handlers (a C handler cannot
+/// capture).
+nonisolated(unsafe) private var promptTerminal: (fd: Int32, saved: termios)?
 
 extension String {
     fileprivate func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
