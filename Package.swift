@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "VaultAgent",
-            dependencies: ["VaultCore", "VaultKeyring", "VaultPolicy", "CVaultSys"],
+            dependencies: ["VaultCore", "VaultKeyring", "VaultPolicy", "CVaultSys", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -69,6 +70,7 @@ let package = Package(
                 "VaultMCP",
                 "CVaultSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict,
             // Start-up is most of a launcher's cost: lld with packed relative relocations (DT_RELR, glibc ≥ 2.36)
@@ -79,7 +81,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vault-bench",
-            dependencies: ["VaultCore", "VaultPolicy", "VaultAgent"],
+            dependencies: ["VaultCore", "VaultPolicy", "VaultAgent", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/VaultBench",
             swiftSettings: strict
         ),

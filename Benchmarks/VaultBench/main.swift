@@ -1,6 +1,7 @@
 // In-process benchmarks: prints medians, p99s and ratios against baselines measured in the same run.
 // Run: swift run -c release vault-bench   (Benchmarks/run.sh adds the whole-process comparisons)
 import Foundation
+import Logging
 import VaultAgent
 import VaultCore
 import VaultPolicy
@@ -106,7 +107,7 @@ let state = AgentState(vault: agentVault.vault, idleLock: nil)
 state.hold(agentVault, unlocker: "passphrase")
 var configuration = AgentServer.Configuration(socketPath: socketPath, policiesDirectory: root + "/policies")
 configuration.rotateEvery = nil
-let server = AgentServer(configuration: configuration, state: state, log: { _ in })
+let server = AgentServer(configuration: configuration, state: state, logger: Logger(label: "vault-bench") { _ in SwiftLogNoOpLogHandler() })
 Thread { try? server.run() }.start()
 while access(socketPath, F_OK) != 0 { usleep(10_000) }
 usleep(50_000)

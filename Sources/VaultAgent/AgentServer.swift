@@ -1,6 +1,7 @@
 public import Foundation
 import Synchronization
 import CVaultSys
+public import Logging
 import VaultCore
 import VaultPolicy
 
@@ -44,13 +45,13 @@ public final class AgentServer: Sendable {
     private let refusals: RefusalLog
     /// Refused connections that may wait at once for their peer to close.
     static let maximumRefusalsLingering = 16
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
 
-    /// An agent over `state`; `log` receives one-line, value-free notes.
-    public init(configuration: Configuration, state: AgentState, log: @escaping @Sendable (String) -> Void) {
+    /// An agent over `state`; `logger` receives one line per event, never a value.
+    public init(configuration: Configuration, state: AgentState, logger: Logger) {
         self.configuration = configuration
         self.state = state
-        self.log = log
+        self.logger = logger
         handler = AgentHandler(state: state, policiesDirectory: configuration.policiesDirectory, keyringAllowed: configuration.keyringAllowed)
         refusals = RefusalLog { [state] event in try? state.vault.audit.append(event) }
     }
@@ -59,8 +60,9 @@ public final class AgentServer: Sendable {
     public func run() throws(UnixSocket.Failure) -> Never {
         let listener: Int32
         if let activated = configuration.listener { listener = activated } else { listener = try UnixSocket.listen(configuration.socketPath) }
-        log("\(configuration.listener == nil ? "listening" : "socket-activated") on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))")
+        logger.notice("\(configuration.listener == nil ? "listening" : "socket-activated") on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))")
         startTimers()
+        SystemdNotify.ready()
         while true {
             let fd = accept(listener, nil, nil)
             if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -97,7 +99,7 @@ public final class AgentServer: Sendable {
     /// `maximumRefusalsLingering` refused connections wait for their peer to close; past that they are closed
     /// at once.
     private func refuse(_ fd: Int32, peer: AuditActor) {
-        if refusals.refused(peer, uid: peer.uid) { log("refused a connection from pid \(peer.pid) uid \(peer.uid)") }
+        if refusals.refused(peer, uid: peer.uid) { logger.warning("refused a connection from pid \(peer.pid) uid \(peer.uid)") }
         _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "forbidden", message: "uid \(peer.uid) may not use this agent")), to: fd)
         guard lingering.add(1, ordering: .relaxed).newValue <= Self.maximumRefusalsLingering else {
             lingering.subtract(1, ordering: .relaxed)
@@ -170,7 +172,7 @@ public final class AgentServer: Sendable {
         Thread { [self] in
             while true {
                 sleep(1)
-                if state.lockIfIdle() { log("locked after \(Int(state.idleLock ?? 0))s idle") }
+                if state.lockIfIdle() { logger.notice("locked after \(Int(state.idleLock ?? 0))s idle") }
                 refusals.flush()
             }
         }.start()
@@ -184,13 +186,13 @@ public final class AgentServer: Sendable {
                 do {
                     try RotationEngine(vault: vault, policies: policies).runDue { event in
                         switch event {
-                        case let .rotated(name, version, policy): self.log("rotated \(name) → version \(version) (policy \(policy))")
-                        case let .failed(name, reason): self.log("rotating \(name) failed: \(reason)")
+                        case let .rotated(name, version, policy): self.logger.notice("rotated \(name) → version \(version) (policy \(policy))")
+                        case let .failed(name, reason): self.logger.error("rotating \(name) failed: \(reason)")
                         default: break
                         }
                     }
                 } catch {
-                    log("scheduled rotation failed: \(error)")
+                    logger.error("scheduled rotation failed: \(error)")
                 }
             }
         }.start()

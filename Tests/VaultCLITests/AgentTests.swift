@@ -89,6 +89,28 @@ struct AgentTests {
         #expect(log.contains("socket-activated on \(socket)"), "\(log)")
     }
 
+    /// `Type=notify`: the agent says READY=1 on $NOTIFY_SOCKET once it listens; its log lines carry a level and a
+    /// timestamp, or journald's priority prefix under systemd.
+    @Test func theAgentTellsSystemdItIsReadyAndLogsWithLevels() throws {
+        let notify = sandbox.root + "/notify.sock"
+        let listener = sandbox.process.start("/usr/bin/python3", ["-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+            print(s.recv(256).decode(), flush=True)
+            """, notify])
+        for _ in 0..<100 where access(notify, F_OK) != 0 { usleep(20_000) }
+        let agent = AgentProcess(sandbox, env: ["NOTIFY_SOCKET": notify])
+        let message = listener.wait()
+        #expect(message.out.trimmingCharacters(in: .whitespacesAndNewlines) == "READY=1", "\(message.err)")
+        let line = agent.log.split(separator: "\n").first { $0.contains("listening on") } ?? ""
+        #expect(line.hasPrefix("20") && line.contains(" notice vault-agent: listening on"), "\(agent.log)")
+        withExtendedLifetime(agent) {}
+        let journald = AgentProcess(sandbox, arguments: ["--rotate-every", "0", "--socket", sandbox.root + "/second.sock"], env: ["JOURNAL_STREAM": "8:1234"])
+        for _ in 0..<100 where access(sandbox.root + "/second.sock", F_OK) != 0 { usleep(20_000) }
+        usleep(100_000)
+        #expect(journald.log.contains("<5>vault-agent: listening on"), "\(journald.log)")
+    }
+
     @Test func theCLIUsesTheAgentWhenItRuns() {
         let agent = agent()
         let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VaultAgent
 import VaultCore
 import VaultKeyring
@@ -53,6 +54,8 @@ extension VaultCLI {
             guard let path = socket ?? activated.flatMap(UnixSocket.boundPath) ?? AgentAccess.socketPath(environment) else {
                 throw VaultError.invalidInput("no socket path: XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist; pass --socket")
             }
+            let journal = environment.variables["JOURNAL_STREAM"].map { !$0.isEmpty } ?? false
+            let logger = Logger(label: "vault-agent") { _ in AgentLogHandler(journal: journal) }
             let vault = try VaultAccess.locked(environment)
             let state = AgentState(vault: vault, idleLock: idleLock == "0" ? nil : DurationText.seconds(idleLock))
             // Secrets files of `vault run` processes killed before they could remove them.
@@ -61,9 +64,9 @@ extension VaultCLI {
                 let outcome = try unlock.unlocker(for: vault, environment).unlock(vault)
                 try outcome.vault.checkAuditAnchor()
                 state.hold(outcome.vault, unlocker: outcome.unlocker.rawValue)
-                if let reason = outcome.fallbackReason { Self.log("keyring: \(reason); unlocked with the \(outcome.unlocker.rawValue)") }
+                if let reason = outcome.fallbackReason { logger.warning("keyring: \(reason); unlocked with the \(outcome.unlocker.rawValue)") }
             } catch {
-                Self.log("starting locked: \(error)")
+                logger.warning("starting locked: \(error)")
             }
             var configuration = AgentServer.Configuration(socketPath: path, policiesDirectory: PolicyAccess.directory(policies, environment))
             configuration.allowedUIDs = Set(allowUid)
@@ -85,12 +88,10 @@ extension VaultCLI {
             }
             Foundation.signal(SIGPIPE, SIG_IGN)
             do {
-                try AgentServer(configuration: configuration, state: state, log: Self.log).run()
+                try AgentServer(configuration: configuration, state: state, logger: logger).run()
             } catch {
                 throw VaultError.storage("the agent cannot listen: \(error)")
             }
         }
-
-        @Sendable static func log(_ line: String) { Output.note("vault-agent: \(line)") }
     }
 }
