@@ -116,4 +116,21 @@ struct ConventionsTests {
         #expect(report["echo_after"] as? Bool == true)
         #expect(report["status"] as? Int == -Int(SIGINT))
     }
+
+    @Test func firstRunAsksForThePassphraseTwiceAndNothingElseAsks() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let fresh = Sandbox()
+        let script = try #require(Bundle.module.path(forResource: "first_run", ofType: "py", inDirectory: "Fixtures"))
+        let result = fresh.process.start("/usr/bin/python3", [script, repository + "/Scripts/first-run", VaultProcess.binary, "a new long passphrase"],
+                                         env: ["VAULT_PASSPHRASE_FILE": "", "VAULT_NO_KEYRING": "1"]).wait()
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result.err)")
+        let output = report["output"] as? String ?? ""
+        defer {
+            // The agent first-run started for the session.
+            if let pid = output.components(separatedBy: "(pid ").dropFirst().first?.prefix(while: \.isNumber), let number = pid_t(pid) { kill(number, SIGTERM) }
+        }
+        #expect(report["prompts"] as? Int == 2, "\(output)")
+        #expect(output.contains("vault get demo/hello → hello from vault"), "\(output)")
+        #expect(report["status"] as? Int == 0, "\(output)")
+    }
 }

@@ -6,7 +6,7 @@ import VaultPolicy
 extension VaultCLI {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show where the vault is, its unlockers, counts, and secrets overdue for rotation.",
+            abstract: "Show where the vault is, its unlockers, the agent, counts, and secrets overdue for rotation.",
             discussion: "Needs no unlocking.\n\nExample:  vault status --json")
 
         @Flag(help: "Print JSON.")
@@ -21,11 +21,13 @@ extension VaultCLI {
             let plan = try RotationEngine.plan(vault, policies: policies)
             let due = plan.due.map { Overdue(name: $0.name.rawValue, policy: $0.policy.name, since: $0.dueAt) }
             let remind = plan.reminders.map { Overdue(name: $0.name.rawValue, policy: $0.policy.name, since: $0.dueAt) }
+            let agent = AgentAccess.summary(.current)
             if json {
                 var object = try Self.object(status) as? [String: Any] ?? [:]
                 object["overdue"] = try Self.object(due)
                 object["remind"] = try Self.object(remind)
                 object["policyProblems"] = policies.diagnostics.map(\.description)
+                object["agent"] = try Self.object(agent)
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 return Output.line(String(decoding: data, as: UTF8.self))
             }
@@ -35,6 +37,7 @@ extension VaultCLI {
             Output.line("created   \(Output.time(status.created))")
             Output.line("keyslots  " + status.keyslots.map { slot in slot.kdf.map { "\(slot.kind.rawValue) (\($0))" } ?? slot.kind.rawValue }
                 .joined(separator: ", "))
+            Output.line("agent     \(agent.line)")
             Output.line("secrets   \(status.secrets) (\(status.removedSecrets) removed, \(status.versions) versions)")
             Output.line("policies  \(policies.policies.count) in \(policies.directory)" + (policies.diagnostics.isEmpty ? "" : " (\(policies.diagnostics.count) problem(s): `vault policy check`)"))
             for entry in due { Output.line("overdue   \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): `vault rotate --due`") }
