@@ -133,4 +133,19 @@ struct ConventionsTests {
         #expect(output.contains("vault get demo/hello → hello from vault"), "\(output)")
         #expect(report["status"] as? Int == 0, "\(output)")
     }
+
+    @Test func runResolvesReferencesInAnEnvFileAndInTheInheritedEnvironment() throws {
+        let envFile = sandbox.root + "/app.env"
+        writePrivateFile(envFile, "# app settings\nAPI_KEY=vault://app/key\nLOG_LEVEL=debug\n".utf8)
+        let script = "import json, os; print(json.dumps({k: os.environ.get(k) for k in ['API_KEY', 'LOG_LEVEL', 'TMPDIR']}))"
+        let result = sandbox.process.vault(["run", "--env-file", envFile, "--", "/usr/bin/python3", "-c", script], env: ["TMPDIR": "vault://app/key"])
+        #expect(result.status == 0, "\(result.err)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: String])
+        let resolved = seen["API_KEY"] == "k3y-value" && seen["TMPDIR"] == "k3y-value"
+        #expect(resolved, "a reference was not resolved")
+        #expect(seen["LOG_LEVEL"] == "debug")
+        writePrivateFile(envFile, "API_KEY=vault://App Key\n".utf8)
+        let bad = sandbox.process.vault(["run", "--env-file", envFile, "--", "/bin/true"])
+        #expect(bad.status == 2 && bad.err.contains("app.env:1: 'vault://App Key' is not a reference"), "\(bad.err)")
+    }
 }

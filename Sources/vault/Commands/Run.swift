@@ -10,7 +10,7 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Start a program (an MCP server) with exactly the secrets its profile grants.",
             discussion: """
-                The child gets a cleared environment (PATH, HOME, USER, LANG, TERM, ... and the profile's `inherit`) plus its secrets — never on its command line. Modes: env (variables), file (0400 files on a private tmpfs directory, paths in VAR_FILE, removed when the child exits), fd (an inherited pipe each, number in VAR_FD). Values come from the agent when one runs, else the vault is opened directly. --redact masks the values in the child's stderr (byte-wise) and stdout (JSON-aware, for MCP's newline-delimited JSON-RPC). Exit status and signals pass through.
+                The child gets a cleared environment (PATH, HOME, USER, LANG, TERM, ... and the profile's `inherit`) plus its secrets — never on its command line. Modes: env (variables), file (0400 files on a private tmpfs directory, paths in VAR_FILE, removed when the child exits), fd (an inherited pipe each, number in VAR_FD). Values come from the agent when one runs, else the vault is opened directly. --env-file reads VARIABLE=value lines (values that are vault:// references are resolved), and a variable the child inherits whose value is a vault:// reference gets the secret, as `op run` does. --redact masks the values in the child's stderr (byte-wise) and stdout (JSON-aware, for MCP's newline-delimited JSON-RPC). Exit status and signals pass through.
 
                 Example (claude_desktop_config.json):
                   "command": "vault",
@@ -24,6 +24,9 @@ extension VaultCLI {
 
         @Option(name: .customLong("env"), help: ArgumentHelp("VARIABLE=secret/name[@version|@previous] (repeatable).", valueName: "assignment"))
         var assignments: [String] = []
+
+        @Option(help: ArgumentHelp("A .env file: VARIABLE=vault://secret/name references are resolved, other values passed as they are.", valueName: "file"))
+        var envFile: String?
 
         @Option(help: "How secrets are handed over: env, file or fd (default: the profile's, else env).")
         var mode: LaunchPlan.Mode?
@@ -41,7 +44,7 @@ extension VaultCLI {
 
         /// The request these arguments make.
         var request: RunRequest {
-            RunRequest(profile: profile, assignments: assignments, mode: mode, redact: redact, policies: policies, command: command)
+            RunRequest(profile: profile, assignments: assignments, mode: mode, redact: redact, policies: policies, command: command, envFile: envFile)
         }
 
         func validate() throws {

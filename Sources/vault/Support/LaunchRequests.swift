@@ -2,6 +2,7 @@ import Foundation
 import VaultCore
 import VaultPolicy
 import VaultLaunch
+import VaultMCP
 
 /// What `vault get` was asked for, however its arguments were parsed.
 struct GetRequest: Equatable {
@@ -18,11 +19,14 @@ struct RunRequest: Equatable {
     var redact = false
     var policies: String?
     var command: [String] = []
+    var envFile: String?
 
     /// Why these arguments cannot be run, or nil when they can.
     var problem: String? {
         guard !command.isEmpty else { return "give the command to run after --, e.g. vault run --profile github -- npx server" }
-        guard profile != nil || !assignments.isEmpty else { return "give --profile NAME or at least one --env VARIABLE=secret/name" }
+        guard profile != nil || !assignments.isEmpty || envFile != nil else {
+            return "give --profile NAME, --env VARIABLE=secret/name or --env-file FILE"
+        }
         for assignment in assignments where RunRequest.reference(assignment) == nil {
             return "--env takes VARIABLE=secret/name (e.g. GITHUB_TOKEN=github/token), not '\(assignment.split(separator: "=").first ?? "")=…'"
         }
@@ -37,12 +41,17 @@ extension RunRequest {
         let references: [SecretReference]
         let mode: LaunchPlan.Mode
         let inherit: [String]
+        /// Plain variables from `--env-file` (values that are not references), passed to the child as they are.
+        var plain: [String: String] = [:]
 
         /// Replaces (or, for file mode and redaction, becomes the parent of) this process with the command.
         func start(with secrets: [(variable: String, value: SecretBox)], _ environment: Environment) throws(VaultError) -> Never {
-            let plan = LaunchPlan(argv: request.command, secrets: secrets, mode: mode, inherit: inherit, redact: request.redact)
+            let plan = LaunchPlan(argv: request.command, secrets: secrets, mode: mode, inherit: inherit + plain.keys.sorted(), redact: request.redact)
+            // A variable a reference fills must not also reach the child as its `vault://` text.
+            let referenced = Set(references.map(\.variable))
+            let launcherEnvironment = environment.variables.merging(plain) { $1 }.filter { !referenced.contains($0.key) }
             do {
-                try Launcher.run(plan, launcherEnvironment: environment.variables)
+                try Launcher.run(plan, launcherEnvironment: launcherEnvironment)
             } catch {
                 // The launcher's own statuses (127 not found, 126 not runnable) are what `env` and shells use.
                 Output.note("vault: error: vault run: \(error)")
@@ -74,6 +83,32 @@ extension RunRequest {
             chosenMode = mode ?? LaunchPlan.Mode(rawValue: found.mode.rawValue) ?? .env
             inherit = found.inherit
         }
-        return Resolved(request: self, references: references, mode: chosenMode, inherit: inherit)
+        var plain: [String: String] = [:]
+        if let envFile {
+            let file = try DotenvFile(path: envFile)
+            for entry in file.entries {
+                let value = file.value(of: entry).withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+                if value.hasPrefix("vault://") {
+                    guard let reference = SecretReference.parse(variable: entry.key, String(value.dropFirst("vault://".count))),
+                          (try? SecretName(reference.secret)) != nil else {
+                        throw VaultError.invalidInput("\(envFile):\(entry.line): '\(value)' is not a reference; write vault://name, vault://name@3 or vault://name@previous")
+                    }
+                    references.append(reference)
+                } else {
+                    plain[entry.key] = value
+                }
+            }
+        }
+        // As `op run` does: a variable the child would inherit whose value is a `vault://` reference gets the value.
+        let referenced = Set(references.map(\.variable))
+        for name in ChildEnvironment.allowlist + inherit where !referenced.contains(name) {
+            guard let value = environment.variables[name], value.hasPrefix("vault://") else { continue }
+            guard let reference = SecretReference.parse(variable: name, String(value.dropFirst("vault://".count))),
+                  (try? SecretName(reference.secret)) != nil else {
+                throw VaultError.invalidInput("$\(name) is '\(value)', not a reference; write vault://name, vault://name@3 or vault://name@previous")
+            }
+            references.append(reference)
+        }
+        return Resolved(request: self, references: references, mode: chosenMode, inherit: inherit, plain: plain)
     }
 }
