@@ -44,10 +44,7 @@ extension VaultCLI.Audit {
                 (cutoff.map { record.time >= $0 } ?? true) && (secret.map { record.secret == $0 } ?? true)
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .iso8601
-                for record in records { Output.line(String(decoding: try encoder.encode(record), as: UTF8.self)) }
+                for record in records { try Output.jsonLine(record) }
                 return
             }
             Output.table(["SEQ", "TIME", "OP", "SECRET", "VERSION", "OUTCOME", "DETAIL", "PID", "UID", "EXE"], records.map {

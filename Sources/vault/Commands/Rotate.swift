@@ -27,12 +27,16 @@ extension VaultCLI {
         @Option(help: "The policies directory.")
         var policies: String?
 
+        @Flag(help: "With --due: print what was (or, with --dry-run, would be) done as JSON.")
+        var json = false
+
         @OptionGroup var value: ValueInput
         @OptionGroup var unlock: UnlockOptions
 
         func validate() throws {
             guard (name != nil) != due else { throw ValidationError("give a secret name or --due, not both") }
             if dryRun && !due { throw ValidationError("--dry-run goes with --due") }
+            if json && !due { throw ValidationError("--json goes with --due") }
             if due && value.fromFile != nil { throw ValidationError("--from-file goes with a secret name, not --due") }
         }
 
@@ -51,8 +55,19 @@ extension VaultCLI {
             if failures > 0 { throw ExitCode.failure }
         }
 
+        /// One line of `rotate --due --json`: every key always present.
+        struct Outcome: Encodable {
+            let name: String
+            let outcome: String
+            let version: Int?
+            let policy: String?
+            let since: Date?
+            let reason: String?
+        }
+
         private func rotateDue() throws {
             let set = try PolicyAccess.load(policies)
+            if json { return try rotateDueAsJSON(set) }
             if dryRun {
                 let plan = try RotationEngine.plan(VaultAccess.locked(), policies: set)
                 for entry in plan.due { Output.line("due: \(entry.name) version \(entry.version) (policy \(entry.policy.name), since \(Output.time(entry.dueAt)))") }
@@ -66,6 +81,27 @@ extension VaultCLI {
             }
             Output.note("rotated \(rotated), failed \(failures)")
             if failures > 0 { throw ExitCode.failure }
+        }
+
+        private func rotateDueAsJSON(_ set: PolicySet) throws {
+            var outcomes: [Outcome] = []
+            if dryRun {
+                let plan = try RotationEngine.plan(VaultAccess.locked(), policies: set)
+                outcomes = plan.due.map { Outcome(name: $0.name.rawValue, outcome: "due", version: $0.version, policy: $0.policy.name, since: $0.dueAt, reason: nil) }
+                    + plan.reminders.map { Outcome(name: $0.name.rawValue, outcome: "remind", version: nil, policy: $0.policy.name, since: $0.dueAt, reason: nil) }
+            } else {
+                try RotationEngine(vault: VaultAccess.unlocked(unlock), policies: set).runDue { event in
+                    switch event {
+                    case let .rotated(name, version, policy): outcomes.append(Outcome(name: name.rawValue, outcome: "rotated", version: version, policy: policy, since: nil, reason: nil))
+                    case let .resumed(name, step): outcomes.append(Outcome(name: name.rawValue, outcome: "resumed", version: nil, policy: nil, since: nil, reason: "after step \(step.rawValue)"))
+                    case let .remind(name, since, note): outcomes.append(Outcome(name: name.rawValue, outcome: "remind", version: nil, policy: nil, since: since, reason: note))
+                    case let .hookFailed(name, command, reason): outcomes.append(Outcome(name: name.rawValue, outcome: "hook-failed", version: nil, policy: nil, since: nil, reason: "\(command): \(reason)"))
+                    case let .failed(name, reason): outcomes.append(Outcome(name: name.rawValue, outcome: "failed", version: nil, policy: nil, since: nil, reason: reason))
+                    }
+                }
+            }
+            try Output.json(outcomes)
+            if outcomes.contains(where: { $0.outcome == "failed" }) { throw ExitCode.failure }
         }
 
         /// Prints one event; returns 1 for a failure.

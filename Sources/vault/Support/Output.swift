@@ -17,11 +17,42 @@ enum Output {
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
     /// `value` as pretty, key-sorted JSON with ISO 8601 dates, on standard output.
-    static func json<T: Encodable>(_ value: T) throws {
+    /// Prints `value` as JSON with every key always present: a property that is nil is written as `null`
+    /// (Swift's encoders leave it out), so scripts see one shape for every entry (docs/schemas/ has them).
+    static func json<T: Encodable>(_ value: T) throws { line(try jsonText(value, pretty: true)) }
+
+    /// `value` as one line of JSON (for JSON Lines output), every key present.
+    static func jsonLine<T: Encodable>(_ value: T) throws { line(try jsonText(value, pretty: false)) }
+
+    private static func jsonText<T: Encodable>(_ value: T, pretty: Bool) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        line(String(decoding: try encoder.encode(value), as: UTF8.self))
+        let object = try JSONSerialization.jsonObject(with: encoder.encode(value), options: [.fragmentsAllowed])
+        let options: JSONSerialization.WritingOptions = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed] : [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
+        return String(decoding: try JSONSerialization.data(withJSONObject: withNulls(object, for: value), options: options), as: UTF8.self)
+    }
+
+    /// `object` (the JSON of `value`) with a `null` for each of `value`'s nil properties, at every depth.
+    private static func withNulls(_ object: Any, for value: Any) -> Any {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return object }
+            return withNulls(object, for: wrapped)
+        }
+        if let array = object as? [Any], mirror.displayStyle == .collection {
+            return zip(array, mirror.children.map(\.value)).map { withNulls($0, for: $1) }
+        }
+        guard var dictionary = object as? [String: Any], mirror.displayStyle == .struct || mirror.displayStyle == .class else { return object }
+        for child in mirror.children {
+            guard let label = child.label else { continue }
+            let inner = Mirror(reflecting: child.value)
+            if inner.displayStyle == .optional, inner.children.isEmpty {
+                if dictionary[label] == nil { dictionary[label] = NSNull() }
+            } else if let nested = dictionary[label] {
+                dictionary[label] = withNulls(nested, for: child.value)
+            }
+        }
+        return dictionary
     }
 
     /// An ISO 8601 UTC timestamp, or "-".
