@@ -148,4 +148,21 @@ struct ConventionsTests {
         let bad = sandbox.process.vault(["run", "--env-file", envFile, "--", "/bin/true"])
         #expect(bad.status == 2 && bad.err.contains("app.env:1: 'vault://App Key' is not a reference"), "\(bad.err)")
     }
+
+    @Test func bashCompletesSecretNamesFromTheAgentAndNothingWithoutOne() throws {
+        let script = sandbox.root + "/vault.bash"
+        writePrivateFile(script, sandbox.process.vault("--generate-completion-script", "bash").stdout)
+        let binDirectory = (VaultProcess.binary as NSString).deletingLastPathComponent
+        func complete(_ words: [String]) -> String {
+            let line = words.joined(separator: " ")
+            let command = "source \(script); COMP_WORDS=(\(words.joined(separator: " "))); COMP_CWORD=\(words.count - 1); COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}; _vault; echo \"${COMPREPLY[*]}\""
+            return sandbox.process.start("/bin/bash", ["-c", command], env: ["PATH": binDirectory + ":/usr/bin:/bin", "VAULT_PASSPHRASE_FILE": ""]).wait().out
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(complete(["vault", "get", "app/"]) == "", "names without an agent")
+        let agent = AgentProcess(sandbox)
+        #expect(complete(["vault", "get", "app/"]) == "app/key")
+        #expect(complete(["vault", "read", "vault://a"]).contains("vault://app/key"))
+        withExtendedLifetime(agent) {}
+    }
 }

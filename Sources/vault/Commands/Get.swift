@@ -14,7 +14,7 @@ extension VaultCLI {
                           vault get github/token --previous
                 """)
 
-        @Argument(help: "The secret's name.")
+        @Argument(help: "The secret's name.", completion: Completions.secretNames)
         var name: String
 
         @Option(help: "A version number instead of the current one.")

@@ -7,7 +7,7 @@ extension VaultCLI {
             abstract: "List a secret's versions with labels and times (never values).",
             discussion: "Example:  vault history github/token --json")
 
-        @Argument(help: "The secret's name.")
+        @Argument(help: "The secret's name.", completion: Completions.secretNames)
         var name: String
 
         @Flag(help: "Print JSON.")

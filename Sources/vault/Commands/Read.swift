@@ -12,7 +12,7 @@ extension VaultCLI {
                 Example:  vault read vault://github/token@previous
                 """)
 
-        @Argument(help: "The reference: vault://name, vault://name@3 or vault://name@previous.")
+        @Argument(help: "The reference: vault://name, vault://name@3 or vault://name@previous.", completion: Completions.references)
         var reference: String
 
         @OptionGroup var unlock: UnlockOptions

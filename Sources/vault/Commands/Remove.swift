@@ -12,7 +12,7 @@ extension VaultCLI {
                 Example:  vault rm github/token
                 """)
 
-        @Argument(help: "The secret's name.")
+        @Argument(help: "The secret's name.", completion: Completions.secretNames)
         var name: String
 
         @Flag(help: "Erase the secret and all its versions.")

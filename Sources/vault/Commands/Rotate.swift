@@ -15,7 +15,7 @@ extension VaultCLI {
                           vault rotate --due --dry-run
                 """)
 
-        @Argument(help: "The secret's name.")
+        @Argument(help: "The secret's name.", completion: Completions.secretNames)
         var name: String?
 
         @Flag(help: "Rotate every secret whose policy says it is due.")

@@ -19,7 +19,7 @@ extension VaultCLI {
                 Example:  vault run --env GITHUB_TOKEN=github/token --mode file -- ./server
                 """)
 
-        @Option(help: "A profile from the policies directory.")
+        @Option(help: "A profile from the policies directory.", completion: Completions.profileNames)
         var profile: String?
 
         @Option(name: .customLong("env"), help: ArgumentHelp("VARIABLE=secret/name[@version|@previous] (repeatable).", valueName: "assignment"))
