@@ -75,16 +75,23 @@ struct AgentHandler: Sendable {
             json.raw("]")
         case "rotate":
             try rotate(request, into: &json)
+        case "add", "put":
+            try store(request, replacing: op == "put", peer: peer, into: &json)
+        case "remove":
+            guard let nameText = request["name"]?.string else { throw AgentError.badRequest("remove needs \"name\"") }
+            try unlocked().remove(try SecretName(nameText), purge: request["purge"]?.bool ?? false, by: peer)
+        case "verify_audit":
+            let result = try unlocked().verifyAudit()
+            json.raw(",\"records\":\(result.records),\"first_seq\":\(result.firstSeq.map(String.init) ?? "null"),\"last_seq\":\(result.lastSeq.map(String.init) ?? "null"),\"files\":")
+            json.strings(result.files)
+            json.raw(",\"problems\":")
+            json.strings(result.problems)
         case "reload":
             let set = PolicySet.load(directory: policiesDirectory)
-            json.raw(",\"policies\":\(set.policies.count),\"profiles\":\(set.profiles.count),\"problems\":[")
-            for (index, problem) in set.diagnostics.enumerated() {
-                if index > 0 { json.raw(",") }
-                json.string(problem.description)
-            }
-            json.raw("]")
+            json.raw(",\"policies\":\(set.policies.count),\"profiles\":\(set.profiles.count),\"problems\":")
+            json.strings(set.diagnostics.map(\.description))
         default:
-            throw AgentError.badRequest("unknown op '\(op)'; ops: hello, status, unlock, lock, get, resolve, list, rotate, reload")
+            throw AgentError.badRequest("unknown op '\(op)'; ops: hello, status, unlock, lock, get, resolve, list, rotate, reload, add, put, remove, verify_audit")
         }
     }
 
@@ -146,12 +153,9 @@ struct AgentHandler: Sendable {
         json.string(profile.name)
         json.raw(",\"mode\":")
         json.string(profile.mode.rawValue)
-        json.raw(",\"inherit\":[")
-        for (index, name) in profile.inherit.enumerated() {
-            if index > 0 { json.raw(",") }
-            json.string(name)
-        }
-        json.raw("],\"entries\":[")
+        json.raw(",\"inherit\":")
+        json.strings(profile.inherit)
+        json.raw(",\"entries\":[")
         for (index, reference) in profile.secrets.enumerated() {
             let name = try SecretName(reference.secret)
             let value = reference.previous
@@ -166,6 +170,20 @@ struct AgentHandler: Sendable {
             json.raw("}")
         }
         json.raw("]")
+    }
+
+    /// `add` (a new secret) or `put` (a new current version, the old one previous for `grace` seconds).
+    private func store(_ request: SecureJSON, replacing: Bool, peer: AuditActor, into json: inout SecureJSONWriter) throws {
+        guard let nameText = request["name"]?.string else { throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"name\"") }
+        guard let value = request["value"]?.secret else { throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"value\" (a string)") }
+        let name = try SecretName(nameText)
+        let vault = try unlocked()
+        let version = replacing
+            ? try vault.rotate(name, to: value.bytes, grace: request["grace"]?.int.map(TimeInterval.init), by: peer)
+            : try vault.add(name, value: value.bytes, by: peer)
+        json.raw(",\"name\":")
+        json.string(name.rawValue)
+        json.raw(",\"version\":\(version)")
     }
 
     private func rotate(_ request: SecureJSON, into json: inout SecureJSONWriter) throws {

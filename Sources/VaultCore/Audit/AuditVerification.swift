@@ -14,6 +14,15 @@ public struct AuditVerification: Sendable, Codable, Equatable {
     public let problems: [String]
     /// True when the chain is whole.
     public var intact: Bool { problems.isEmpty }
+
+    /// A verification result (as the agent reports one).
+    public init(records: Int, firstSeq: Int?, lastSeq: Int?, files: [String], problems: [String]) {
+        self.records = records
+        self.firstSeq = firstSeq
+        self.lastSeq = lastSeq
+        self.files = files
+        self.problems = problems
+    }
 }
 
 extension AuditLog {

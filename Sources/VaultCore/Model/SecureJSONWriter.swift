@@ -27,6 +27,16 @@ public struct SecureJSONWriter: ~Copyable {
         push(UInt8(ascii: "\""))
     }
 
+    /// A JSON array of public strings.
+    public mutating func strings(_ texts: some Sequence<String>) {
+        push(UInt8(ascii: "["))
+        for (index, text) in texts.enumerated() {
+            if index > 0 { push(UInt8(ascii: ",")) }
+            string(text)
+        }
+        push(UInt8(ascii: "]"))
+    }
+
     /// A JSON string of secret bytes. Invalid UTF-8 is refused (JSON strings are text).
     public mutating func secret(_ value: borrowing SecretBytes) -> Bool {
         let valid = value.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }

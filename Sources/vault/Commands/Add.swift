@@ -20,7 +20,7 @@ extension VaultCLI {
         func run() throws {
             let name = try SecretName(name)
             let secret = try value.read(for: name)
-            let version = try VaultAccess.unlocked(unlock).add(name, value: secret)
+            let version = try VaultSession.open(unlock).add(name, value: secret)
             Output.note("stored \(name) version \(version)")
         }
     }

@@ -65,7 +65,7 @@ extension VaultCLI.Audit {
         var json = false
 
         func run() throws {
-            let result = try VaultAccess.unlocked(unlock, checkingAudit: false).verifyAudit()
+            let result = try VaultSession.open(unlock, checkingAudit: false).verifyAudit()
             if json {
                 try Output.json(result)
             } else if result.intact {

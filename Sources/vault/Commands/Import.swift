@@ -51,7 +51,7 @@ extension VaultCLI.Import {
                 Output.line("no variable in \(file) looks secret; nothing imported (--all imports every variable)")
                 return
             }
-            let writer = ImportWriter(vault: try VaultAccess.unlocked(unlock), dryRun: dryRun)
+            let writer = ImportWriter(session: try VaultSession.open(unlock), vault: try VaultAccess.locked(), dryRun: dryRun)
             for entry in wanted {
                 let name = try SecretName("\(base)/\(NameSlug.segment(entry.key))")
                 let outcome = try writer.store(name, dotenv.value(of: entry))
@@ -96,7 +96,7 @@ extension VaultCLI.Import {
                 }
                 values.append((entry, name, SecretBox(try PassStore.read(entry, firstLineOnly: !wholeEntry))))
             }
-            let writer = ImportWriter(vault: try VaultAccess.unlocked(unlock, environment), dryRun: dryRun)
+            let writer = ImportWriter(session: try VaultSession.open(unlock, environment), vault: try VaultAccess.locked(environment), dryRun: dryRun)
             for (entry, name, value) in values {
                 Output.line("\(entry) → \(name): \(dryRun ? "would be " : "")\(try writer.store(name, value.bytes).text)")
             }

@@ -27,13 +27,12 @@ extension VaultCLI.MCP {
             let environment = Environment.current
             let client = target.client.client
             let set = PolicySet.load(directory: PolicyAccess.directory(target.policies, environment))
-            var opened: UnlockedVault?
+            var opened: VaultSession?
             let reveal: ((SecretReference) throws(VaultError) -> SecretBytes)? = keepReferences ? nil : { (reference) throws(VaultError) in
-                let vault: UnlockedVault
-                if let opened { vault = opened } else { vault = try VaultAccess.unlocked(unlock, environment) }
-                opened = vault
-                let name = try SecretName(reference.secret)
-                return reference.previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
+                let session: VaultSession
+                if let opened { session = opened } else { session = try VaultSession.open(unlock, environment) }
+                opened = session
+                return try session.value(of: SecretName(reference.secret), version: reference.version, previous: reference.previous)
             }
             let recordsPath = try MCPAccess.recordsPath(environment)
             var records = try WrapRecords.load(recordsPath)

@@ -16,7 +16,7 @@ extension VaultCLI {
 
 /// Options every `vault mcp` command that edits one client's configs takes.
 struct MCPTarget: ParsableArguments {
-    @Option(help: "The client: claude, claude-code, vscode, cursor, gemini, windsurf or zed.")
+    @Option(help: "The client: claude, claude-code, vscode, cursor, gemini, windsurf, zed, codex or goose.")
     var client: MCPClientOption
 
     @Option(help: ArgumentHelp("One config file instead of the client's usual ones.", valueName: "path"))

@@ -22,7 +22,7 @@ extension VaultCLI {
 
         func run() throws {
             let name = try SecretName(name)
-            try VaultAccess.unlocked(unlock).remove(name, purge: purge)
+            try VaultSession.open(unlock).remove(name, purge: purge)
             Output.note(purge ? "purged \(name) and all its versions" : "removed \(name) (versions kept; --purge erases them)")
         }
     }

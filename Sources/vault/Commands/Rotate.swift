@@ -46,12 +46,12 @@ extension VaultCLI {
             if value.fromFile != nil {
                 let secret = try value.read(for: name)
                 let grace = PolicySet.load(directory: PolicyAccess.directory(policies)).policy(for: name.rawValue)?.grace
-                let version = try VaultAccess.unlocked(unlock).rotate(name, to: secret, grace: grace)
+                let version = try VaultSession.open(unlock).rotate(name, to: secret, grace: grace)
                 return Output.note("rotated \(name): version \(version) is current, version \(version - 1) previous")
             }
             let set = try PolicyAccess.load(policies)
             var failures = 0
-            try RotationEngine(vault: VaultAccess.unlocked(unlock), policies: set).rotateNow(name) { failures += Self.print($0) }
+            try VaultSession.open(unlock).rotatePolicies(name, policies: set) { failures += Self.print($0) }
             if failures > 0 { throw ExitCode.failure }
         }
 
@@ -75,7 +75,7 @@ extension VaultCLI {
                 return Output.note("\(plan.due.count) due, \(plan.reminders.count) reminder(s); nothing changed (--dry-run)")
             }
             var failures = 0, rotated = 0
-            try RotationEngine(vault: VaultAccess.unlocked(unlock), policies: set).runDue { event in
+            try VaultSession.open(unlock).rotatePolicies(nil, policies: set) { event in
                 if case .rotated = event { rotated += 1 }
                 failures += Self.print(event)
             }
@@ -90,7 +90,7 @@ extension VaultCLI {
                 outcomes = plan.due.map { Outcome(name: $0.name.rawValue, outcome: "due", version: $0.version, policy: $0.policy.name, since: $0.dueAt, reason: nil) }
                     + plan.reminders.map { Outcome(name: $0.name.rawValue, outcome: "remind", version: nil, policy: $0.policy.name, since: $0.dueAt, reason: nil) }
             } else {
-                try RotationEngine(vault: VaultAccess.unlocked(unlock), policies: set).runDue { event in
+                try VaultSession.open(unlock).rotatePolicies(nil, policies: set) { event in
                     switch event {
                     case let .rotated(name, version, policy): outcomes.append(Outcome(name: name.rawValue, outcome: "rotated", version: version, policy: policy, since: nil, reason: nil))
                     case let .resumed(name, step): outcomes.append(Outcome(name: name.rawValue, outcome: "resumed", version: nil, policy: nil, since: nil, reason: "after step \(step.rawValue)"))

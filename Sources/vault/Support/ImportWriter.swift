@@ -3,7 +3,10 @@ import VaultCore
 /// Storing imported values: a new name is added, a name that holds the same value is left alone (so importing
 /// twice changes nothing), a name that holds another value gets it as a new version (the old one stays as previous).
 struct ImportWriter {
-    let vault: UnlockedVault
+    /// Where values go (the agent, or the vault opened here).
+    let session: VaultSession
+    /// The vault's metadata.
+    let vault: Vault
     let dryRun: Bool
 
     /// What happened to one name.
@@ -20,11 +23,11 @@ struct ImportWriter {
     }
 
     func store(_ name: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> Outcome {
-        guard let summary = try vault.vault.secrets().first(where: { $0.name == name.rawValue }), let current = summary.currentVersion else {
-            return .added(dryRun ? 1 : try vault.add(name, value: value, by: .currentProcess))
+        guard let summary = try vault.secrets().first(where: { $0.name == name.rawValue }), let current = summary.currentVersion else {
+            return .added(dryRun ? 1 : try session.add(name, value: value))
         }
-        let existing = try vault.value(of: name)
+        let existing = try session.value(of: name)
         if existing.count == value.count && existing.constantTimeEquals(value) { return .unchanged(current) }
-        return .updated(dryRun ? current + 1 : try vault.rotate(name, to: value))
+        return .updated(dryRun ? current + 1 : try session.rotate(name, to: value, grace: nil))
     }
 }

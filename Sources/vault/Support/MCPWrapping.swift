@@ -21,7 +21,7 @@ struct MCPWrapping {
         let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, syntax: client.syntax) }
         let launchEnvironment = try MCPAccess.launchEnvironment(policies: set.directory, environment)
         let placer = try SecretPlacer(vault: VaultAccess.locked(environment), dryRun: dryRun) { () throws(VaultError) in
-            try VaultAccess.unlocked(unlock, environment)
+            try VaultSession.open(unlock, environment)
         }
         var planned: [(ConfigFile, MCPRewrite)] = [], profiles: [Profile] = []
         for config in configs {

@@ -6,9 +6,9 @@ import VaultCore
 /// or a value stored.
 final class SecretPlacer {
     private let vault: Vault
-    private let unlock: () throws(VaultError) -> UnlockedVault
+    private let unlock: () throws(VaultError) -> VaultSession
     private let dryRun: Bool
-    private var unlocked: UnlockedVault?
+    private var unlocked: VaultSession?
     private var existing: Set<String>
     private var planned: [String: SecretBox] = [:]
     /// Names written (or, in a dry run, that would be), with their versions.
@@ -16,7 +16,7 @@ final class SecretPlacer {
     /// Names that already held the value.
     private(set) var reused: [SecretName] = []
 
-    init(vault: Vault, dryRun: Bool, unlock: @escaping () throws(VaultError) -> UnlockedVault) throws(VaultError) {
+    init(vault: Vault, dryRun: Bool, unlock: @escaping () throws(VaultError) -> VaultSession) throws(VaultError) {
         self.vault = vault
         self.unlock = unlock
         self.dryRun = dryRun
@@ -46,8 +46,8 @@ final class SecretPlacer {
         }
     }
 
-    /// The unlocked vault, opened on first use.
-    func opened() throws(VaultError) -> UnlockedVault {
+    /// The session (the agent, or the vault unlocked here), opened on first use.
+    func opened() throws(VaultError) -> VaultSession {
         if let unlocked { return unlocked }
         let vault = try unlock()
         unlocked = vault

@@ -19,8 +19,8 @@ while time.time() < deadline:
         break
     if not chunk: break
     output += chunk
-    # A prompt is a line that asks for the passphrase and waits (ends with ':').
-    if output.lower().count(b"passphrase") > prompts and output.rstrip().endswith(b":"):
+    # A prompt asks for the passphrase and waits: the output so far ends with "passphrase:" (and a space).
+    if output.lower().count(b"passphrase") > prompts and output.lower().rstrip().endswith(b"passphrase:"):
         prompts = output.lower().count(b"passphrase")
         answered += 1
         os.write(master, passphrase.encode() + b"\n")
