@@ -5,22 +5,21 @@ import Testing
 /// writes included, with the same results and exit codes as opening the vault directly.
 struct AgentServesEverythingTests {
     let sandbox = Sandbox()
-    var env: [String: String] { ["VAULT_PASSPHRASE_FILE": "", "VAULT_NO_KEYRING": "1", "VAULT_POLICIES": sandbox.root + "/policies"] }
+    var env: [String: String] { ["VAULT_PASSPHRASE_FILE": "", "VAULT_NO_KEYRING": "1", "VAULT_POLICIES": sandbox.policiesDirectory] }
 
     init() throws {
         sandbox.initVault()
-        try FileManager.default.createDirectory(atPath: sandbox.root + "/policies", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        writePrivateFile(sandbox.root + "/policies/p.yaml", """
+        sandbox.writePolicies("""
             policies:
               - name: hooks
                 secrets: ["hooks/*"]
                 every: 1s
                 rotator: { generate: { length: 24 } }
-            """.utf8)
+            """)
     }
 
     @Test func everyCommandWorksThroughTheAgentAlone() throws {
-        let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": sandbox.root + "/policies"])
+        let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": sandbox.policiesDirectory])
         defer { withExtendedLifetime(agent) {} }
         @discardableResult func run(_ arguments: [String], input: String = "", sourceLocation: SourceLocation = #_sourceLocation) -> VaultProcess.Result {
             let result = sandbox.process.vault(arguments, stdin: Array(input.utf8), env: env)

@@ -10,8 +10,7 @@ struct AgentTests {
     init() {
         sandbox.initVault()
         _ = sandbox.process.vault("add", "proto/one", input: "proto-value")
-        try? FileManager.default.createDirectory(atPath: sandbox.root + "/policies", withIntermediateDirectories: true)
-        writePrivateFile(sandbox.root + "/policies/p.yaml", "profiles:\n  - name: proto\n    env:\n      TOKEN: proto/one\n".utf8)
+        sandbox.writePolicies("profiles:\n  - name: proto\n    env:\n      TOKEN: proto/one\n")
     }
 
     struct Vectors: Decodable {
@@ -33,7 +32,7 @@ struct AgentTests {
     }()
 
     private func agent(_ arguments: [String] = ["--rotate-every", "0", "--frame-timeout", "1s"]) -> AgentProcess {
-        AgentProcess(sandbox, arguments: arguments, env: ["VAULT_POLICIES": sandbox.root + "/policies"])
+        AgentProcess(sandbox, arguments: arguments, env: ["VAULT_POLICIES": sandbox.policiesDirectory])
     }
 
     @Test("protocol vectors", arguments: vectors.good + vectors.fail)

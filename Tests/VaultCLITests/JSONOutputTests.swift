@@ -7,7 +7,7 @@ import Testing
 struct JSONOutputTests {
     let sandbox = Sandbox()
     let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/docs/schemas"
-    var env: [String: String] { ["VAULT_POLICIES": sandbox.root + "/policies"] }
+    var env: [String: String] { ["VAULT_POLICIES": sandbox.policiesDirectory] }
 
     init() throws {
         sandbox.initVault()
@@ -15,8 +15,7 @@ struct JSONOutputTests {
         _ = sandbox.process.vault(["rotate", "app/key", "--from-file", "-"], stdin: Array("two".utf8))
         _ = sandbox.process.vault("add", "app/gone", input: "x")
         _ = sandbox.process.vault("rm", "app/gone")
-        try FileManager.default.createDirectory(atPath: sandbox.root + "/policies", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        writePrivateFile(sandbox.root + "/policies/p.yaml", """
+        sandbox.writePolicies("""
             policies:
               - name: fast
                 secrets: ["app/key"]
@@ -25,7 +24,7 @@ struct JSONOutputTests {
             profiles:
               - name: app
                 env: { API_KEY: app/key }
-            """.utf8)
+            """)
         sleep(1)
     }
 

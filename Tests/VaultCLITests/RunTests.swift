@@ -12,8 +12,7 @@ struct RunTests {
         _ = sandbox.process.vault("add", "svc/alpha", input: alpha)
         _ = sandbox.process.vault("add", "svc/beta", input: beta)
         _ = sandbox.process.vault("add", "svc/other", input: "not-for-this-profile")
-        try FileManager.default.createDirectory(atPath: sandbox.root + "/policies", withIntermediateDirectories: true)
-        writePrivateFile(sandbox.root + "/policies/run.yaml", """
+        sandbox.writePolicies("""
             profiles:
               - name: svc
                 env:
@@ -23,14 +22,14 @@ struct RunTests {
               - name: mcp
                 env:
                   TOKEN: svc/alpha
-            """.utf8)
+            """, as: "run.yaml")
         for name in ["child_report.py", "mcp_server.py", "mcp_client.py"] {
             try FileManager.default.copyItem(atPath: Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures")!,
                                              toPath: sandbox.root + "/" + name)
         }
     }
 
-    private var env: [String: String] { ["VAULT_POLICIES": sandbox.root + "/policies", "ALLOWED_EXTRA": "yes", "LEAKY_PARENT_VAR": "no"] }
+    private var env: [String: String] { ["VAULT_POLICIES": sandbox.policiesDirectory, "ALLOWED_EXTRA": "yes", "LEAKY_PARENT_VAR": "no"] }
 
     private func sha256(_ text: String) -> String {
         let result = sandbox.process.start("/usr/bin/python3", ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]).wait()
@@ -68,7 +67,7 @@ struct RunTests {
     }
 
     @Test func theAgentServesTheSameSecrets() throws {
-        let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": sandbox.root + "/policies"])
+        let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": sandbox.policiesDirectory])
         let seen = try report(["run", "--profile", "svc"], env: ["VAULT_PASSPHRASE_FILE": ""])
         #expect((seen["hashes"] as! [String: String])["VAULT_TEST_BETA"] == sha256(beta), "\(agent.log)")
     }

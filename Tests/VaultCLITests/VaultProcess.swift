@@ -123,6 +123,15 @@ struct Sandbox {
         return line.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
     }
 
+    /// The policies directory the tests point `VAULT_POLICIES` at.
+    var policiesDirectory: String { root + "/policies" }
+
+    /// Writes `yaml` as `name` in the policies directory (0700), creating it if needed.
+    func writePolicies(_ yaml: String, as name: String = "p.yaml") {
+        try? FileManager.default.createDirectory(atPath: policiesDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        writePrivateFile(policiesDirectory + "/" + name, yaml.utf8)
+    }
+
     /// Every file under the vault directory, as bytes.
     func vaultFiles() -> [(String, Data)] {
         let names = (try? FileManager.default.subpathsOfDirectory(atPath: vaultHome)) ?? []
