@@ -51,7 +51,7 @@ public final class AgentClient {
         }
         let response: SecureJSON
         do {
-            response = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["value"]) }
+            response = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["value", "value_base64"]) }
         } catch {
             throw .broken("the answer is not JSON")
         }

@@ -138,8 +138,7 @@ struct AgentHandler: Sendable {
         }
         json.raw(",\"name\":")
         json.string(name.rawValue)
-        json.raw(",\"value\":")
-        guard json.secret(value) else { throw AgentError.badRequest("'\(name)' holds binary data; read it with `vault get` directly") }
+        json.secretMember("value", value)
     }
 
     private func resolve(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
@@ -165,8 +164,7 @@ struct AgentHandler: Sendable {
             json.string(reference.variable)
             json.raw(",\"secret\":")
             json.string(reference.secret)
-            json.raw(",\"value\":")
-            guard json.secret(value) else { throw AgentError.badRequest("'\(name)' holds binary data; use mode file") }
+            json.secretMember("value", value)
             json.raw("}")
         }
         json.raw("]")
@@ -175,7 +173,9 @@ struct AgentHandler: Sendable {
     /// `add` (a new secret) or `put` (a new current version, the old one previous for `grace` seconds).
     private func store(_ request: SecureJSON, replacing: Bool, peer: AuditActor, into json: inout SecureJSONWriter) throws {
         guard let nameText = request["name"]?.string else { throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"name\"") }
-        guard let value = request["value"]?.secret else { throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"value\" (a string)") }
+        guard let value = request.secretMember("value") else {
+            throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"value\" (a string) or \"value_base64\" (standard base64)")
+        }
         let name = try SecretName(nameText)
         let vault = try unlocked()
         let version = replacing

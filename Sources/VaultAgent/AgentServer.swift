@@ -134,7 +134,7 @@ public final class AgentServer: Sendable {
             }
             let request: SecureJSON
             do {
-                request = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["passphrase", "value"]) }
+                request = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["passphrase", "value", "value_base64"]) }
             } catch {
                 _ = Frame.write(AgentHandler.error(id: 0, AgentError.badRequest("the frame is not JSON (\(error))")), to: fd)
                 return

@@ -46,6 +46,10 @@ struct AgentServesEverythingTests {
         run(["mcp", "unwrap", "--client", "cursor"])
         #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
         #expect(run(["inject"], input: "k={{ vault://app/key }}").out == "k=second")
+        // Binary values (not UTF-8, with a NUL) go both ways as base64, byte for byte.
+        let blob: [UInt8] = [0x00, 0xff, 0xfe, 0x80, 0x0a, 0x41, 0xc3]
+        #expect(sandbox.process.vault(["add", "app/blob"], stdin: blob, env: env).status == 0)
+        #expect(sandbox.process.vault(["get", "app/blob"], env: env).stdout == blob)
         run(["rm", "app/key"])
         #expect(sandbox.process.vault(["get", "app/key"], env: env).status == 3)
         #expect(run(["audit", "verify"]).out.contains("audit log intact"))

@@ -20,6 +20,22 @@ struct SecretBytesTests {
         #expect(TestSupport.string(TestSupport.secret("abcdef").prefix(3)) == "abc")
     }
 
+    @Test(arguments: 0...9)
+    func base64RoundTripsEveryLength(_ length: Int) {
+        let value = SecretBytes(randomCount: length)
+        let encoded = value.base64Encoded()
+        let text = encoded.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+        #expect(text.utf8.count == (length + 2) / 3 * 4 && text.allSatisfy { $0.isLetter || $0.isNumber || "+/=".contains($0) })
+        let decoded = encoded.withUnsafeBytes { SecretBytes.decodingBase64($0) }
+        #expect(decoded?.constantTimeEquals(value) == true)
+    }
+
+    @Test(arguments: ["A", "AP/+g!==", "AP/+gA", "AP-_gA==", "AP/+gA==x"])
+    func malformedBase64IsRefused(_ text: String) {
+        let refused = TestSupport.secret(text).withUnsafeBytes { bytes -> Bool in SecretBytes.decodingBase64(bytes) == nil }
+        #expect(refused)
+    }
+
     @Test func descriptionNeverShowsTheBytes() {
         #expect(TestSupport.secret("hunter2").redactedDescription == "SecretBytes(redacted, 7 bytes)")
     }

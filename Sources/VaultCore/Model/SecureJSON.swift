@@ -23,6 +23,14 @@ public indirect enum SecureJSON: Sendable {
     public var bool: Bool? { if case let .bool(value) = self { value } else { nil } }
     /// The secret, if this is one.
     public var secret: SecretBox? { if case let .secret(box) = self { box } else { nil } }
+    /// The secret under `key`, or under `KEY_base64` decoded (what `SecureJSONWriter.secretMember` writes); nil
+    /// when neither is there or the base64 is malformed. Parse with both keys as secret keys.
+    public func secretMember(_ key: String) -> SecretBox? {
+        if let box = self[key]?.secret { return box }
+        guard let encoded = self[key + "_base64"]?.secret,
+              let bytes = encoded.bytes.withUnsafeBytes({ SecretBytes.decodingBase64($0) }) else { return nil }
+        return SecretBox(bytes)
+    }
     /// The elements, if this is an array.
     public var array: [SecureJSON]? { if case let .array(items) = self { items } else { nil } }
 

@@ -39,8 +39,7 @@ public struct SecureJSONWriter: ~Copyable {
 
     /// A JSON string of secret bytes. Invalid UTF-8 is refused (JSON strings are text).
     public mutating func secret(_ value: borrowing SecretBytes) -> Bool {
-        let valid = value.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }
-        guard valid else { return false }
+        guard value.isUTF8 else { return false }
         if guarded == nil {
             var bytes = SecretBytes(zeroedCount: max(capacity, plain.count + value.count * 6 + 64))
             bytes.withUnsafeMutableBytes { $0.copyBytes(from: plain) }
@@ -51,6 +50,18 @@ public struct SecureJSONWriter: ~Copyable {
         value.withUnsafeBytes { bytes in for byte in bytes { escape(byte) } }
         push(UInt8(ascii: "\""))
         return true
+    }
+
+    /// `,"KEY":` and the value as a JSON string when it is UTF-8 text; else `,"KEY_base64":` and its base64
+    /// (docs/PROTOCOL.md), so binary values travel too.
+    public mutating func secretMember(_ key: String, _ value: borrowing SecretBytes) {
+        if value.isUTF8 {
+            raw(",\"\(key)\":")
+            _ = secret(value)
+        } else {
+            raw(",\"\(key)_base64\":")
+            _ = secret(value.base64Encoded())
+        }
     }
 
     /// The text written, in guarded memory.

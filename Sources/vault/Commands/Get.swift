@@ -37,16 +37,15 @@ extension VaultCLI {
         /// Prints the value: from the agent when one answers (and no unlocker was chosen), else from the vault.
         static func print(_ name: SecretName, version: Int?, previous: Bool, unlock: UnlockOptions) throws(VaultError) {
             let request = GetRequest(name: name.rawValue, version: version, previous: previous)
-            if unlock.passphraseFd == nil, unlock.recoveryKeyFd == nil, unlock.unlocker == nil,
-               let value = try Get.viaAgent(request, .current) {
+            if !unlock.namesAnUnlocker, let value = try Get.viaAgent(request, .current) {
                 return try Get.write(value)
             }
             let vault = try VaultAccess.unlocked(unlock)
             try Get.write(SecretBox(previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)))
         }
 
-        /// The value from the running agent; nil when there is none, it is locked, or the value is binary (then
-        /// the vault is opened directly).
+        /// The value from the running agent; nil when there is none or it is locked (then the vault is opened
+        /// directly).
         static func viaAgent(_ request: GetRequest, _ environment: Environment) throws(VaultError) -> SecretBox? {
             let reference = SecretReference(variable: "", secret: request.name, version: request.version, previous: request.previous)
             return try SecretValues.fromAgent([reference], environment)?.first?.value

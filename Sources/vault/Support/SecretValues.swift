@@ -7,8 +7,7 @@ import VaultPolicy
 enum SecretValues {
     /// Each reference's value, in order.
     static func fetch(_ references: [SecretReference], unlock: UnlockOptions, _ environment: Environment) throws(VaultError) -> [(variable: String, value: SecretBox)] {
-        let explicit = unlock.passphraseFd != nil || unlock.recoveryKeyFd != nil || unlock.unlocker != nil
-        if !explicit, let values = try fromAgent(references, environment, onFailure: { failure in
+        if !unlock.namesAnUnlocker, let values = try fromAgent(references, environment, onFailure: { failure in
             Output.note("vault: agent: \(failure); opening the vault directly")
         }) {
             return values
@@ -35,7 +34,7 @@ enum SecretValues {
                     if let version = reference.version { json.raw(",\"version\":\(version)") }
                     if reference.previous { json.raw(",\"label\":\"previous\"") }
                 }
-                guard let value = response["value"]?.secret else { throw AgentClient.Failure.broken("no value in the answer") }
+                guard let value = response.secretMember("value") else { throw AgentClient.Failure.broken("no value in the answer") }
                 return (reference.variable, value)
             }
         } catch let .agent(code, message) where code == "not_found" || code == "tampered" {

@@ -16,6 +16,9 @@ struct UnlockOptions: ParsableArguments {
     @Option(help: "Use only this unlocker: keyring, passphrase or recovery.")
     var unlocker: UnlockerKind?
 
+    /// Whether the command line chose how to unlock; then the running agent is passed over.
+    var namesAnUnlocker: Bool { passphraseFd != nil || recoveryKeyFd != nil || unlocker != nil }
+
     /// Opens `vault`, telling the user on stderr when the keyring was passed over and why.
     func unlock(_ vault: Vault, environment: Environment = .current) throws(VaultError) -> UnlockedVault {
         let outcome = try unlocker(for: vault, environment).unlock(vault)

@@ -12,8 +12,7 @@ enum VaultSession {
 
     /// The agent's session, or the vault unlocked with `unlock`.
     static func open(_ unlock: UnlockOptions, _ environment: Environment = .current, checkingAudit: Bool = true) throws(VaultError) -> VaultSession {
-        let explicit = unlock.passphraseFd != nil || unlock.recoveryKeyFd != nil || unlock.unlocker != nil
-        if !explicit, let client = AgentAccess.client(environment), (try? client.request("status"))?["locked"]?.bool == false {
+        if !unlock.namesAnUnlocker, let client = AgentAccess.client(environment), (try? client.request("status"))?["locked"]?.bool == false {
             return .agent(client)
         }
         return .local(try VaultAccess.unlocked(unlock, environment, checkingAudit: checkingAudit))
@@ -31,7 +30,7 @@ enum VaultSession {
                 if let version { json.raw(",\"version\":\(version)") }
                 if previous { json.raw(",\"label\":\"previous\"") }
             }
-            guard let value = response["value"]?.secret else { throw .storage("the agent sent no value for '\(name)'") }
+            guard let value = response.secretMember("value") else { throw .storage("the agent sent no value for '\(name)'") }
             return value.bytes.prefix(value.bytes.count)
         }
     }
@@ -102,15 +101,12 @@ enum VaultSession {
     }
 
     private static func store(_ client: AgentClient, _ op: String, _ name: SecretName, _ value: borrowing SecretBytes, grace: TimeInterval?) throws(VaultError) -> Int {
-        var binary = false
         let response = try ask(client, op) { json in
             json.raw(",\"name\":")
             json.string(name.rawValue)
             if let grace { json.raw(",\"grace\":\(Int(grace))") }
-            json.raw(",\"value\":")
-            binary = !json.secret(value)
+            json.secretMember("value", value)
         }
-        if binary { throw .invalidValue(reason: "it is not UTF-8 text, which the agent's protocol cannot carry; store it with `--unlocker passphrase`") }
         guard let version = response["version"]?.int else { throw .storage("the agent sent no version for '\(name)'") }
         return version
     }
