@@ -42,6 +42,10 @@ public final class AgentClient {
         json.string(op)
         members(&json)
         json.raw("}")
+        let size = json.withUnsafeBytes(\.count)
+        guard size <= Frame.maximumLength else {
+            throw .broken("the \(op) request is \(size) bytes, over the agent's \(Frame.maximumLength)-byte frame")
+        }
         guard Frame.write(json, to: fd) else { throw .broken("write failed: \(String(cString: strerror(errno)))") }
         let frame: SecretBytes
         do {

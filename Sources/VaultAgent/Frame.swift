@@ -2,10 +2,10 @@ public import Foundation
 public import VaultCore
 
 /// The agent protocol's framing (docs/PROTOCOL.md): a 4-byte big-endian length, then that many bytes of one UTF-8
-/// JSON object. Frames are 1 byte to 64 KiB.
+/// JSON object. Frames are 1 byte to 128 KiB: room for the largest value (64 KiB) as JSON or base64.
 public enum Frame {
     /// The largest frame either side accepts.
-    public static let maximumLength = 64 * 1024
+    public static let maximumLength = 128 * 1024
 
     /// Why a frame could not be read.
     public enum ReadFailure: Error, Equatable {

@@ -50,6 +50,10 @@ struct AgentServesEverythingTests {
         let blob: [UInt8] = [0x00, 0xff, 0xfe, 0x80, 0x0a, 0x41, 0xc3]
         #expect(sandbox.process.vault(["add", "app/blob"], stdin: blob, env: env).status == 0)
         #expect(sandbox.process.vault(["get", "app/blob"], env: env).stdout == blob)
+        // The largest value, all control characters (six bytes each as a JSON string), still fits in a frame.
+        let largest = [UInt8](repeating: 0x01, count: 64 * 1024)
+        #expect(sandbox.process.vault(["add", "app/largest"], stdin: largest, env: env).status == 0)
+        #expect(sandbox.process.vault(["get", "app/largest"], env: env).stdout == largest)
         run(["rm", "app/key"])
         #expect(sandbox.process.vault(["get", "app/key"], env: env).status == 3)
         #expect(run(["audit", "verify"]).out.contains("audit log intact"))

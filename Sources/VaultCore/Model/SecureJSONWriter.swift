@@ -52,10 +52,16 @@ public struct SecureJSONWriter: ~Copyable {
         return true
     }
 
-    /// `,"KEY":` and the value as a JSON string when it is UTF-8 text; else `,"KEY_base64":` and its base64
-    /// (docs/PROTOCOL.md), so binary values travel too.
+    /// `,"KEY":` and the value as a JSON string when it is UTF-8 text that escapes to no more than its base64
+    /// would; else `,"KEY_base64":` and its base64 (docs/PROTOCOL.md). So binary values travel too, and no value
+    /// grows past 4/3 of its size.
     public mutating func secretMember(_ key: String, _ value: borrowing SecretBytes) {
-        if value.isUTF8 {
+        let escapedCount = value.withUnsafeBytes { bytes in
+            bytes.reduce(0) { total, byte in
+                total + (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") ? 2 : byte < 0x20 ? 6 : 1)
+            }
+        }
+        if escapedCount <= (value.count + 2) / 3 * 4, value.isUTF8 {
             raw(",\"\(key)\":")
             _ = secret(value)
         } else {
