@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "VaultPolicy",
-            dependencies: ["VaultCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["VaultCore", "CVaultSys", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(

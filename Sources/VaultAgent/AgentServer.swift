@@ -64,8 +64,7 @@ public final class AgentServer: Sendable {
         startTimers()
         SystemdNotify.ready()
         while true {
-            let fd = accept(listener, nil, nil)
-            if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            let fd = cvaultsys_accept_cloexec(listener)
             if fd < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }

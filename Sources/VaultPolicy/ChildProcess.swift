@@ -1,5 +1,6 @@
 public import Foundation
 public import VaultCore
+import CVaultSys
 
 /// Runs a rotator or hook: argv (PATH lookup), a minimal environment, secret bytes on stdin, stdout captured in
 /// guarded memory, stderr discarded (it could echo a value into a log), the whole process group killed at the
@@ -30,7 +31,9 @@ public enum ChildProcess {
         _ argv: [String], environment: [String], input: borrowing SecretBytes, timeout: TimeInterval
     ) throws(PolicyError) -> Outcome {
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]
-        guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw PolicyError("cannot create pipes: \(String(cString: strerror(errno)))") }
+        // Close-on-exec from the start: the agent runs rotators on several threads, and a child spawned by one
+        // must not inherit another's pipes (it would hold its stdin open or read its new value).
+        guard cvaultsys_pipe_cloexec(&toChild) == 0, cvaultsys_pipe_cloexec(&fromChild) == 0 else { throw PolicyError("cannot create pipes: \(String(cString: strerror(errno)))") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -18,6 +18,11 @@ int cvaultsys_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 /// spawned meanwhile by another thread cannot inherit them. Returns 0 or -1 (errno set).
 int cvaultsys_pipe_cloexec(int fds[2]);
 
+/// Accepts a connection on `listener` as a close-on-exec descriptor from the start (accept4 with SOCK_CLOEXEC;
+/// _GNU_SOURCE), so a rotator spawned meanwhile by another thread cannot inherit a client's connection.
+/// Returns the descriptor or -1 (errno set).
+int cvaultsys_accept_cloexec(int listener);
+
 /// Adds "change to `directory`" to spawn file actions (posix_spawn_file_actions_addchdir_np; _GNU_SOURCE).
 int cvaultsys_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory);
 
