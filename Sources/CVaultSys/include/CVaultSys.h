@@ -23,6 +23,10 @@ int cvaultsys_pipe_cloexec(int fds[2]);
 /// Returns the descriptor or -1 (errno set).
 int cvaultsys_accept_cloexec(int listener);
 
+/// Adds "close every descriptor from `lowest` up" to spawn file actions (posix_spawn_file_actions_addclosefrom_np,
+/// glibc 2.34; _GNU_SOURCE): a child gets only the descriptors it is given, whatever this process holds.
+int cvaultsys_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowest);
+
 /// Adds "change to `directory`" to spawn file actions (posix_spawn_file_actions_addchdir_np; _GNU_SOURCE).
 int cvaultsys_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory);
 
