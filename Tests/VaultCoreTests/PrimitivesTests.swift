@@ -121,4 +121,14 @@ struct SecureJSONEscapeTests {
     func malformedEscapesAreRefused(_ text: String) {
         #expect(throws: SecureJSON.ParseError.self) { try parse(text) }
     }
+
+    @Test(arguments: [#"{"name": "a", "name": "b"}"#, #"{"value": "a", "x": 1, "value": "b"}"#, #"{"o": {"k": 1, "k": 1}}"#])
+    func aRepeatedMemberIsRefused(_ text: String) {
+        #expect(throws: SecureJSON.ParseError.self) { try parse(text) }
+    }
+
+    @Test func theSameNameInSeparateObjectsIsFine() throws {
+        let parsed = try parse(#"{"a": {"k": 1}, "b": {"k": 2}}"#)
+        #expect(parsed["b"]?["k"]?.int == 2)
+    }
 }

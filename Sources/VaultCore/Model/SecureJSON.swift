@@ -74,6 +74,8 @@ struct SecureJSONParser {
             while true {
                 guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
                 let name = String(decoding: try publicString(), as: UTF8.self)
+                // Parsers disagree on a repeated name (first or last wins), so a message with one is refused.
+                guard !members.contains(where: { $0.0 == name }) else { throw fail("the member \"\(name)\" appears twice") }
                 guard try next() == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 members.append((name, try value(depth: depth + 1, key: name)))
                 let separator = try next()
