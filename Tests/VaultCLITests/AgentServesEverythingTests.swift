@@ -62,4 +62,18 @@ struct AgentServesEverythingTests {
         #expect(records.count >= 3)
         #expect(records.allSatisfy { $0.contains("\"pid\":") })
     }
+
+    @Test func aLockedAgentIsNamedAndPassedOverOnlyWithAPassphraseSource() throws {
+        let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": sandbox.policiesDirectory])
+        defer { withExtendedLifetime(agent) {} }
+        #expect(sandbox.process.vault(["add", "app/key"], stdin: Array("first".utf8), env: env).status == 0)
+        #expect(sandbox.process.vault(["lock"], env: env).status == 0)
+        let refused = sandbox.process.vault(["get", "app/key"], env: env)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("`vault unlock`"), "\(refused.err)")
+        let direct = sandbox.process.vault(["get", "app/key"], env: ["VAULT_PASSPHRASE_FILE": sandbox.passphraseFile, "VAULT_NO_KEYRING": "1"])
+        #expect(direct.out == "first")
+        #expect(direct.err.contains("locked"), "\(direct.err)")
+        #expect(direct.err.contains("opening the vault directly"), "\(direct.err)")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import VaultAgent
 import VaultCore
 import VaultPolicy
 
@@ -37,18 +38,20 @@ extension VaultCLI {
         /// Prints the value: from the agent when one answers (and no unlocker was chosen), else from the vault.
         static func print(_ name: SecretName, version: Int?, previous: Bool, unlock: UnlockOptions) throws(VaultError) {
             let request = GetRequest(name: name.rawValue, version: version, previous: previous)
-            if !unlock.namesAnUnlocker, let value = try Get.viaAgent(request, .current) {
+            if !unlock.namesAnUnlocker, let value = try Get.viaAgent(request, .current, onFailure: SecretValues.noteFallback) {
                 return try Get.write(value)
             }
             let vault = try VaultAccess.unlocked(unlock)
             try Get.write(SecretBox(previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)))
         }
 
-        /// The value from the running agent; nil when there is none or it is locked (then the vault is opened
-        /// directly).
-        static func viaAgent(_ request: GetRequest, _ environment: Environment) throws(VaultError) -> SecretBox? {
+        /// The value from the running agent; nil when there is none or it cannot answer (then the vault is opened
+        /// directly; `onFailure` hears why).
+        static func viaAgent(
+            _ request: GetRequest, _ environment: Environment, onFailure: (AgentClient.Failure) -> Void = { _ in }
+        ) throws(VaultError) -> SecretBox? {
             let reference = SecretReference(variable: "", secret: request.name, version: request.version, previous: request.previous)
-            return try SecretValues.fromAgent([reference], environment)?.first?.value
+            return try SecretValues.fromAgent([reference], environment, onFailure: onFailure)?.first?.value
         }
 
         /// Writes the exact bytes, adding a newline only when standard output is a terminal.

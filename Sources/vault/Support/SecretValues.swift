@@ -7,9 +7,7 @@ import VaultPolicy
 enum SecretValues {
     /// Each reference's value, in order.
     static func fetch(_ references: [SecretReference], unlock: UnlockOptions, _ environment: Environment) throws(VaultError) -> [(variable: String, value: SecretBox)] {
-        if !unlock.namesAnUnlocker, let values = try fromAgent(references, environment, onFailure: { failure in
-            Output.note("vault: agent: \(failure); opening the vault directly")
-        }) {
+        if !unlock.namesAnUnlocker, let values = try fromAgent(references, environment, onFailure: noteFallback) {
             return values
         }
         let vault = try VaultAccess.unlocked(unlock, environment)
@@ -18,6 +16,11 @@ enum SecretValues {
             let value = reference.previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
             return (reference.variable, SecretBox(value))
         }
+    }
+
+    /// Tells the user on stderr that the agent could not answer and the vault is opened here instead.
+    static func noteFallback(_ failure: AgentClient.Failure) {
+        Output.note("vault: agent: \(failure); opening the vault directly")
     }
 
     /// Each reference's value from the running agent; nil when no agent runs or it cannot answer (locked, broken:
