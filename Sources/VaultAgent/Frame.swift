@@ -62,18 +62,8 @@ public enum Frame {
         }
         guard sent >= 4 else { return false }
         let bodySent = sent - 4
-        return bodySent == payload.count || writeAll(fd, UnsafeRawBufferPointer(rebasing: payload[bodySent...]))
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
+        return bodySent == payload.count
+            || Descriptors.writeAll(fd, UnsafeRawBufferPointer(rebasing: payload[bodySent...]), socketFlags: Int32(MSG_NOSIGNAL)) == nil
     }
 
     /// Reads `count` bytes with `readInto(offset, wanted)`, waiting at most `idle` for the first byte and

@@ -27,12 +27,6 @@ enum OutputFilter {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        _ = bytes.withUnsafeBytes { Descriptors.writeAll(fd, $0) }
     }
 }

@@ -1,5 +1,6 @@
 import CVaultSys
 import Foundation
+import VaultCore
 
 /// A stdio MCP server started for a probe: newline-delimited JSON-RPC on its stdin and stdout, its stderr kept
 /// only as the last line, its process group stopped with SIGTERM and then SIGKILL.
@@ -81,13 +82,7 @@ final class ServerProcess {
 
     /// Writes one message line.
     func send(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
-            if n <= 0 { if errno == EINTR { continue }; return }
-            written += n
-        }
+        _ = Array((line + "\n").utf8).withUnsafeBytes { Descriptors.writeAll(input, $0) }
     }
 
     /// Sends `line` (if any) and waits for the response with `id`, skipping notifications and other messages.
