@@ -14,7 +14,7 @@ struct CoreCommandTests {
         #expect(run.vault("get", "github/token").out == "ghp_first")
 
         let list = run.vault("list", "--json")
-        let secrets = try JSONSerialization.jsonObject(with: Data(list.stdout)) as! [[String: Any]]
+        let secrets = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout)) as? [[String: Any]])
         #expect(secrets.map { $0["name"] as? String } == ["github/token"])
         #expect(secrets.first?["currentVersion"] as? Int == 1)
 
@@ -22,17 +22,17 @@ struct CoreCommandTests {
         #expect(run.vault("get", "github/token").out == "ghp_second")
         #expect(run.vault("get", "github/token", "--previous").out == "ghp_first")
         #expect(run.vault("get", "github/token", "--version", "1").out == "ghp_first")
-        let history = try JSONSerialization.jsonObject(with: Data(run.vault("history", "github/token", "--json").stdout)) as! [[String: Any]]
+        let history = try #require(try JSONSerialization.jsonObject(with: Data(run.vault("history", "github/token", "--json").stdout)) as? [[String: Any]])
         #expect(history.map { $0["label"] as? String } == ["current", "previous"])
 
-        let status = try JSONSerialization.jsonObject(with: Data(run.vault("status", "--json").stdout)) as! [String: Any]
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(run.vault("status", "--json").stdout)) as? [String: Any])
         #expect(status["secrets"] as? Int == 1 && status["versions"] as? Int == 2)
         #expect((status["keyslots"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["passphrase", "recovery"])
 
         #expect(run.vault("rm", "github/token").status == 0)
         #expect(run.vault("get", "github/token").status == 3)
         #expect(run.vault("rm", "github/token", "--purge").status == 0)
-        let remaining = try JSONSerialization.jsonObject(with: Data(run.vault("list", "--removed", "--json").stdout)) as! [Any]
+        let remaining = try #require(try JSONSerialization.jsonObject(with: Data(run.vault("list", "--removed", "--json").stdout)) as? [Any])
         #expect(remaining.isEmpty)
     }
 

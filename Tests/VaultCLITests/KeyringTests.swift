@@ -8,8 +8,8 @@ struct KeyringTests {
     let noPassphrase = ["VAULT_PASSPHRASE_FILE": ""]
 
     private func vaultID(_ env: [String: String]) throws -> String {
-        let status = try JSONSerialization.jsonObject(with: Data(sandbox.process.vault(["status", "--json"], env: env).stdout)) as! [String: Any]
-        return status["vaultID"] as! String
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(sandbox.process.vault(["status", "--json"], env: env).stdout)) as? [String: Any])
+        return try #require(status["vaultID"] as? String)
     }
 
     private func sealedValues() throws -> [Data] {
@@ -67,7 +67,7 @@ struct KeyringTests {
         let refused = run.vault(["get", "a"], env: bus.environment.merging(noPassphrase) { $1 })
         #expect(refused.status == 4 && refused.err.contains("does not open it"), "\(refused.err)")
         let status = run.vault(["keyring", "status", "--json"], env: bus.environment)
-        let report = try JSONSerialization.jsonObject(with: Data(status.stdout)) as! [String: Any]
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout)) as? [String: Any])
         #expect(report["itemPresent"] as? Bool == true && report["itemOpensVault"] as? Bool == false)
     }
 

@@ -69,7 +69,7 @@ struct MCPConfigTests {
             .split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") && !$0.contains("/*") }
             .joined(separator: "\n").replacingOccurrences(of: ",\n  }", with: "\n  }").replacingOccurrences(of: ",\n    }", with: "\n    }")
             .replacingOccurrences(of: ",\n      }", with: "\n      }").replacingOccurrences(of: ",\n}", with: "\n}")
-        let root = try JSONSerialization.jsonObject(with: Data(stripped.utf8)) as! [String: Any]
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(stripped.utf8)) as? [String: Any])
         var found = (root[client == "vscode" ? "servers" : "mcpServers"] as? [String: [String: Any]]) ?? [:]
         for (directory, project) in (root["projects"] as? [String: [String: Any]]) ?? [:] {
             for (name, server) in (project["mcpServers"] as? [String: [String: Any]]) ?? [:] {
@@ -85,19 +85,19 @@ struct MCPConfigTests {
 
     func sha256(_ texts: [String]) -> [String] {
         let result = sandbox.process.start("/usr/bin/python3", ["-c", "import hashlib,sys,json; print(json.dumps([hashlib.sha256(a.encode()).hexdigest() for a in sys.argv[1:]]))"] + texts).wait()
-        return try! JSONSerialization.jsonObject(with: Data(result.stdout)) as! [String]
+        return (try? JSONSerialization.jsonObject(with: Data(result.stdout))) as? [String] ?? []
     }
 
     /// Starts a server entry as its client would: its command, args and env on top of the user's environment.
     func launch(_ server: [String: Any], asking variables: [String]) throws -> [String: String] {
-        let command = server["command"] as! String
+        let command = try #require(server["command"] as? String)
         let args = (server["args"] as? [String]) ?? []
         let serverEnv = (server["env"] as? [String: String]) ?? [:]
         #expect(command.hasSuffix("/vault") && args.starts(with: ["run", "--profile"]), "\(command) \(args)")
         let result = sandbox.process.start(command, args + variables, env: env.merging(serverEnv) { $1 }).wait()
         #expect(result.status == 0, "\(result.err)")
-        let report = try JSONSerialization.jsonObject(with: Data(result.stdout)) as! [String: Any]
-        return report["hashes"] as! [String: String]
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+        return try #require(report["hashes"] as? [String: String])
     }
 
     @Test(arguments: cases)
@@ -105,11 +105,11 @@ struct MCPConfigTests {
         let path = try install(testCase)
         let result = sandbox.process.vault(["mcp", "doctor", "--client", testCase.client, "--json"], env: env)
         #expect(result.status == 1, "\(result.err)")
-        let report = try JSONSerialization.jsonObject(with: Data(result.stdout)) as! [String: Any]
-        let findings = (report["findings"] as! [[String: Any]]).map { "\($0["server"] as? String ?? "-") \($0["location"] as! String)" }
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]]).map { "\($0["server"] as? String ?? "-") \($0["location"] as? String ?? "?")" }
         #expect(Set(findings) == Set(testCase.planted.map { "\($0.server) \($0.location)" }))
         #expect(findings.count == testCase.planted.count)
-        #expect((report["scanned"] as! [String]) == [path])
+        #expect((report["scanned"] as? [String]) == [path])
         let leaked = testCase.planted.contains { leaks($0.value, in: result.out, result.err) }
         #expect(!leaked, "doctor printed a value")
     }
@@ -156,8 +156,8 @@ struct MCPConfigTests {
             #expect(same(server, before[label]), "\(label) changed though it holds no env secret")
         }
         for (label, expected) in testCase.wrapped {
-            let args = after[label]!["args"] as! [String]
-            let originalCommand = [before[label]!["command"] as! String] + ((before[label]!["args"] as? [String]) ?? [])
+            let args = try #require(after[label]!["args"] as? [String])
+            let originalCommand = [try #require(before[label]?["command"] as? String)] + ((before[label]!["args"] as? [String]) ?? [])
             #expect(Array(args.drop { $0 != "--" }.dropFirst()) == originalCommand)
             let hashes = try launch(after[label]!, asking: Array(expected.keys))
             #expect(hashes == Dictionary(uniqueKeysWithValues: zip(expected.keys, sha256(Array(expected.values)))), "\(label): the server saw the wrong values")

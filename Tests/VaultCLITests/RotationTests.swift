@@ -134,7 +134,7 @@ struct RotationTests {
         let failed = vault("rotate", "api/key")
         #expect(failed.status == 1 && failed.err.contains("test: the command answered ok=false: test refused by the test"))
         #expect(vault("get", "api/key").out == issued, "a failed test leaves the old current in place")
-        let history = try JSONSerialization.jsonObject(with: Data(vault("history", "api/key", "--json").stdout)) as! [[String: Any]]
+        let history = try #require(try JSONSerialization.jsonObject(with: Data(vault("history", "api/key", "--json").stdout)) as? [[String: Any]])
         #expect(!history.contains { $0["label"] as? String == "pending" })
         #expect(vault("audit", "--json").out.contains("\"op\":\"rotate.failed\""))
     }

@@ -41,35 +41,35 @@ struct RunTests {
                                            env: env.merging(extra) { $1 })
         #expect(result.status == 0, "\(result.err)")
         #expect(!result.out.contains(alpha) && !result.err.contains(alpha))
-        return try JSONSerialization.jsonObject(with: Data(result.stdout)) as! [String: Any]
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
     }
 
     @Test func theChildSeesExactlyItsProfileAndNothingElse() throws {
         let seen = try report(["run", "--profile", "svc"])
-        let hashes = seen["hashes"] as! [String: String]
+        let hashes = try #require(seen["hashes"] as? [String: String])
         #expect(hashes == ["VAULT_TEST_ALPHA": sha256(alpha), "VAULT_TEST_BETA": sha256(beta)])
-        let names = Set(seen["env"] as! [String])
+        let names = Set(try #require(seen["env"] as? [String]))
         #expect(names.contains("ALLOWED_EXTRA") && !names.contains("LEAKY_PARENT_VAR") && !names.contains("VAULT_PASSPHRASE_FILE"))
         #expect(names.isSubset(of: ["PATH", "HOME", "LANG", "XDG_RUNTIME_DIR", "ALLOWED_EXTRA", "VAULT_TEST_ALPHA", "VAULT_TEST_BETA", "LC_CTYPE"]), "\(names)")
-        #expect(!(seen["cmdline"] as! String).contains(alpha))
+        #expect((seen["cmdline"] as? String)?.contains(alpha) == false)
     }
 
     @Test func fileModeWritesPrivateFilesAndRemovesThem() throws {
         let seen = try report(["run", "--profile", "svc", "--mode", "file"])
-        #expect((seen["hashes"] as! [String: String])["VAULT_TEST_ALPHA"] == sha256(alpha))
+        #expect((seen["hashes"] as? [String: String])?["VAULT_TEST_ALPHA"] == sha256(alpha))
         #expect(seen["file_mode"] as? String == "0o400" && seen["dir_mode"] as? String == "0o700")
-        #expect(access(seen["path"] as! String, F_OK) != 0, "the secret file outlived the child")
+        #expect(access(try #require(seen["path"] as? String), F_OK) != 0, "the secret file outlived the child")
     }
 
     @Test func fdModeHandsOverPipes() throws {
         let seen = try report(["run", "--env", "VAULT_TEST_ALPHA=svc/alpha", "--mode", "fd"])
-        #expect((seen["hashes"] as! [String: String]) == ["VAULT_TEST_ALPHA": sha256(alpha)])
+        #expect((seen["hashes"] as? [String: String]) == ["VAULT_TEST_ALPHA": sha256(alpha)])
     }
 
     @Test func theAgentServesTheSameSecrets() throws {
         let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": sandbox.policiesDirectory])
         let seen = try report(["run", "--profile", "svc"], env: ["VAULT_PASSPHRASE_FILE": ""])
-        #expect((seen["hashes"] as! [String: String])["VAULT_TEST_BETA"] == sha256(beta), "\(agent.log)")
+        #expect((seen["hashes"] as? [String: String])?["VAULT_TEST_BETA"] == sha256(beta), "\(agent.log)")
     }
 
     @Test func exitStatusAndSignalsPassThrough() {
@@ -99,8 +99,8 @@ struct RunTests {
         #expect(result.err == "leak [REDACTED] end\n")
         let lines = result.out.split(separator: "\n")
         #expect(lines.count == 2)
-        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
-        #expect((first["result"] as! [String: Any])["text"] as? String == "token=[REDACTED]")
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect((first["result"] as? [String: Any])?["text"] as? String == "token=[REDACTED]")
         #expect(lines[1] == #"{"jsonrpc": "2.0", "id": 2, "result": "clean"}"#, "a line without a value passes byte for byte")
     }
 
@@ -122,7 +122,7 @@ struct RunTests {
                 sandbox.root + "/mcp_client.py", VaultProcess.binary, redact ? "1" : "0", Self.venvPython, sandbox.root + "/mcp_server.py",
             ], env: env.merging(["VAULT_HOME": sandbox.vaultHome, "VAULT_PASSPHRASE_FILE": sandbox.passphraseFile]) { $1 }).wait()
             #expect(result.status == 0, "\(result.err.suffix(2000))")
-            let exchange = try JSONSerialization.jsonObject(with: Data(result.stdout)) as! [String: Any]
+            let exchange = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
             #expect(exchange["server"] as? String == "vault-test")
             #expect(exchange["hash"] as? String == sha256(alpha))
             #expect(exchange["echo"] as? String == (redact ? "the token is [REDACTED]" : "the token is " + alpha))

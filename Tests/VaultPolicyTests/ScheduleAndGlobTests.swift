@@ -58,7 +58,7 @@ struct CommandProtocolTests {
         let request = try CommandProtocol.request(
             step: "create", secret: SecretName("x/y"), policy: "p", currentVersion: 3, pendingVersion: nil,
             current: current, pending: SecretBytes(zeroedCount: 0))
-        let parsed = try request.withUnsafeBytes { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
+        let parsed = try #require(try request.withUnsafeBytes { try JSONSerialization.jsonObject(with: Data($0)) } as? [String: Any])
         #expect(parsed["current"] as? String == "a\"b\\c" && parsed["pending"] == nil && parsed["current_version"] as? Int == 3)
         let reply = try Array(#"{"ok": true, "pending": "new\u00e9\n"}"#.utf8).withUnsafeBytes { try CommandProtocol.parseReply($0) }
         #expect(reply.ok)
