@@ -44,6 +44,11 @@ public struct SecretReference: Sendable, Equatable {
         self.previous = previous
     }
 
+    /// The reference as written: `name`, `name@3` or `name@previous` (what `parse` reads back).
+    public var written: String {
+        secret + (previous ? "@previous" : version.map { "@\($0)" } ?? "")
+    }
+
     /// Parses `name[@version|@previous]` for `variable`, or nil when malformed.
     public static func parse(variable: String, _ text: String) -> SecretReference? {
         let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)

@@ -11,8 +11,7 @@ public enum ProfileFile {
             out += "  - name: \(quoted(profile.name))\n"
             out += "    env:\n"
             for reference in profile.secrets {
-                let suffix = reference.previous ? "@previous" : reference.version.map { "@\($0)" } ?? ""
-                out += "      \(quoted(reference.variable)): \(quoted(reference.secret + suffix))\n"
+                out += "      \(quoted(reference.variable)): \(quoted(reference.written))\n"
             }
             if profile.mode != .env { out += "    mode: \(profile.mode.rawValue)\n" }
             if !profile.inherit.isEmpty { out += "    inherit: [\(profile.inherit.map(quoted).joined(separator: ", "))]\n" }

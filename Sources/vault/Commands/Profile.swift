@@ -36,7 +36,7 @@ extension VaultCLI.Profile {
             let entries = set.profiles.map { profile in
                 Entry(
                     profile: profile.name, mode: profile.mode.rawValue,
-                    env: Dictionary(profile.secrets.map { ($0.variable, $0.secret + ($0.previous ? "@previous" : $0.version.map { "@\($0)" } ?? "")) }) { first, _ in first },
+                    env: Dictionary(profile.secrets.map { ($0.variable, $0.written) }) { first, _ in first },
                     inherit: profile.inherit, source: "\(profile.file):\(profile.line)")
             }
             if json { return try Output.json(entries) }

@@ -42,8 +42,7 @@ enum ContainerLaunch {
         var options: [String] = []
         for reference in references {
             let name = ContainerCommand.podmanSecretName(secret: reference.secret, version: reference.version, previous: reference.previous)
-            let suffix = reference.previous ? "@previous" : reference.version.map { "@\($0)" } ?? ""
-            do { try secrets.ensure(name, reference: reference.secret + suffix) } catch { throw .invalidInput("vault run: \(error)") }
+            do { try secrets.ensure(name, reference: reference.written) } catch { throw .invalidInput("vault run: \(error)") }
             options += ContainerCommand.podmanOptions(name: name, variable: reference.variable, asFile: asFile)
         }
         let kind = asFile ? "files under /run/secrets (type=mount)" : "environment variables (type=env)"
