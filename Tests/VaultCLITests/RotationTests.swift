@@ -168,6 +168,10 @@ struct RotationTests {
         for index in 1...4 { #expect(vault("get", "api/k\(index)").out.hasPrefix("issued-")) }
         #expect(try database().read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
         #expect(try database().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rotation_runs WHERE step NOT IN ('finished','failed')") } == 0)
+        // Runs of killed processes were taken over, and each takeover is in the audit log, whose chain holds.
+        let claims = vault("audit", "--json").out.split(separator: "\n").filter { $0.contains("\"op\":\"rotate.claimed\"") }
+        #expect(!claims.isEmpty)
+        #expect(vault("audit", "verify").status == 0)
         _ = sandbox.process.start("/usr/bin/pkill", ["-KILL", "-f", control]).wait()  // sleeping rotators left by killed runs
     }
 

@@ -118,18 +118,21 @@ extension UnlockedVault {
         }
     }
 
-    /// Takes over a run whose owner process is gone. False if its owner is alive or it already ended.
+    /// Takes over a run whose owner process is gone (audited as `rotate.claimed`). False if its owner is alive or
+    /// it already ended.
     public func claim(_ run: RotationRun, now: Date = Date()) throws(VaultError) -> Bool {
-        try vault.write { db in
+        try commit { db -> (Bool, [AuditEvent]) in
             guard var row = try RotationRunRecord.fetchOne(db, key: run.id),
                   row.step != RotationStep.finished.rawValue, row.step != RotationStep.failed.rawValue
-            else { return false }
-            if row.ownerPID == getpid() { return true }
-            guard !Self.processIsAlive(row.ownerPID) else { return false }
+            else { return (false, []) }
+            if row.ownerPID == getpid() { return (true, []) }
+            guard !Self.processIsAlive(row.ownerPID) else { return (false, []) }
+            let previousOwner = row.ownerPID
             row.ownerPID = getpid()
             row.updatedAt = now
             try row.update(db)
-            return true
+            return (true, [AuditEvent("rotate.claimed", secret: run.secret.rawValue, version: run.pendingVersion,
+                                      detail: "step \(row.step), owner pid \(previousOwner) gone")])
         }
     }
 
