@@ -9,7 +9,7 @@ public final class AgentClient {
         /// No agent listens there.
         case unreachable(String)
         /// The agent answered with a typed error.
-        case agent(code: String, message: String)
+        case agent(code: AgentErrorCode, message: String)
         /// The connection broke or the answer was not the protocol.
         case broken(String)
 
@@ -60,7 +60,7 @@ public final class AgentClient {
             throw .broken("the answer is not JSON")
         }
         guard response["ok"]?.bool == true else {
-            throw .agent(code: response["error"]?["code"]?.string ?? "unknown", message: response["error"]?["message"]?.string ?? "the agent refused")
+            throw .agent(code: response["error"]?["code"]?.string.flatMap(AgentErrorCode.init(rawValue:)) ?? .internal, message: response["error"]?["message"]?.string ?? "the agent refused")
         }
         return response
     }

@@ -1,26 +1,67 @@
-import VaultCore
+public import VaultCore
+
+/// The protocol's error codes (docs/PROTOCOL.md), shared by the agent and its clients.
+public enum AgentErrorCode: String, Sendable {
+    /// A frame's length is 0 or over the limit.
+    case badFrame = "bad_frame"
+    /// Not JSON, a missing or malformed member, an unknown op.
+    case badRequest = "bad_request"
+    /// The hello asked for a protocol version this agent does not speak.
+    case unsupportedVersion = "unsupported_version"
+    /// The peer's uid may not use this agent.
+    case forbidden
+    /// Too many connections.
+    case busy
+    /// The agent holds no unlocked vault.
+    case locked
+    /// No such secret, version or profile.
+    case notFound = "not_found"
+    /// A value, row or the audit log failed authentication.
+    case tampered
+    /// The secret already exists.
+    case conflict
+    /// Anything else (and any code a newer agent might send that this client does not know).
+    case `internal`
+
+    /// The code for a vault error of `category`.
+    public init(_ category: VaultError.Category) {
+        self = switch category {
+        case .notFound: .notFound
+        case .locked: .locked
+        case .badInput: .badRequest
+        case .tampered: .tampered
+        case .conflict: .conflict
+        case .failure: .internal
+        }
+    }
+
+    /// The category of vault error a client reports for this code (so exit codes match a direct open).
+    public var category: VaultError.Category {
+        switch self {
+        case .notFound: .notFound
+        case .locked: .locked
+        case .badRequest: .badInput
+        case .tampered: .tampered
+        case .conflict: .conflict
+        case .badFrame, .unsupportedVersion, .forbidden, .busy, .internal: .failure
+        }
+    }
+}
 
 /// A typed protocol error: a stable code and a one-line message (never a value).
 struct AgentError: Error {
-    let code: String
+    let code: AgentErrorCode
     let message: String
 
-    static func badRequest(_ message: String) -> AgentError { AgentError(code: "bad_request", message: message) }
+    static func badRequest(_ message: String) -> AgentError { AgentError(code: .badRequest, message: message) }
 
     /// The protocol code for a vault error.
     init(_ error: VaultError) {
-        switch error.category {
-        case .notFound: code = "not_found"
-        case .locked: code = "locked"
-        case .badInput: code = "bad_request"
-        case .tampered: code = "tampered"
-        case .conflict: code = "conflict"
-        case .failure: code = "internal"
-        }
+        code = AgentErrorCode(error.category)
         message = error.description
     }
 
-    init(code: String, message: String) {
+    init(code: AgentErrorCode, message: String) {
         self.code = code
         self.message = message
     }

@@ -30,7 +30,7 @@ struct AgentHandler: Sendable {
         } catch let error as VaultError {
             return Self.error(id: id, AgentError(error))
         } catch {
-            return Self.error(id: id, AgentError(code: "internal", message: "\(error)"))
+            return Self.error(id: id, AgentError(code: .internal, message: "\(error)"))
         }
     }
 
@@ -38,7 +38,7 @@ struct AgentHandler: Sendable {
     static func error(id: Int, _ error: AgentError) -> SecureJSONWriter {
         var json = SecureJSONWriter(capacity: 256)
         json.raw("{\"id\":\(id),\"ok\":false,\"error\":{\"code\":")
-        json.string(error.code)
+        json.string(error.code.rawValue)
         json.raw(",\"message\":")
         json.string(error.message)
         json.raw("}}")
@@ -97,7 +97,7 @@ struct AgentHandler: Sendable {
 
     private func unlocked() throws -> UnlockedVault {
         guard let vault = state.current() else {
-            throw AgentError(code: "locked", message: "the agent is locked; run `vault unlock`")
+            throw AgentError(code: .locked, message: "the agent is locked; run `vault unlock`")
         }
         return vault
     }
@@ -116,7 +116,7 @@ struct AgentHandler: Sendable {
             try vault.checkAuditAnchor()
             state.hold(vault, unlocker: "keyring")
         case let .failure(problem):
-            throw AgentError(code: "locked", message: "keyring: \(problem); send a passphrase to unlock")
+            throw AgentError(code: .locked, message: "keyring: \(problem); send a passphrase to unlock")
         }
     }
 
@@ -145,7 +145,7 @@ struct AgentHandler: Sendable {
         guard let profileName = request["profile"]?.string else { throw AgentError.badRequest("resolve needs \"profile\"") }
         let set = PolicySet.load(directory: policiesDirectory)
         guard let profile = set.profile(named: profileName) else {
-            throw AgentError(code: "not_found", message: "no profile '\(profileName)' in \(policiesDirectory); `vault policy check` lists problems")
+            throw AgentError(code: .notFound, message: "no profile '\(profileName)' in \(policiesDirectory); `vault policy check` lists problems")
         }
         let vault = try unlocked()
         json.raw(",\"profile\":")

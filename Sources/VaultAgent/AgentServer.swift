@@ -79,7 +79,7 @@ public final class AgentServer: Sendable {
                 continue
             }
             guard connections.add(1, ordering: .relaxed).newValue <= configuration.maximumConnections else {
-                _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "busy", message: "too many connections; retry")), to: fd)
+                _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: .busy, message: "too many connections; retry")), to: fd)
                 close(fd)
                 connections.subtract(1, ordering: .relaxed)
                 continue
@@ -99,7 +99,7 @@ public final class AgentServer: Sendable {
     /// at once.
     private func refuse(_ fd: Int32, peer: AuditActor) {
         if refusals.refused(peer, uid: peer.uid) { logger.warning("refused a connection from pid \(peer.pid) uid \(peer.uid)") }
-        _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "forbidden", message: "uid \(peer.uid) may not use this agent")), to: fd)
+        _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: .forbidden, message: "uid \(peer.uid) may not use this agent")), to: fd)
         guard lingering.add(1, ordering: .relaxed).newValue <= Self.maximumRefusalsLingering else {
             lingering.subtract(1, ordering: .relaxed)
             close(fd)
@@ -128,7 +128,7 @@ public final class AgentServer: Sendable {
                 case .timedOut: "the request did not arrive in time"
                 default: "the connection broke mid-frame"
                 }
-                _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: "bad_frame", message: message)), to: fd)
+                _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: .badFrame, message: message)), to: fd)
                 return
             }
             let request: SecureJSON
@@ -145,7 +145,7 @@ public final class AgentServer: Sendable {
                 }
                 guard request["version"]?.int == AgentHandler.protocolVersion else {
                     _ = Frame.write(AgentHandler.error(id: request["id"]?.int ?? 0, AgentError(
-                        code: "unsupported_version", message: "this agent speaks protocol version \(AgentHandler.protocolVersion)")), to: fd)
+                        code: .unsupportedVersion, message: "this agent speaks protocol version \(AgentHandler.protocolVersion)")), to: fd)
                     return
                 }
                 greeted = true

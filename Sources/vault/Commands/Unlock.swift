@@ -27,7 +27,7 @@ extension VaultCLI {
                 }
             }
             if case let .failure(failure) = result {
-                if case let .agent(code, message) = failure, code != "locked" { throw VaultError.noUnlocker(reason: message) }
+                if case let .agent(code, message) = failure, code != .locked { throw VaultError.noUnlocker(reason: message) }
                 if case .agent = failure { throw VaultError.wrongPassphrase }
                 throw VaultError.noUnlocker(reason: failure.description)
             }

@@ -40,8 +40,8 @@ enum SecretValues {
                 guard let value = response.secretMember("value") else { throw AgentClient.Failure.broken("no value in the answer") }
                 return (reference.variable, value)
             }
-        } catch let .agent(code, message) where code == "not_found" || code == "tampered" {
-            throw VaultError.agent(code == "not_found" ? .notFound : .tampered, message: message)
+        } catch let .agent(code, message) where code == .notFound || code == .tampered {
+            throw VaultError.agent(code.category, message: message)
         } catch {
             onFailure(error)
             return nil

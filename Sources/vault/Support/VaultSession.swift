@@ -116,15 +116,7 @@ enum VaultSession {
         do {
             return try client.request(op, members: members)
         } catch let .agent(code, message) {
-            let category: VaultError.Category = switch code {
-            case "not_found": .notFound
-            case "locked": .locked
-            case "bad_request": .badInput
-            case "tampered": .tampered
-            case "conflict": .conflict
-            default: .failure
-            }
-            throw .agent(category, message: message)
+            throw .agent(code.category, message: message)
         } catch {
             throw .storage("\(error)")
         }
