@@ -157,7 +157,7 @@ func rawRoundTrip(_ fd: Int32) {
 let client = try AgentClient(path: socketPath)
 let name = try SecretName("bench/token")
 func agentGet(_ client: AgentClient) throws {
-    _ = try client.request("get") { json in
+    _ = try client.request(.get) { json in
         json.raw(",\"name\":")
         json.string(name.rawValue)
     }

@@ -28,18 +28,18 @@ public final class AgentClient {
     /// Connects to the agent at `path` and says hello.
     public init(path: String) throws(Failure) {
         do { fd = try UnixSocket.connect(path) } catch { throw .unreachable(error.description) }
-        _ = try request("hello") { $0.raw(",\"version\":\(AgentHandler.protocolVersion)") }
+        _ = try request(.hello) { $0.raw(",\"version\":\(AgentHandler.protocolVersion)") }
     }
 
     deinit { close(fd) }
 
     /// Sends `op` with extra members written by `members` (each starting with a comma) and returns the response.
-    public func request(_ op: String, members: (inout SecureJSONWriter) -> Void = { _ in }) throws(Failure) -> SecureJSON {
+    public func request(_ op: AgentOperation, members: (inout SecureJSONWriter) -> Void = { _ in }) throws(Failure) -> SecureJSON {
         let id = nextID
         nextID += 1
         var json = SecureJSONWriter(capacity: 256)
         json.raw("{\"id\":\(id),\"op\":")
-        json.string(op)
+        json.string(op.rawValue)
         members(&json)
         json.raw("}")
         let size = json.withUnsafeBytes(\.count)

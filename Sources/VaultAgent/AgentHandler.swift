@@ -16,8 +16,11 @@ struct AgentHandler: Sendable {
     func respond(to request: SecureJSON, peer: AuditActor) -> SecureJSONWriter {
         let id = request["id"]?.int ?? 0
         do {
-            guard case .object = request, let op = request["op"]?.string else {
+            guard case .object = request, let name = request["op"]?.string else {
                 throw AgentError.badRequest("a request is a JSON object with \"op\" and \"id\"")
+            }
+            guard let op = AgentOperation(rawValue: name) else {
+                throw AgentError.badRequest("unknown op '\(name)'; ops: \(AgentOperation.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if let given = request["id"], given.int == nil { throw AgentError.badRequest("\"id\" must be an integer") }
             var json = SecureJSONWriter()
@@ -45,27 +48,27 @@ struct AgentHandler: Sendable {
         return json
     }
 
-    private func perform(_ op: String, _ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
+    private func perform(_ op: AgentOperation, _ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
         switch op {
-        case "hello":
+        case .hello:
             json.raw(",\"version\":\(Self.protocolVersion),\"server\":\"vault-agent\"")
-        case "status":
+        case .status:
             json.raw(",\"locked\":\(!state.isUnlocked),\"vault_id\":")
             json.string(state.vault.id)
             json.raw(",\"secrets\":\(try state.vault.secrets().count),\"unlocker\":")
             if let unlocker = state.unlocker { json.string(unlocker) } else { json.raw("null") }
             json.raw(",\"idle_lock\":\(state.idleLock.map { String(Int($0)) } ?? "null")")
-        case "unlock":
+        case .unlock:
             try unlock(request, peer: peer)
             json.raw(",\"unlocker\":")
             json.string(state.unlocker ?? "")
-        case "lock":
+        case .lock:
             json.raw(",\"was_unlocked\":\(state.lock(reason: "requested by pid \(peer.pid)"))")
-        case "get":
+        case .get:
             try get(request, peer: peer, into: &json)
-        case "resolve":
+        case .resolve:
             try resolve(request, peer: peer, into: &json)
-        case "list":
+        case .list:
             json.raw(",\"secrets\":[")
             for (index, secret) in try state.vault.secrets().enumerated() {
                 json.raw(index == 0 ? "{\"name\":" : ",{\"name\":")
@@ -73,25 +76,23 @@ struct AgentHandler: Sendable {
                 json.raw(",\"version\":\(secret.currentVersion.map(String.init) ?? "null")}")
             }
             json.raw("]")
-        case "rotate":
+        case .rotate:
             try rotate(request, into: &json)
-        case "add", "put":
-            try store(request, replacing: op == "put", peer: peer, into: &json)
-        case "remove":
+        case .add, .put:
+            try store(request, replacing: op == .put, peer: peer, into: &json)
+        case .remove:
             guard let nameText = request["name"]?.string else { throw AgentError.badRequest("remove needs \"name\"") }
             try unlocked().remove(try SecretName(nameText), purge: request["purge"]?.bool ?? false, by: peer)
-        case "verify_audit":
+        case .verifyAudit:
             let result = try unlocked().verifyAudit()
             json.raw(",\"records\":\(result.records),\"first_seq\":\(result.firstSeq.map(String.init) ?? "null"),\"last_seq\":\(result.lastSeq.map(String.init) ?? "null"),\"files\":")
             json.strings(result.files)
             json.raw(",\"problems\":")
             json.strings(result.problems)
-        case "reload":
+        case .reload:
             let set = PolicySet.load(directory: policiesDirectory)
             json.raw(",\"policies\":\(set.policies.count),\"profiles\":\(set.profiles.count),\"problems\":")
             json.strings(set.diagnostics.map(\.description))
-        default:
-            throw AgentError.badRequest("unknown op '\(op)'; ops: hello, status, unlock, lock, get, resolve, list, rotate, reload, add, put, remove, verify_audit")
         }
     }
 

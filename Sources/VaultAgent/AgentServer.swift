@@ -139,7 +139,7 @@ public final class AgentServer: Sendable {
                 return
             }
             if !greeted {
-                guard request["op"]?.string == "hello" else {
+                guard request["op"]?.string == AgentOperation.hello.rawValue else {
                     _ = Frame.write(AgentHandler.error(id: request["id"]?.int ?? 0, AgentError.badRequest("say hello first")), to: fd)
                     return
                 }

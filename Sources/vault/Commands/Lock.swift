@@ -9,7 +9,7 @@ extension VaultCLI {
 
         func run() throws {
             do {
-                _ = try AgentAccess.requireClient().request("lock")
+                _ = try AgentAccess.requireClient().request(.lock)
             } catch {
                 throw VaultError.noUnlocker(reason: "\(error)")
             }

@@ -13,7 +13,7 @@ extension VaultCLI {
         func run() throws {
             let environment = Environment.current
             let client = try AgentAccess.requireClient(environment)
-            if unlock.passphraseFd == nil && unlock.unlocker != .passphrase, (try? client.request("unlock")) != nil {
+            if unlock.passphraseFd == nil && unlock.unlocker != .passphrase, (try? client.request(.unlock)) != nil {
                 return Output.note("agent unlocked")
             }
             guard let source = unlock.passphraseSource(environment) else {
@@ -21,7 +21,7 @@ extension VaultCLI {
             }
             let passphrase = SecretBox(try source())
             let result = Result { () throws(AgentClient.Failure) in
-                try client.request("unlock") { json in
+                try client.request(.unlock) { json in
                     json.raw(",\"passphrase\":")
                     _ = json.secret(passphrase.bytes)
                 }

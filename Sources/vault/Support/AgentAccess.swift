@@ -57,7 +57,7 @@ enum AgentAccess {
             return Summary(socket: nil, running: false, locked: nil, unlocker: nil, idleLockSeconds: nil, problem: "XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist")
         }
         do {
-            let status = try AgentClient(path: path).request("status")
+            let status = try AgentClient(path: path).request(.status)
             return Summary(socket: path, running: true, locked: status["locked"]?.bool, unlocker: status["unlocker"]?.string,
                            idleLockSeconds: status["idle_lock"]?.int, problem: nil)
         } catch {
@@ -80,7 +80,7 @@ enum AgentAccess {
         }
         do {
             let client = try AgentClient(path: path)
-            let status = try client.request("status")
+            let status = try client.request(.status)
             return status["locked"]?.bool == false ? "the agent at \(path) answers" : "the agent at \(path) is locked"
         } catch .unreachable {
             return "no agent at \(path)"

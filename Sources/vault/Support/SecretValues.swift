@@ -31,7 +31,7 @@ enum SecretValues {
         guard let client = AgentAccess.client(environment) else { return nil }
         do {
             return try references.map { (reference) throws(AgentClient.Failure) in
-                let response = try client.request("get") { json in
+                let response = try client.request(.get) { json in
                     json.raw(",\"name\":")
                     json.string(reference.secret)
                     if let version = reference.version { json.raw(",\"version\":\(version)") }

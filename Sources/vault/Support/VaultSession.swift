@@ -12,7 +12,7 @@ enum VaultSession {
 
     /// The agent's session, or the vault unlocked with `unlock`.
     static func open(_ unlock: UnlockOptions, _ environment: Environment = .current, checkingAudit: Bool = true) throws(VaultError) -> VaultSession {
-        if !unlock.namesAnUnlocker, let client = AgentAccess.client(environment), (try? client.request("status"))?["locked"]?.bool == false {
+        if !unlock.namesAnUnlocker, let client = AgentAccess.client(environment), (try? client.request(.status))?["locked"]?.bool == false {
             return .agent(client)
         }
         return .local(try VaultAccess.unlocked(unlock, environment, checkingAudit: checkingAudit))
@@ -24,7 +24,7 @@ enum VaultSession {
         case let .local(vault):
             return previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: version)
         case let .agent(client):
-            let response = try Self.ask(client, "get") { json in
+            let response = try Self.ask(client, .get) { json in
                 json.raw(",\"name\":")
                 json.string(name.rawValue)
                 if let version { json.raw(",\"version\":\(version)") }
@@ -39,7 +39,7 @@ enum VaultSession {
     func add(_ name: SecretName, value: borrowing SecretBytes) throws(VaultError) -> Int {
         switch self {
         case let .local(vault): return try vault.add(name, value: value)
-        case let .agent(client): return try Self.store(client, "add", name, value, grace: nil)
+        case let .agent(client): return try Self.store(client, .add, name, value, grace: nil)
         }
     }
 
@@ -47,7 +47,7 @@ enum VaultSession {
     func rotate(_ name: SecretName, to value: borrowing SecretBytes, grace: TimeInterval?) throws(VaultError) -> Int {
         switch self {
         case let .local(vault): return try vault.rotate(name, to: value, grace: grace)
-        case let .agent(client): return try Self.store(client, "put", name, value, grace: grace)
+        case let .agent(client): return try Self.store(client, .put, name, value, grace: grace)
         }
     }
 
@@ -56,7 +56,7 @@ enum VaultSession {
         switch self {
         case let .local(vault): try vault.remove(name, purge: purge)
         case let .agent(client):
-            _ = try Self.ask(client, "remove") { json in
+            _ = try Self.ask(client, .remove) { json in
                 json.raw(",\"name\":")
                 json.string(name.rawValue)
                 json.raw(",\"purge\":\(purge)")
@@ -69,7 +69,7 @@ enum VaultSession {
         switch self {
         case let .local(vault): return try vault.verifyAudit()
         case let .agent(client):
-            let response = try Self.ask(client, "verify_audit") { _ in }
+            let response = try Self.ask(client, .verifyAudit) { _ in }
             return AuditVerification(
                 records: response["records"]?.int ?? 0, firstSeq: response["first_seq"]?.int, lastSeq: response["last_seq"]?.int,
                 files: (response["files"]?.array ?? []).compactMap(\.string), problems: (response["problems"]?.array ?? []).compactMap(\.string))
@@ -83,7 +83,7 @@ enum VaultSession {
             let engine = RotationEngine(vault: vault, policies: policies)
             if let name { try engine.rotateNow(name, report: report) } else { try engine.runDue(report: report) }
         case let .agent(client):
-            let response = try Self.ask(client, "rotate") { json in
+            let response = try Self.ask(client, .rotate) { json in
                 if let name {
                     json.raw(",\"name\":")
                     json.string(name.rawValue)
@@ -100,7 +100,7 @@ enum VaultSession {
         }
     }
 
-    private static func store(_ client: AgentClient, _ op: String, _ name: SecretName, _ value: borrowing SecretBytes, grace: TimeInterval?) throws(VaultError) -> Int {
+    private static func store(_ client: AgentClient, _ op: AgentOperation, _ name: SecretName, _ value: borrowing SecretBytes, grace: TimeInterval?) throws(VaultError) -> Int {
         let response = try ask(client, op) { json in
             json.raw(",\"name\":")
             json.string(name.rawValue)
@@ -112,7 +112,7 @@ enum VaultSession {
     }
 
     /// Sends `op`; the agent's typed errors come back with the exit code the same failure has without it.
-    private static func ask(_ client: AgentClient, _ op: String, _ members: (inout SecureJSONWriter) -> Void) throws(VaultError) -> SecureJSON {
+    private static func ask(_ client: AgentClient, _ op: AgentOperation, _ members: (inout SecureJSONWriter) -> Void) throws(VaultError) -> SecureJSON {
         do {
             return try client.request(op, members: members)
         } catch let .agent(code, message) {
