@@ -157,10 +157,7 @@ func rawRoundTrip(_ fd: Int32) {
 let client = try AgentClient(path: socketPath)
 let name = try SecretName("bench/token")
 func agentGet(_ client: AgentClient) throws {
-    _ = try client.request(.get) { json in
-        json.raw(",\"name\":")
-        json.string(name.rawValue)
-    }
+    _ = try client.get(name.rawValue)
 }
 let raw = rawClient()
 for _ in 0..<200 { rawRoundTrip(raw); try agentGet(client) }  // warm up

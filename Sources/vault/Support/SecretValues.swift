@@ -31,14 +31,7 @@ enum SecretValues {
         guard let client = AgentAccess.client(environment) else { return nil }
         do {
             return try references.map { (reference) throws(AgentClient.Failure) in
-                let response = try client.request(.get) { json in
-                    json.raw(",\"name\":")
-                    json.string(reference.secret)
-                    if let version = reference.version { json.raw(",\"version\":\(version)") }
-                    if reference.previous { json.raw(",\"label\":\"previous\"") }
-                }
-                guard let value = response.secretMember("value") else { throw AgentClient.Failure.broken("no value in the answer") }
-                return (reference.variable, value)
+                (reference.variable, try client.get(reference.secret, version: reference.version, previous: reference.previous))
             }
         } catch let .agent(code, message) where code == .notFound || code == .tampered {
             throw VaultError.agent(code.category, message: message)

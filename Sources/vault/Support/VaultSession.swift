@@ -24,13 +24,7 @@ enum VaultSession {
         case let .local(vault):
             return previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: version)
         case let .agent(client):
-            let response = try Self.ask(client, .get) { json in
-                json.raw(",\"name\":")
-                json.string(name.rawValue)
-                if let version { json.raw(",\"version\":\(version)") }
-                if previous { json.raw(",\"label\":\"previous\"") }
-            }
-            guard let value = response.secretMember("value") else { throw .storage("the agent sent no value for '\(name)'") }
+            let value = try Self.mapped { () throws(AgentClient.Failure) in try client.get(name.rawValue, version: version, previous: previous) }
             return value.bytes.prefix(value.bytes.count)
         }
     }
@@ -113,8 +107,13 @@ enum VaultSession {
 
     /// Sends `op`; the agent's typed errors come back with the exit code the same failure has without it.
     private static func ask(_ client: AgentClient, _ op: AgentOperation, _ members: (inout SecureJSONWriter) -> Void) throws(VaultError) -> SecureJSON {
+        try mapped { () throws(AgentClient.Failure) in try client.request(op, members: members) }
+    }
+
+    /// What `body` returns; an agent's typed error becomes the vault error with the same exit code.
+    private static func mapped<Result>(_ body: () throws(AgentClient.Failure) -> Result) throws(VaultError) -> Result {
         do {
-            return try client.request(op, members: members)
+            return try body()
         } catch let .agent(code, message) {
             throw .agent(code.category, message: message)
         } catch {
