@@ -35,22 +35,27 @@ func residentMegabytes() -> Int {
 }
 
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("vault-bench-\(getpid())").path
-try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+try FileManager.default.createDirectory(
+    atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 defer { try? FileManager.default.removeItem(atPath: root) }
 
 /// A new vault under `root` (or at `directory`), passphrase "benchmark passphrase", cheapest Argon2id.
 func makeVault(_ name: String, at directory: String? = nil) throws -> UnlockedVault {
     var pass = SecretBytes(zeroedCount: 20)
     pass.withUnsafeMutableBytes { $0.copyBytes(from: Array("benchmark passphrase".utf8)) }
-    return try Vault.create(at: VaultLocation(directory: directory ?? root + "/" + name), passphrase: pass, recoveryKey: RecoveryKey.generate(),
-                            kdf: KDFParameters.Strength.interactive.parameters)
+    return try Vault.create(
+        at: VaultLocation(directory: directory ?? root + "/" + name), passphrase: pass,
+        recoveryKey: RecoveryKey.generate(),
+        kdf: KDFParameters.Strength.interactive.parameters)
 }
 
 /// Where to leave the 100,000-secret vault for the whole-process benchmarks (a real agent's memory and latency on
 /// it); by default it is removed with the rest.
 let largeVaultDirectory = ProcessInfo.processInfo.environment["VAULT_BENCH_LARGE_VAULT"]
 
-func token() -> SecretBytes { SecretBytes.randomToken(length: 40, alphabet: Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8), prefix: "tok_") }
+func token() -> SecretBytes {
+    SecretBytes.randomToken(length: 40, alphabet: Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8), prefix: "tok_")
+}
 
 // MARK: - Store latency at 100 vs 100,000 secrets
 
@@ -102,12 +107,14 @@ line("== agent (Unix socket, thread per connection)")
 let agentVault = try makeVault("agent")
 try agentVault.add(SecretName("bench/token"), value: token())
 let socketPath = root + "/run/agent.sock"
-try FileManager.default.createDirectory(atPath: root + "/run", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+try FileManager.default.createDirectory(
+    atPath: root + "/run", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 let state = AgentState(vault: agentVault.vault, idleLock: nil)
 state.hold(agentVault, unlocker: "passphrase")
 var configuration = AgentServer.Configuration(socketPath: socketPath, policiesDirectory: root + "/policies")
 configuration.rotateEvery = nil
-let server = AgentServer(configuration: configuration, state: state, logger: Logger(label: "vault-bench") { _ in SwiftLogNoOpLogHandler() })
+let server = AgentServer(
+    configuration: configuration, state: state, logger: Logger(label: "vault-bench") { _ in SwiftLogNoOpLogHandler() })
 Thread { try? server.run() }.start()
 while access(socketPath, F_OK) != 0 { usleep(10_000) }
 usleep(50_000)
@@ -119,7 +126,11 @@ func echoServer() {
     address.sun_family = sa_family_t(AF_UNIX)
     withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in echoPath.utf8.enumerated() { raw[i] = b } }
     let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        }
+    }
     listen(listener, 128)
     while true {
         let fd = accept(listener, nil, nil)
@@ -143,7 +154,11 @@ func rawClient() -> Int32 {
     address.sun_family = sa_family_t(AF_UNIX)
     withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in echoPath.utf8.enumerated() { raw[i] = b } }
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        }
+    }
     return fd
 }
 
@@ -210,7 +225,9 @@ for clients in [1, 64] {
         let client = try AgentClient(path: socketPath)
         return try measure(perClient) { _ in try agentGet(client) }.samples
     }
-    line(String(format: "  %2d clients: raw %8.0f req/s (p99 %6.1f µs)   agent %8.0f req/s (p99 %6.1f µs, median %6.1f µs)",
-                clients, rawRate, rawLatency.p99 * 1e6, agentRate, agentLatency.p99 * 1e6, agentLatency.median * 1e6))
+    line(
+        String(
+            format: "  %2d clients: raw %8.0f req/s (p99 %6.1f µs)   agent %8.0f req/s (p99 %6.1f µs, median %6.1f µs)",
+            clients, rawRate, rawLatency.p99 * 1e6, agentRate, agentLatency.p99 * 1e6, agentLatency.median * 1e6))
 }
 exit(0)

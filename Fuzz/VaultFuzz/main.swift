@@ -17,7 +17,8 @@ func fuzzOne(_ data: UnsafeRawBufferPointer) {
     switch target {
     case "policy":
         let diagnostics = PolicySet.diagnostics(file: "fuzz.yaml", text: String(decoding: data, as: UTF8.self))
-        precondition(diagnostics.allSatisfy { $0.line >= 0 && !$0.message.isEmpty }, "a diagnostic without a line or message")
+        precondition(
+            diagnostics.allSatisfy { $0.line >= 0 && !$0.message.isEmpty }, "a diagnostic without a line or message")
     case "mcp-config":
         let syntaxes: [ConfigSyntax] = [.json, .toml, .yaml]
         fuzzConfig(data, syntax: syntaxes[Int(data.first ?? 0) % syntaxes.count])
@@ -48,17 +49,24 @@ func fuzzConfig(_ data: UnsafeRawBufferPointer, syntax: ConfigSyntax) {
     for client in MCPClient.allCases where client.syntax == syntax {
         _ = MCPDoctor.findings(in: config, client: client)
         let place: MCPRewrite.Place = { preferred, _ in preferred }
-        guard let plan = try? MCPRewrite.wrap(config, client: client, existing: [], vaultCommand: "/usr/bin/vault", place: place) else { continue }
+        guard
+            let plan = try? MCPRewrite.wrap(
+                config, client: client, existing: [], vaultCommand: "/usr/bin/vault", place: place)
+        else { continue }
         let rewritten = config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) }
         let backup = config.text.withUnsafeBytes { TextEdit.apply(plan.backupEdits, to: $0) }
         do {
             let again = try ConfigFile(path: "/fuzz/config", text: rewritten, syntax: syntax)
-            let second = try MCPRewrite.wrap(again, client: client, existing: plan.profiles, vaultCommand: "/usr/bin/vault", place: place)
+            let second = try MCPRewrite.wrap(
+                again, client: client, existing: plan.profiles, vaultCommand: "/usr/bin/vault", place: place)
             precondition(second.edits.isEmpty, "a second wrap still found something to change")
-            let undo = try MCPRewrite.unwrap(again, client: client, existing: plan.profiles, records: plan.records, reveal: nil)
+            let undo = try MCPRewrite.unwrap(
+                again, client: client, existing: plan.profiles, records: plan.records, reveal: nil)
             let restored = again.text.withUnsafeBytes { TextEdit.apply(undo.edits, to: $0) }
             if plan.records.count == plan.servers.count {
-                precondition(restored.count == backup.count && restored.constantTimeEquals(backup), "unwrap did not give back the original")
+                precondition(
+                    restored.count == backup.count && restored.constantTimeEquals(backup),
+                    "unwrap did not give back the original")
             }
         } catch {
             preconditionFailure("wrap produced text that does not parse: \(error)")
@@ -67,33 +75,36 @@ func fuzzConfig(_ data: UnsafeRawBufferPointer, syntax: ConfigSyntax) {
 }
 
 #if FUZZING
-/// libFuzzer's entry point (its runtime refers to it even when the driver is started from here).
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    fuzzOne(UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argc, &argv, fuzzerTestOneInput))
-#else
-var replayed = 0
-for path in CommandLine.arguments.dropFirst() {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-    let files = isDirectory.boolValue ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 } : [path]
-    for file in files.sorted() {
-        guard let data = FileManager.default.contents(atPath: file) else { continue }
-        data.withUnsafeBytes { fuzzOne($0) }
-        replayed += 1
+    /// libFuzzer's entry point (its runtime refers to it even when the driver is started from here).
+    @_cdecl("LLVMFuzzerTestOneInput")
+    func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+        fuzzOne(UnsafeRawBufferPointer(start: data, count: size))
+        return 0
     }
-}
-print("vault-fuzz \(target): replayed \(replayed) input\(replayed == 1 ? "" : "s") without a finding")
+
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<Int32>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
+
+    var argc = CommandLine.argc
+    var argv = CommandLine.unsafeArgv
+    exit(runFuzzerDriver(&argc, &argv, fuzzerTestOneInput))
+#else
+    var replayed = 0
+    for path in CommandLine.arguments.dropFirst() {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+        let files =
+            isDirectory.boolValue
+            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 } : [path]
+        for file in files.sorted() {
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            data.withUnsafeBytes { fuzzOne($0) }
+            replayed += 1
+        }
+    }
+    print("vault-fuzz \(target): replayed \(replayed) input\(replayed == 1 ? "" : "s") without a finding")
 #endif

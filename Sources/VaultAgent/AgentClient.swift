@@ -17,7 +17,8 @@ public final class AgentClient {
             switch self {
             case let .unreachable(detail): "no agent is running (\(detail)); start one with `vault agent`"
             case let .agent(_, message): message
-            case let .broken(detail): "lost the agent mid-request (\(detail)); is it still running? `vault status` checks"
+            case let .broken(detail):
+                "lost the agent mid-request (\(detail)); is it still running? `vault status` checks"
             }
         }
     }
@@ -34,7 +35,9 @@ public final class AgentClient {
     deinit { close(fd) }
 
     /// Sends `op` with extra members written by `members` (each starting with a comma) and returns the response.
-    public func request(_ op: AgentOperation, members: (inout SecureJSONWriter) -> Void = { _ in }) throws(Failure) -> SecureJSON {
+    public func request(
+        _ op: AgentOperation, members: (inout SecureJSONWriter) -> Void = { _ in }
+    ) throws(Failure) -> SecureJSON {
         let id = nextID
         nextID += 1
         var json = SecureJSONWriter(capacity: 256)
@@ -55,12 +58,16 @@ public final class AgentClient {
         }
         let response: SecureJSON
         do {
-            response = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["value", "value_base64"]) }
+            response = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in
+                try SecureJSON.parse(bytes, secretKeys: ["value", "value_base64"])
+            }
         } catch {
             throw .broken("the answer is not JSON")
         }
         guard response["ok"]?.bool == true else {
-            throw .agent(code: response["error"]?["code"]?.string.flatMap(AgentErrorCode.init(rawValue:)) ?? .internal, message: response["error"]?["message"]?.string ?? "the agent refused")
+            throw .agent(
+                code: response["error"]?["code"]?.string.flatMap(AgentErrorCode.init(rawValue:)) ?? .internal,
+                message: response["error"]?["message"]?.string ?? "the agent refused")
         }
         return response
     }

@@ -25,14 +25,15 @@ public enum AgentErrorCode: String, Sendable {
 
     /// The code for a vault error of `category`.
     public init(_ category: VaultError.Category) {
-        self = switch category {
-        case .notFound: .notFound
-        case .locked: .locked
-        case .badInput: .badRequest
-        case .tampered: .tampered
-        case .conflict: .conflict
-        case .failure: .internal
-        }
+        self =
+            switch category {
+            case .notFound: .notFound
+            case .locked: .locked
+            case .badInput: .badRequest
+            case .tampered: .tampered
+            case .conflict: .conflict
+            case .failure: .internal
+            }
     }
 
     /// The category of vault error a client reports for this code (so exit codes match a direct open).

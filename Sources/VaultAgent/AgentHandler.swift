@@ -20,7 +20,8 @@ struct AgentHandler: Sendable {
                 throw AgentError.badRequest("a request is a JSON object with \"op\" and \"id\"")
             }
             guard let op = AgentOperation(rawValue: name) else {
-                throw AgentError.badRequest("unknown op '\(name)'; ops: \(AgentOperation.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw AgentError.badRequest(
+                    "unknown op '\(name)'; ops: \(AgentOperation.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if let given = request["id"], given.int == nil { throw AgentError.badRequest("\"id\" must be an integer") }
             var json = SecureJSONWriter()
@@ -48,7 +49,9 @@ struct AgentHandler: Sendable {
         return json
     }
 
-    private func perform(_ op: AgentOperation, _ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
+    private func perform(
+        _ op: AgentOperation, _ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter
+    ) throws {
         switch op {
         case .hello:
             json.raw(",\"version\":\(Self.protocolVersion),\"server\":\"vault-agent\"")
@@ -85,7 +88,9 @@ struct AgentHandler: Sendable {
             try unlocked().remove(try SecretName(nameText), purge: request["purge"]?.bool ?? false, by: peer)
         case .verifyAudit:
             let result = try unlocked().verifyAudit()
-            json.raw(",\"records\":\(result.records),\"first_seq\":\(result.firstSeq.map(String.init) ?? "null"),\"last_seq\":\(result.lastSeq.map(String.init) ?? "null"),\"files\":")
+            json.raw(
+                ",\"records\":\(result.records),\"first_seq\":\(result.firstSeq.map(String.init) ?? "null"),\"last_seq\":\(result.lastSeq.map(String.init) ?? "null"),\"files\":"
+            )
             json.strings(result.files)
             json.raw(",\"problems\":")
             json.strings(result.problems)
@@ -112,7 +117,9 @@ struct AgentHandler: Sendable {
             return
         }
         let keyring = keyringAllowed ? SecretServiceKeyring(vaultID: state.vault.id) : nil
-        switch VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(state.vault) {
+        switch VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(
+            state.vault)
+        {
         case let .success(vault):
             try vault.checkAuditAnchor()
             state.hold(vault, unlocker: "keyring")
@@ -125,7 +132,9 @@ struct AgentHandler: Sendable {
         guard let nameText = request["name"]?.string else { throw AgentError.badRequest("get needs \"name\"") }
         let name = try SecretName(nameText)
         let version = request["version"], label = request["label"]
-        if let version, version.int.map({ $0 < 1 }) ?? true { throw AgentError.badRequest("\"version\" must be a whole number from 1") }
+        if let version, version.int.map({ $0 < 1 }) ?? true {
+            throw AgentError.badRequest("\"version\" must be a whole number from 1")
+        }
         if let label, label.string != "previous", label.string != "current" {
             throw AgentError.badRequest("\"label\" must be \"previous\" or \"current\"")
         }
@@ -143,10 +152,14 @@ struct AgentHandler: Sendable {
     }
 
     private func resolve(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
-        guard let profileName = request["profile"]?.string else { throw AgentError.badRequest("resolve needs \"profile\"") }
+        guard let profileName = request["profile"]?.string else {
+            throw AgentError.badRequest("resolve needs \"profile\"")
+        }
         let set = PolicySet.load(directory: policiesDirectory)
         guard let profile = set.profile(named: profileName) else {
-            throw AgentError(code: .notFound, message: "no profile '\(profileName)' in \(policiesDirectory); `vault policy check` lists problems")
+            throw AgentError(
+                code: .notFound,
+                message: "no profile '\(profileName)' in \(policiesDirectory); `vault policy check` lists problems")
         }
         let vault = try unlocked()
         json.raw(",\"profile\":")
@@ -158,7 +171,8 @@ struct AgentHandler: Sendable {
         json.raw(",\"entries\":[")
         for (index, reference) in profile.secrets.enumerated() {
             let name = try SecretName(reference.secret)
-            let value = reference.previous
+            let value =
+                reference.previous
                 ? try vault.value(of: name, label: .previous, by: peer)
                 : try vault.value(of: name, version: reference.version, by: peer)
             json.raw(index == 0 ? "{\"var\":" : ",{\"var\":")
@@ -172,14 +186,20 @@ struct AgentHandler: Sendable {
     }
 
     /// `add` (a new secret) or `put` (a new current version, the old one previous for `grace` seconds).
-    private func store(_ request: SecureJSON, replacing: Bool, peer: AuditActor, into json: inout SecureJSONWriter) throws {
-        guard let nameText = request["name"]?.string else { throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"name\"") }
+    private func store(
+        _ request: SecureJSON, replacing: Bool, peer: AuditActor, into json: inout SecureJSONWriter
+    ) throws {
+        guard let nameText = request["name"]?.string else {
+            throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"name\"")
+        }
         guard let value = request.secretMember("value") else {
-            throw AgentError.badRequest("\(replacing ? "put" : "add") needs \"value\" (a string) or \"value_base64\" (standard base64)")
+            throw AgentError.badRequest(
+                "\(replacing ? "put" : "add") needs \"value\" (a string) or \"value_base64\" (standard base64)")
         }
         let name = try SecretName(nameText)
         let vault = try unlocked()
-        let version = replacing
+        let version =
+            replacing
             ? try vault.rotate(name, to: value.bytes, grace: request["grace"]?.int.map(TimeInterval.init), by: peer)
             : try vault.add(name, value: value.bytes, by: peer)
         json.raw(",\"name\":")

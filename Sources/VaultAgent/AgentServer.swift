@@ -52,15 +52,23 @@ public final class AgentServer: Sendable {
         self.configuration = configuration
         self.state = state
         self.logger = logger
-        handler = AgentHandler(state: state, policiesDirectory: configuration.policiesDirectory, keyringAllowed: configuration.keyringAllowed)
+        handler = AgentHandler(
+            state: state, policiesDirectory: configuration.policiesDirectory,
+            keyringAllowed: configuration.keyringAllowed)
         refusals = RefusalLog { [state] event in try? state.vault.audit.append(event) }
     }
 
     /// Binds the socket and serves until the process ends. Throws only if the socket cannot be set up.
     public func run() throws(UnixSocket.Failure) -> Never {
         let listener: Int32
-        if let activated = configuration.listener { listener = activated } else { listener = try UnixSocket.listen(configuration.socketPath) }
-        logger.notice("\(configuration.listener == nil ? "listening" : "socket-activated") on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))")
+        if let activated = configuration.listener {
+            listener = activated
+        } else {
+            listener = try UnixSocket.listen(configuration.socketPath)
+        }
+        logger.notice(
+            "\(configuration.listener == nil ? "listening" : "socket-activated") on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))"
+        )
         startTimers()
         SystemdNotify.ready()
         while true {
@@ -79,7 +87,8 @@ public final class AgentServer: Sendable {
                 continue
             }
             guard connections.add(1, ordering: .relaxed).newValue <= configuration.maximumConnections else {
-                _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: .busy, message: "too many connections; retry")), to: fd)
+                _ = Frame.write(
+                    AgentHandler.error(id: 0, AgentError(code: .busy, message: "too many connections; retry")), to: fd)
                 close(fd)
                 connections.subtract(1, ordering: .relaxed)
                 continue
@@ -98,8 +107,12 @@ public final class AgentServer: Sendable {
     /// `maximumRefusalsLingering` refused connections wait for their peer to close; past that they are closed
     /// at once.
     private func refuse(_ fd: Int32, peer: AuditActor) {
-        if refusals.refused(peer, uid: peer.uid) { logger.warning("refused a connection from pid \(peer.pid) uid \(peer.uid)") }
-        _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: .forbidden, message: "uid \(peer.uid) may not use this agent")), to: fd)
+        if refusals.refused(peer, uid: peer.uid) {
+            logger.warning("refused a connection from pid \(peer.pid) uid \(peer.uid)")
+        }
+        _ = Frame.write(
+            AgentHandler.error(id: 0, AgentError(code: .forbidden, message: "uid \(peer.uid) may not use this agent")),
+            to: fd)
         guard lingering.add(1, ordering: .relaxed).newValue <= Self.maximumRefusalsLingering else {
             lingering.subtract(1, ordering: .relaxed)
             close(fd)
@@ -123,29 +136,39 @@ public final class AgentServer: Sendable {
             } catch .closed {
                 return
             } catch {
-                let message = switch error {
-                case let .badLength(length): "frame length \(length) is outside 1…\(Frame.maximumLength)"
-                case .timedOut: "the request did not arrive in time"
-                default: "the connection broke mid-frame"
-                }
+                let message =
+                    switch error {
+                    case let .badLength(length): "frame length \(length) is outside 1…\(Frame.maximumLength)"
+                    case .timedOut: "the request did not arrive in time"
+                    default: "the connection broke mid-frame"
+                    }
                 _ = Frame.write(AgentHandler.error(id: 0, AgentError(code: .badFrame, message: message)), to: fd)
                 return
             }
             let request: SecureJSON
             do {
-                request = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes, secretKeys: ["passphrase", "value", "value_base64"]) }
+                request = try frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in
+                    try SecureJSON.parse(bytes, secretKeys: ["passphrase", "value", "value_base64"])
+                }
             } catch {
-                _ = Frame.write(AgentHandler.error(id: 0, AgentError.badRequest("the frame is not JSON (\(error))")), to: fd)
+                _ = Frame.write(
+                    AgentHandler.error(id: 0, AgentError.badRequest("the frame is not JSON (\(error))")), to: fd)
                 return
             }
             if !greeted {
                 guard request["op"]?.string == AgentOperation.hello.rawValue else {
-                    _ = Frame.write(AgentHandler.error(id: request["id"]?.int ?? 0, AgentError.badRequest("say hello first")), to: fd)
+                    _ = Frame.write(
+                        AgentHandler.error(id: request["id"]?.int ?? 0, AgentError.badRequest("say hello first")),
+                        to: fd)
                     return
                 }
                 guard request["version"]?.int == AgentHandler.protocolVersion else {
-                    _ = Frame.write(AgentHandler.error(id: request["id"]?.int ?? 0, AgentError(
-                        code: .unsupportedVersion, message: "this agent speaks protocol version \(AgentHandler.protocolVersion)")), to: fd)
+                    _ = Frame.write(
+                        AgentHandler.error(
+                            id: request["id"]?.int ?? 0,
+                            AgentError(
+                                code: .unsupportedVersion,
+                                message: "this agent speaks protocol version \(AgentHandler.protocolVersion)")), to: fd)
                     return
                 }
                 greeted = true
@@ -185,7 +208,8 @@ public final class AgentServer: Sendable {
                 do {
                     try RotationEngine(vault: vault, policies: policies).runDue { event in
                         switch event {
-                        case let .rotated(name, version, policy): self.logger.notice("rotated \(name) → version \(version) (policy \(policy))")
+                        case let .rotated(name, version, policy):
+                            self.logger.notice("rotated \(name) → version \(version) (policy \(policy))")
                         case let .failed(name, reason): self.logger.error("rotating \(name) failed: \(reason)")
                         default: break
                         }

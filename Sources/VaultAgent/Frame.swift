@@ -23,7 +23,9 @@ public enum Frame {
 
     /// Reads one frame into guarded memory. `idle` bounds the wait for the first byte, `deadline` the time from
     /// the first byte to the last (a client sending a byte a second is cut off).
-    public static func read(from fd: Int32, idle: TimeInterval, deadline: TimeInterval) throws(ReadFailure) -> SecretBytes {
+    public static func read(
+        from fd: Int32, idle: TimeInterval, deadline: TimeInterval
+    ) throws(ReadFailure) -> SecretBytes {
         var header = [UInt8](repeating: 0, count: 4)
         try fill(fd, count: 4, idle: idle, deadline: deadline, closedIsClean: true) { offset, count in
             header.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + offset, count) }
@@ -63,7 +65,8 @@ public enum Frame {
         guard sent >= 4 else { return false }
         let bodySent = sent - 4
         return bodySent == payload.count
-            || Descriptors.writeAll(fd, UnsafeRawBufferPointer(rebasing: payload[bodySent...]), socketFlags: Int32(MSG_NOSIGNAL)) == nil
+            || Descriptors.writeAll(
+                fd, UnsafeRawBufferPointer(rebasing: payload[bodySent...]), socketFlags: Int32(MSG_NOSIGNAL)) == nil
     }
 
     /// Reads `count` bytes with `readInto(offset, wanted)`, waiting at most `idle` for the first byte and

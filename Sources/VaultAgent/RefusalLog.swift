@@ -36,7 +36,9 @@ final class RefusalLog: Sendable {
             return (closed, true)
         }
         if let closed { record(closed) }
-        if recordNow { record(AuditEvent("agent.connect", outcome: .denied, detail: "uid \(uid) not allowed", actor: peer)) }
+        if recordNow {
+            record(AuditEvent("agent.connect", outcome: .denied, detail: "uid \(uid) not allowed", actor: peer))
+        }
         return recordNow
     }
 
@@ -52,6 +54,9 @@ final class RefusalLog: Sendable {
 
     private static func summary(_ window: Window) -> AuditEvent? {
         guard window.more > 0 else { return nil }
-        return AuditEvent("agent.connect", outcome: .denied, detail: "uid \(window.peer.uid) refused \(window.more) more time(s) since the last record", actor: window.peer)
+        return AuditEvent(
+            "agent.connect", outcome: .denied,
+            detail: "uid \(window.peer.uid) refused \(window.more) more time(s) since the last record",
+            actor: window.peer)
     }
 }

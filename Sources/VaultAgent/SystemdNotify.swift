@@ -16,7 +16,9 @@ enum SystemdNotify {
         var bytes = Array(path.utf8)
         if bytes.first == UInt8(ascii: "@") { bytes[0] = 0 }
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in for (index, byte) in bytes.enumerated() { raw[index] = byte } }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
         let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count)
         let message = Array("READY=1".utf8)
         _ = withUnsafePointer(to: &address) {

@@ -137,6 +137,8 @@ extension VaultError: CustomStringConvertible {
 
     private static func quoted(_ text: String) -> String {
         let shown = text.count > 64 ? String(text.prefix(64)) + "…" : text
-        return "'" + shown.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f ? String($0) : "?" }.joined() + "'"
+        return "'"
+            + shown.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f ? String($0) : "?" }.joined()
+            + "'"
     }
 }

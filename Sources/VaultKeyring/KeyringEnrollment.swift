@@ -15,7 +15,8 @@ public enum KeyringEnrollment {
             _ = try? keyring.clear()
             throw .failed("the vault did not take the keyring keyslot: \(error)")
         }
-        let check = VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(vault.vault)
+        let check = VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(
+            vault.vault)
         if case let .failure(problem) = check { throw problem }
     }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why the desktop keyring could not give (or take) the vault's key-encryption key. Each case has a one-line
@@ -29,12 +29,16 @@ public enum KeyringProblem: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .noLibrary(detail): "libsecret cannot be loaded (\(detail)); install libsecret-1-0 for keyring support"
-        case let .noDBus(detail): "no D-Bus session bus (\(detail); looked at DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus and /run/user/\(getuid())/bus)"
-        case let .noProvider(detail): "no Secret Service provider on the session bus (\(detail)); install and start gnome-keyring or KeePassXC"
-        case let .noCollection(detail): "the Secret Service has no default keyring (\(detail)); log in to a desktop session once, or create one with seahorse"
+        case let .noDBus(detail):
+            "no D-Bus session bus (\(detail); looked at DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus and /run/user/\(getuid())/bus)"
+        case let .noProvider(detail):
+            "no Secret Service provider on the session bus (\(detail)); install and start gnome-keyring or KeePassXC"
+        case let .noCollection(detail):
+            "the Secret Service has no default keyring (\(detail)); log in to a desktop session once, or create one with seahorse"
         case .locked: "the keyring is locked; unlock it (log in, or seahorse) and retry"
         case .itemMissing: "the keyring has no item for this vault (deleted?); `vault keyring enable` stores it again"
-        case .itemWrong: "the keyring item for this vault does not open it (replaced or stale) and was not trusted; `vault keyring enable` rewrites it"
+        case .itemWrong:
+            "the keyring item for this vault does not open it (replaced or stale) and was not trusted; `vault keyring enable` rewrites it"
         case .notEnabled: "this vault has no keyring keyslot; `vault keyring enable` adds one"
         case .disabledByEnvironment: "keyring use is off (VAULT_NO_KEYRING is set)"
         case let .failed(detail): "Secret Service error: \(detail)"

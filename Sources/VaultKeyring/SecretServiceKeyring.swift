@@ -1,6 +1,6 @@
 import CVaultSys
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 public import VaultCore
 
@@ -65,7 +65,9 @@ public struct SecretServiceKeyring: Sendable {
     public func lookup() throws(KeyringProblem) -> SecretBytes {
         let api = try Self.available()
         var error: UnsafeMutablePointer<cvaultsys_gerror>?
-        let found = withSchema(api) { schema, attributes in api.pointee.secret_password_lookupv_nonpageable_sync(schema, attributes, nil, &error) }
+        let found = withSchema(api) { schema, attributes in
+            api.pointee.secret_password_lookupv_nonpageable_sync(schema, attributes, nil, &error)
+        }
         if let message = take(&error, api) { throw .failed(message) }
         guard let found else { throw .itemMissing }
         defer { api.pointee.secret_password_free(found) }
@@ -83,7 +85,8 @@ public struct SecretServiceKeyring: Sendable {
         let stored = hex.withUnsafeBytes { password in
             withSchema(api) { schema, attributes in
                 api.pointee.secret_password_storev_sync(
-                    schema, attributes, nil, label, password.baseAddress!.assumingMemoryBound(to: CChar.self), nil, &error)
+                    schema, attributes, nil, label, password.baseAddress!.assumingMemoryBound(to: CChar.self), nil,
+                    &error)
             }
         }
         if let message = take(&error, api) { throw .failed(message) }
@@ -95,7 +98,9 @@ public struct SecretServiceKeyring: Sendable {
     public func clear() throws(KeyringProblem) -> Bool {
         let api = try Self.available()
         var error: UnsafeMutablePointer<cvaultsys_gerror>?
-        let cleared = withSchema(api) { schema, attributes in api.pointee.secret_password_clearv_sync(schema, attributes, nil, &error) }
+        let cleared = withSchema(api) { schema, attributes in
+            api.pointee.secret_password_clearv_sync(schema, attributes, nil, &error)
+        }
         if let message = take(&error, api) { throw .failed(message) }
         return cleared != 0
     }
@@ -124,14 +129,20 @@ public struct SecretServiceKeyring: Sendable {
 
     private static func classify(_ message: String, stage: Stage) -> KeyringProblem {
         if message.contains("org.freedesktop.secrets") { return .noProvider(message) }
-        if stage == .bus || message.contains("D-Bus") || message.contains("Could not connect") { return .noDBus(message) }
-        if message.contains("does not exist") || message.contains("no default collection") { return .noCollection(message) }
+        if stage == .bus || message.contains("D-Bus") || message.contains("Could not connect") {
+            return .noDBus(message)
+        }
+        if message.contains("does not exist") || message.contains("no default collection") {
+            return .noCollection(message)
+        }
         return .failed(message)
     }
 }
 
 /// Takes the message out of a GError and frees it.
-private func take(_ error: inout UnsafeMutablePointer<cvaultsys_gerror>?, _ api: UnsafePointer<cvaultsys_libsecret>) -> String? {
+private func take(
+    _ error: inout UnsafeMutablePointer<cvaultsys_gerror>?, _ api: UnsafePointer<cvaultsys_libsecret>
+) -> String? {
     guard let pointer = error else { return nil }
     defer {
         api.pointee.g_error_free(pointer)

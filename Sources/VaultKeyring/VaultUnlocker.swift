@@ -53,7 +53,8 @@ public struct VaultUnlocker {
         }
         let reportable = keyringProblem.flatMap { $0 == .notEnabled || $0 == .disabledByEnvironment ? nil : $0 }
         if forced == nil || forced == .passphrase, let passphrase {
-            return Outcome(vault: try vault.unlock(passphrase: passphrase()), unlocker: .passphrase, fallbackReason: reportable)
+            return Outcome(
+                vault: try vault.unlock(passphrase: passphrase()), unlocker: .passphrase, fallbackReason: reportable)
         }
         if forced == nil || forced == .recovery, let recoveryKey {
             let key = try RecoveryKey(parsing: recoveryKey())

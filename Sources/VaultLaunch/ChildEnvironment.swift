@@ -3,7 +3,8 @@
 public enum ChildEnvironment {
     /// Passed on when set: what programs need to run, never credentials.
     public static let allowlist = [
-        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "TMPDIR", "XDG_RUNTIME_DIR",
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "TMPDIR",
+        "XDG_RUNTIME_DIR",
     ]
 
     /// `KEY=value` entries from `launcher` for the allowlist plus `inherit`.

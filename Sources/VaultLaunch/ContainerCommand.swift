@@ -18,8 +18,10 @@ public struct ContainerCommand: Sendable, Equatable {
 
     /// Global options that take a value as the next argument (podman and docker).
     private static let valueOptions: Set<String> = [
-        "--root", "--runroot", "--runtime", "--storage-driver", "--storage-opt", "--cgroup-manager", "--connection", "-c",
-        "--url", "-H", "--host", "--identity", "--log-level", "-l", "--events-backend", "--network-cmd-path", "--tmpdir",
+        "--root", "--runroot", "--runtime", "--storage-driver", "--storage-opt", "--cgroup-manager", "--connection",
+        "-c",
+        "--url", "-H", "--host", "--identity", "--log-level", "-l", "--events-backend", "--network-cmd-path",
+        "--tmpdir",
         "--volumepath", "--module", "--ssh", "--conmon", "--hooks-dir", "--network-config-dir", "--imagestore",
         "--context", "--config", "--tlscacert", "--tlscert", "--tlskey", "--runtime-flag", "--network-backend",
         "--registries-conf", "--db-backend", "--cni-config-dir",
@@ -28,7 +30,9 @@ public struct ContainerCommand: Sendable, Equatable {
     /// The container command in `argv`, or nil when `argv` does not start a container (`podman run`, `podman
     /// create`, `podman container run|create`, the same for docker).
     public init?(_ argv: [String]) {
-        guard let first = argv.first, let engine = Engine(rawValue: first.split(separator: "/").last.map(String.init) ?? first) else { return nil }
+        guard let first = argv.first,
+            let engine = Engine(rawValue: first.split(separator: "/").last.map(String.init) ?? first)
+        else { return nil }
         var index = 1
         while index < argv.count, argv[index].hasPrefix("-") {
             index += Self.valueOptions.contains(argv[index]) ? 2 : 1
@@ -60,7 +64,10 @@ public struct ContainerCommand: Sendable, Equatable {
     /// from podman secret `name`: as an environment variable, or as a file under /run/secrets.
     public static func podmanOptions(name: String, variable: String, asFile: Bool) -> [String] {
         asFile
-            ? ["--secret", "\(name),type=mount,target=/run/secrets/\(variable)", "--env", "\(variable)_FILE=/run/secrets/\(variable)"]
+            ? [
+                "--secret", "\(name),type=mount,target=/run/secrets/\(variable)", "--env",
+                "\(variable)_FILE=/run/secrets/\(variable)",
+            ]
             : ["--secret", "\(name),type=env,target=\(variable)"]
     }
 }

@@ -14,11 +14,14 @@ public struct JSONLineRedactor {
     public init(values: [SecretBox]) {
         self.values = values.filter { $0.bytes.count > 0 }.sorted { $0.bytes.count > $1.bytes.count }
         // Each value as it is, and as it looks inside a JSON string (the literal without its quotes).
-        self.needles = self.values + self.values.map { value in
-            SecretBox(value.bytes.withUnsafeBytes { JSONQuoting.secretLiteral($0) }.withUnsafeBytes { literal in
-                SecretBytes(copying: UnsafeRawBufferPointer(rebasing: literal[1..<literal.count - 1]))
-            })
-        }
+        self.needles =
+            self.values
+            + self.values.map { value in
+                SecretBox(
+                    value.bytes.withUnsafeBytes { JSONQuoting.secretLiteral($0) }.withUnsafeBytes { literal in
+                        SecretBytes(copying: UnsafeRawBufferPointer(rebasing: literal[1..<literal.count - 1]))
+                    })
+            }
     }
 
     /// Feeds `chunk`; returns the complete lines processed so far.
@@ -43,7 +46,9 @@ public struct JSONLineRedactor {
 
     private func process(_ line: [UInt8]) -> [UInt8] {
         let mayEscape = Array("\\u".utf8).withUnsafeBytes { Self.contains(line, $0) }
-        guard mayEscape || needles.contains(where: { needle in needle.bytes.withUnsafeBytes { Self.contains(line, $0) } }) else { return line }
+        guard
+            mayEscape || needles.contains(where: { needle in needle.bytes.withUnsafeBytes { Self.contains(line, $0) } })
+        else { return line }
         let newline = line.last == 0x0a
         let body = newline ? Array(line.dropLast()) : line
         guard let message = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
@@ -51,7 +56,10 @@ public struct JSONLineRedactor {
             return body.withUnsafeBytes { bytes.feed($0) } + bytes.finish() + (newline ? [0x0a] : [])
         }
         let masked = mask(message)
-        guard let data = try? JSONSerialization.data(withJSONObject: masked, options: [.fragmentsAllowed, .withoutEscapingSlashes]) else {
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: masked, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+        else {
             return line
         }
         return Array(data) + (newline ? [0x0a] : [])
@@ -65,7 +73,9 @@ public struct JSONLineRedactor {
             return array.map(mask)
         case let object as [String: Any]:
             var out: [String: Any] = [:]
-            for (key, item) in object { out[String(decoding: StreamRedactor.replacing(values, in: Array(key.utf8)), as: UTF8.self)] = mask(item) }
+            for (key, item) in object {
+                out[String(decoding: StreamRedactor.replacing(values, in: Array(key.utf8)), as: UTF8.self)] = mask(item)
+            }
             return out
         default:
             return value
@@ -77,7 +87,10 @@ public struct JSONLineRedactor {
         return haystack.withUnsafeBytes { hay in
             var offset = 0
             while offset + needle.count <= hay.count {
-                guard let found = memchr(hay.baseAddress! + offset, Int32(needle[0]), hay.count - offset - needle.count + 1) else { return false }
+                guard
+                    let found = memchr(
+                        hay.baseAddress! + offset, Int32(needle[0]), hay.count - offset - needle.count + 1)
+                else { return false }
                 let position = hay.baseAddress!.distance(to: UnsafeRawPointer(found))
                 if memcmp(hay.baseAddress! + position, needle.baseAddress!, needle.count) == 0 { return true }
                 offset = position + 1

@@ -25,7 +25,9 @@ public struct LaunchPlan: Sendable {
     public let redact: Bool
 
     /// A plan.
-    public init(argv: [String], secrets: [(variable: String, value: SecretBox)], mode: Mode, inherit: [String], redact: Bool) {
+    public init(
+        argv: [String], secrets: [(variable: String, value: SecretBox)], mode: Mode, inherit: [String], redact: Bool
+    ) {
         self.argv = argv
         self.secrets = secrets
         self.mode = mode

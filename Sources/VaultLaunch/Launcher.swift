@@ -25,7 +25,9 @@ public enum Launcher {
 
         /// `execve` (or the spawn) failed with `code` for `executable`.
         static func cannotRun(_ executable: String, _ code: Int32) -> Failure {
-            Failure(message: "cannot run \(executable): \(String(cString: strerror(code)))", status: code == ENOENT ? 127 : 126)
+            Failure(
+                message: "cannot run \(executable): \(String(cString: strerror(code)))",
+                status: code == ENOENT ? 127 : 126)
         }
     }
 
@@ -61,7 +63,8 @@ public enum Launcher {
             execve(executable, argv.pointers, envp.pointers)
             throw Failure.cannotRun(executable, errno)
         }
-        let status = try spawnAndWait(executable, argv: argv, envp: envp, fds: childFDs, redact: plan.redact ? plan.secrets : nil)
+        let status = try spawnAndWait(
+            executable, argv: argv, envp: envp, fds: childFDs, redact: plan.redact ? plan.secrets : nil)
         if let secretsDirectory { SecretFiles.remove(secretsDirectory) }
         exitLike(status)
     }
@@ -69,7 +72,10 @@ public enum Launcher {
     /// An environment variable ends at its first NUL byte: a value holding one would reach the child cut short.
     private static func refuseNUL(_ secrets: [(variable: String, value: SecretBox)]) throws(Failure) {
         for entry in secrets where entry.value.bytes.withUnsafeBytes({ $0.contains(0) }) {
-            throw Failure(message: "the value for \(entry.variable) holds a NUL byte, which an environment variable cannot carry (it would be cut there); use --mode file or --mode fd", status: 2)
+            throw Failure(
+                message:
+                    "the value for \(entry.variable) holds a NUL byte, which an environment variable cannot carry (it would be cut there); use --mode file or --mode fd",
+                status: 2)
         }
     }
 
@@ -83,7 +89,9 @@ public enum Launcher {
         }
         try refuseNUL(secrets)
         let names = Set(secrets.map(\.variable))
-        let envp = CStrings(environment.filter { !names.contains($0.key) }.map { "\($0.key)=\($0.value)" }, secrets: secrets.map { ($0.variable, $0.value) })
+        let envp = CStrings(
+            environment.filter { !names.contains($0.key) }.map { "\($0.key)=\($0.value)" },
+            secrets: secrets.map { ($0.variable, $0.value) })
         let cArgv = CStrings(argv, secrets: [])
         execve(executable, cArgv.pointers, envp.pointers)
         throw Failure.cannotRun(executable, errno)
@@ -107,10 +115,14 @@ public enum Launcher {
     /// A pipe whose write end already holds `value` (≤ 64 KiB fits the pipe buffer) and is closed.
     private static func pipeHolding(_ value: borrowing SecretBytes) throws(Failure) -> Int32 {
         var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw Failure(message: "cannot create a pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&ends) == 0 else {
+            throw Failure(message: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
         let written = value.withUnsafeBytes { write(ends[1], $0.baseAddress!, $0.count) }
         close(ends[1])
-        guard written == value.count else { throw Failure(message: "cannot fill a pipe: \(String(cString: strerror(errno)))") }
+        guard written == value.count else {
+            throw Failure(message: "cannot fill a pipe: \(String(cString: strerror(errno)))")
+        }
         return ends[0]
     }
 
@@ -134,13 +146,16 @@ public enum Launcher {
         var mapping = fds
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         if redact != nil {
-            guard cvaultsys_pipe_cloexec(&outPipe) == 0, cvaultsys_pipe_cloexec(&errPipe) == 0 else { throw Failure(message: "cannot create pipes") }
+            guard cvaultsys_pipe_cloexec(&outPipe) == 0, cvaultsys_pipe_cloexec(&errPipe) == 0 else {
+                throw Failure(message: "cannot create pipes")
+            }
             mapping += [(1, outPipe[1]), (2, errPipe[1])]
         }
         // The child gets SIGTERM if this parent is killed, so a killed `vault run` leaves no orphan holding the
         // secrets directory open (the next run and the agent sweep the directory itself).
         let pid = cvaultsys_spawn_tied(
-            executable, argv.pointers, envp.pointers, mapping.map(\.source), mapping.map(\.target), Int32(mapping.count), SIGTERM)
+            executable, argv.pointers, envp.pointers, mapping.map(\.source), mapping.map(\.target),
+            Int32(mapping.count), SIGTERM)
         let failure = errno
         fds.forEach { close($0.source) }
         guard pid > 0 else { throw Failure.cannotRun(executable, failure) }
@@ -178,8 +193,12 @@ final class CStrings {
             let prefix = Array((name + "=").utf8)
             let count = prefix.count + box.bytes.count
             let entry = UnsafeMutablePointer<CChar>.allocate(capacity: count + 1)
-            prefix.withUnsafeBytes { UnsafeMutableRawPointer(entry).copyMemory(from: $0.baseAddress!, byteCount: prefix.count) }
-            box.bytes.withUnsafeBytes { UnsafeMutableRawPointer(entry + prefix.count).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            prefix.withUnsafeBytes {
+                UnsafeMutableRawPointer(entry).copyMemory(from: $0.baseAddress!, byteCount: prefix.count)
+            }
+            box.bytes.withUnsafeBytes {
+                UnsafeMutableRawPointer(entry + prefix.count).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+            }
             entry[count] = 0
             pointers.append(entry)
         }

@@ -17,9 +17,13 @@ public struct PodmanSecrets {
     public let mappingDirectory: String
 
     /// Secrets for `podman`, driven by the `vault` binary at `vaultBinary` for the vault in `vaultHome`.
-    public init(podman: [String], environment: [String], vaultBinary: String, vaultHome: String) throws(Launcher.Failure) {
+    public init(
+        podman: [String], environment: [String], vaultBinary: String, vaultHome: String
+    ) throws(Launcher.Failure) {
         for path in [vaultBinary, vaultHome] where path.contains(",") || path.contains("'") {
-            throw Launcher.Failure(message: "podman secrets need a vault path without ',' or quotes (\(path)); move the vault or the binary")
+            throw Launcher.Failure(
+                message:
+                    "podman secrets need a vault path without ',' or quotes (\(path)); move the vault or the binary")
         }
         self.podman = podman
         self.environment = environment
@@ -34,7 +38,8 @@ public struct PodmanSecrets {
     /// it otherwise. Returns whether it had to be created.
     @discardableResult
     public func ensure(_ name: String, reference: String) throws(Launcher.Failure) -> Bool {
-        let inspected = try run(["secret", "inspect", "--format", "{{.ID}} {{index .Spec.Driver.Options \"lookup\"}}", name], input: nil)
+        let inspected = try run(
+            ["secret", "inspect", "--format", "{{.ID}} {{index .Spec.Driver.Options \"lookup\"}}", name], input: nil)
         if inspected.status == 0 {
             let line = inspected.text.trimmingCharacters(in: .whitespacesAndNewlines)
             let id = String(line.prefix { $0 != " " })
@@ -43,10 +48,15 @@ public struct PodmanSecrets {
             if lookup == "\(driverCommand) lookup", stored == reference { return false }
             _ = try run(["secret", "rm", name], input: nil)
         }
-        let options = ["store", "lookup", "delete", "list"].map { "\($0)=\(driverCommand) \($0)" }.joined(separator: ",")
-        let created = try run(["secret", "create", "--driver", "shell", "--driver-opts", options, name, "-"], input: reference)
+        let options = ["store", "lookup", "delete", "list"].map { "\($0)=\(driverCommand) \($0)" }.joined(
+            separator: ",")
+        let created = try run(
+            ["secret", "create", "--driver", "shell", "--driver-opts", options, name, "-"], input: reference)
         guard created.status == 0 else {
-            throw Launcher.Failure(message: "`podman secret create \(name)` failed (exit \(created.status)); check that podman works (podman info)")
+            throw Launcher.Failure(
+                message:
+                    "`podman secret create \(name)` failed (exit \(created.status)); check that podman works (podman info)"
+            )
         }
         return true
     }
@@ -54,7 +64,9 @@ public struct PodmanSecrets {
     /// `podman --version` as (major, minor), if it answers.
     public func version() -> (major: Int, minor: Int)? {
         guard let outcome = try? run(["--version"], input: nil, global: false), outcome.status == 0 else { return nil }
-        let numbers = outcome.text.split(separator: " ").last?.split(separator: ".").compactMap { Int($0.filter(\.isNumber)) } ?? []
+        let numbers =
+            outcome.text.split(separator: " ").last?.split(separator: ".").compactMap { Int($0.filter(\.isNumber)) }
+            ?? []
         return numbers.count >= 2 ? (numbers[0], numbers[1]) : nil
     }
 
@@ -73,7 +85,8 @@ public struct PodmanSecrets {
         bytes.removeAll()
         do {
             let outcome = try ChildProcess.run(argv, environment: environment, input: stdin, timeout: 60)
-            return Result(status: outcome.status, text: outcome.output.withUnsafeBytes { String(decoding: $0, as: UTF8.self) })
+            return Result(
+                status: outcome.status, text: outcome.output.withUnsafeBytes { String(decoding: $0, as: UTF8.self) })
         } catch {
             throw Launcher.Failure(message: "cannot run \(podman[0]): \(error)")
         }

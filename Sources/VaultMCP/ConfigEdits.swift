@@ -5,7 +5,9 @@
 enum ConfigEdits {
     /// Edits that remove the members at `indices` of `object`, whole lines where a member has its own lines;
     /// nil when every member would go (remove the object itself instead).
-    static func removeMembers(_ indices: Set<Int>, of object: ConfigNode, in text: UnsafeRawBufferPointer) -> [TextEdit]? {
+    static func removeMembers(
+        _ indices: Set<Int>, of object: ConfigNode, in text: UnsafeRawBufferPointer
+    ) -> [TextEdit]? {
         guard let members = object.members, !indices.isEmpty else { return [] }
         guard indices.count < members.count else { return nil }
         if object.style == .lines {
@@ -18,7 +20,8 @@ enum ConfigEdits {
             var last = index
             while last + 1 < members.count, indices.contains(last + 1) { last += 1 }
             if last + 1 < members.count {
-                edits.append(TextEdit(range: leadingRun(members[index], through: members[last], in: text), replacement: []))
+                edits.append(
+                    TextEdit(range: leadingRun(members[index], through: members[last], in: text), replacement: []))
             } else {
                 edits += trailingRun(after: members[index - 1], first: members[index], through: members[last], in: text)
             }
@@ -29,12 +32,16 @@ enum ConfigEdits {
 
     /// The text of members `first` through `last`, followed by a kept member: their whole lines when they have
     /// lines of their own, else from the first key to the next key on the same line.
-    private static func leadingRun(_ first: ConfigNode.Member, through last: ConfigNode.Member, in text: UnsafeRawBufferPointer) -> Range<Int> {
+    private static func leadingRun(
+        _ first: ConfigNode.Member, through last: ConfigNode.Member, in text: UnsafeRawBufferPointer
+    ) -> Range<Int> {
         var comma = last.value.range.upperBound
         while comma < text.count, text[comma] != UInt8(ascii: ",") { comma += 1 }
         let lineStart = lineStart(of: first.keyStart, in: text)
         var lineEnd = comma + 1
-        while lineEnd < text.count, text[lineEnd] == 0x20 || text[lineEnd] == 0x09 || text[lineEnd] == 0x0d { lineEnd += 1 }
+        while lineEnd < text.count, text[lineEnd] == 0x20 || text[lineEnd] == 0x09 || text[lineEnd] == 0x0d {
+            lineEnd += 1
+        }
         let ownLines = isBlank(text, lineStart..<first.keyStart) && (lineEnd == text.count || text[lineEnd] == 0x0a)
         if ownLines { return lineStart..<min(lineEnd + 1, text.count) }
         return first.keyStart..<lineEnd
@@ -44,7 +51,8 @@ enum ConfigEdits {
     /// own lines and the comma after `kept` (unless the run ends with a trailing comma, which then stays after
     /// `kept`), leaving comments between them in place; on a shared line, from `kept`'s value to `last`'s.
     private static func trailingRun(
-        after kept: ConfigNode.Member, first: ConfigNode.Member, through last: ConfigNode.Member, in text: UnsafeRawBufferPointer
+        after kept: ConfigNode.Member, first: ConfigNode.Member, through last: ConfigNode.Member,
+        in text: UnsafeRawBufferPointer
     ) -> [TextEdit] {
         let start = lineStart(of: first.keyStart, in: text)
         var end = last.value.range.upperBound
@@ -54,7 +62,9 @@ enum ConfigEdits {
         while end < text.count, text[end] == 0x20 || text[end] == 0x09 || text[end] == 0x0d { end += 1 }
         var comma = kept.value.range.upperBound
         while comma < start, text[comma] != UInt8(ascii: ",") { comma += 1 }
-        guard start > kept.value.range.upperBound, isBlank(text, start..<first.keyStart), end < text.count, text[end] == 0x0a, comma < start else {
+        guard start > kept.value.range.upperBound, isBlank(text, start..<first.keyStart), end < text.count,
+            text[end] == 0x0a, comma < start
+        else {
             return [TextEdit(range: kept.value.range.upperBound..<last.value.range.upperBound, replacement: [])]
         }
         let lines = TextEdit(range: start..<end + 1, replacement: [])
@@ -68,7 +78,9 @@ enum ConfigEdits {
         if array.style == .lines {
             let start = lineStart(of: array.range.lowerBound, in: text)
             let indent = Array(text[start..<array.range.lowerBound])
-            return TextEdit(range: start..<start, replacement: Array(items.map { indent + Array("- ".utf8) + $0 + [0x0a] }.joined()))
+            return TextEdit(
+                range: start..<start, replacement: Array(items.map { indent + Array("- ".utf8) + $0 + [0x0a] }.joined())
+            )
         }
         let joined = Array(items.joined(separator: Array(", ".utf8)))
         guard let first = array.elements?.first else {
@@ -76,7 +88,8 @@ enum ConfigEdits {
         }
         let gap = Array(text[array.range.lowerBound + 1..<first.range.lowerBound])
         let separator = gap.contains(0x0a) ? Array(gap.suffix(from: (gap.lastIndex(of: 0x0a) ?? -1))) : Array(" ".utf8)
-        return TextEdit(range: first.range.lowerBound..<first.range.lowerBound, replacement: joined + Array(",".utf8) + separator)
+        return TextEdit(
+            range: first.range.lowerBound..<first.range.lowerBound, replacement: joined + Array(",".utf8) + separator)
     }
 
     /// An edit that adds `key: value` members after member `after` of `object` (default: its last), on lines of
@@ -105,21 +118,29 @@ enum ConfigEdits {
             let indent = Array(text[start..<anchor.keyStart])
             let position = lineEnd(of: anchor.value.range.upperBound, in: text)
             let needsBreak = position == text.count && (position == 0 || text[position - 1] != 0x0a)
-            return TextEdit(range: position..<position, parts: rendered(separator: [0x0a] + indent, first: (needsBreak ? [0x0a] : []) + indent, last: [0x0a]))
+            return TextEdit(
+                range: position..<position,
+                parts: rendered(separator: [0x0a] + indent, first: (needsBreak ? [0x0a] : []) + indent, last: [0x0a]))
         }
         guard !members.isEmpty else {
-            return TextEdit(range: object.range.lowerBound + 1..<object.range.upperBound - 1, parts: rendered(separator: Array(", ".utf8), first: []))
+            return TextEdit(
+                range: object.range.lowerBound + 1..<object.range.upperBound - 1,
+                parts: rendered(separator: Array(", ".utf8), first: []))
         }
         let anchor = members[after ?? members.count - 1]
         let start = lineStart(of: anchor.keyStart, in: text)
-        let separator = isBlank(text, start..<anchor.keyStart) && start > object.range.lowerBound
+        let separator =
+            isBlank(text, start..<anchor.keyStart) && start > object.range.lowerBound
             ? Array(",\n".utf8) + Array(text[start..<anchor.keyStart]) : Array(", ".utf8)
-        return TextEdit(range: anchor.value.range.upperBound..<anchor.value.range.upperBound, parts: rendered(separator: separator, first: separator))
+        return TextEdit(
+            range: anchor.value.range.upperBound..<anchor.value.range.upperBound,
+            parts: rendered(separator: separator, first: separator))
     }
 
     /// An edit that replaces every member of `object` with `added`, in the layout of its first member.
     static func replaceMembers(
-        of object: ConfigNode, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer, syntax: ConfigSyntax
+        of object: ConfigNode, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer,
+        syntax: ConfigSyntax
     ) -> TextEdit {
         guard let members = object.members, let first = members.first, let last = members.last else {
             return TextEdit(range: object.range, parts: syntax.object(added))
@@ -127,10 +148,13 @@ enum ConfigEdits {
         let start = lineStart(of: first.keyStart, in: text)
         if object.style == .lines {
             let indent = Array(text[start..<first.keyStart])
-            let parts = added.flatMap { member -> [TextEdit.Part] in [.bytes(indent + syntax.memberPrefix(member.key)), member.value, .bytes([0x0a])] }
+            let parts = added.flatMap { member -> [TextEdit.Part] in
+                [.bytes(indent + syntax.memberPrefix(member.key)), member.value, .bytes([0x0a])]
+            }
             return TextEdit(range: start..<lineEnd(of: last.value.range.upperBound, in: text), parts: parts)
         }
-        let separator = isBlank(text, start..<first.keyStart) && start > object.range.lowerBound
+        let separator =
+            isBlank(text, start..<first.keyStart) && start > object.range.lowerBound
             ? Array(",\n".utf8) + Array(text[start..<first.keyStart]) : Array(", ".utf8)
         let parts = added.enumerated().flatMap { index, member -> [TextEdit.Part] in
             [.bytes((index == 0 ? [] : separator) + syntax.memberPrefix(member.key)), member.value]
@@ -151,7 +175,9 @@ enum ConfigEdits {
     }
 
     /// `bytes` with each of `ranges` (sorted, not overlapping) replaced by `mask`, and where each mask landed.
-    static func masked(_ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], with mask: [UInt8]) -> (text: [UInt8], at: [Range<Int>]) {
+    static func masked(
+        _ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], with mask: [UInt8]
+    ) -> (text: [UInt8], at: [Range<Int>]) {
         var out: [UInt8] = [], at: [Range<Int>] = [], position = 0
         for range in ranges {
             out += bytes[position..<range.lowerBound]

@@ -37,7 +37,8 @@ public final class ConfigFile {
         do {
             text = try SecretBytes.read(from: fd, upTo: Self.maximumSize)
         } catch {
-            throw .invalidInput("cannot read \(path): \(error) (configs up to \(Self.maximumSize / 1024 / 1024) MiB are read)")
+            throw .invalidInput(
+                "cannot read \(path): \(error) (configs up to \(Self.maximumSize / 1024 / 1024) MiB are read)")
         }
         root = try Self.parse(text, path: path, syntax: syntax)
     }
@@ -52,20 +53,29 @@ public final class ConfigFile {
         self.text = text
     }
 
-    private static func parse(_ text: borrowing SecretBytes, path: String, syntax: ConfigSyntax) throws(VaultError) -> ConfigNode {
+    private static func parse(
+        _ text: borrowing SecretBytes, path: String, syntax: ConfigSyntax
+    ) throws(VaultError) -> ConfigNode {
         let root: ConfigNode
         do {
             root = try text.withUnsafeBytes { bytes throws(ConfigParseError) in try syntax.parse(bytes) }
         } catch {
-            throw .invalidInput("\(path) is not valid \(syntax.name) (\(error)); fix it or give another file with --config — nothing was changed")
+            throw .invalidInput(
+                "\(path) is not valid \(syntax.name) (\(error)); fix it or give another file with --config — nothing was changed"
+            )
         }
-        guard root.members != nil else { throw .invalidInput("\(path) holds no \(syntax == .yaml ? "mapping" : "object") at the top; nothing was changed") }
+        guard root.members != nil else {
+            throw .invalidInput(
+                "\(path) holds no \(syntax == .yaml ? "mapping" : "object") at the top; nothing was changed")
+        }
         return root
     }
 
     /// Writes `backup` to a new 0600 file beside the config, then replaces the config with `replacement`.
     /// Returns the backup's path.
-    public func replace(with replacement: borrowing SecretBytes, backup: borrowing SecretBytes, now: Date = Date()) throws(VaultError) -> String {
+    public func replace(
+        with replacement: borrowing SecretBytes, backup: borrowing SecretBytes, now: Date = Date()
+    ) throws(VaultError) -> String {
         var backupPath = resolvedPath + ".vault-backup-" + Self.stamp(now)
         var attempt = 1
         while access(backupPath, F_OK) == 0 {
@@ -92,7 +102,9 @@ public final class ConfigFile {
             throw .storage("cannot re-read \(path): \(error); nothing was changed")
         }
         guard current.count == text.count, current.constantTimeEquals(text) else {
-            throw .storage("\(path) changed while vault was editing it (is the client running and saving it?); nothing was changed — run again")
+            throw .storage(
+                "\(path) changed while vault was editing it (is the client running and saving it?); nothing was changed — run again"
+            )
         }
     }
 

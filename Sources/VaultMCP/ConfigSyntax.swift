@@ -27,10 +27,13 @@ public enum ConfigSyntax: Sendable {
 
     /// `key` as the language writes it before a value: quoted in JSON, bare where TOML and YAML allow it.
     func key(_ key: String) -> [UInt8] {
-        let bare = !key.isEmpty && key.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        } && key.first != "-"
+        let bare =
+            !key.isEmpty
+            && key.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            } && key.first != "-"
         return self == .json || !bare ? StringLiteral.quoted(key) : Array(key.utf8)
     }
 

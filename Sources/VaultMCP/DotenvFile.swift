@@ -76,9 +76,14 @@ public final class DotenvFile {
             if bytes[index] == 0x0a { index += 1; line += 1; continue }
             if bytes[index] == UInt8(ascii: "#") { skip { $0 != 0x0a }; continue }
             let startLine = line
-            if bytes.count - index > 7, Array(bytes[index..<index + 7]) == Array("export ".utf8) { index += 7; skip(blank) }
+            if bytes.count - index > 7, Array(bytes[index..<index + 7]) == Array("export ".utf8) {
+                index += 7; skip(blank)
+            }
             let keyStart = index
-            skip { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) }
+            skip {
+                $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                    || (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0)
+            }
             let key = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[keyStart..<index]), as: UTF8.self)
             skip(blank)
             guard !key.isEmpty, index < bytes.count, bytes[index] == UInt8(ascii: "=") else {
@@ -94,11 +99,15 @@ public final class DotenvFile {
                 index += 1
                 let start = index
                 while index < bytes.count, bytes[index] != mark {
-                    if bytes[index] == UInt8(ascii: "\\"), mark == UInt8(ascii: "\""), index + 1 < bytes.count { index += 1 }
+                    if bytes[index] == UInt8(ascii: "\\"), mark == UInt8(ascii: "\""), index + 1 < bytes.count {
+                        index += 1
+                    }
                     if bytes[index] == 0x0a { line += 1 }
                     index += 1
                 }
-                guard index < bytes.count else { throw .invalidInput("\(path):\(startLine): the quoted value of \(key) is not closed") }
+                guard index < bytes.count else {
+                    throw .invalidInput("\(path):\(startLine): the quoted value of \(key) is not closed")
+                }
                 valueRange = start..<index
                 index += 1
             } else {

@@ -4,7 +4,9 @@ public import VaultCore
 /// each value sits, so a tool can change one value and leave every other byte of the file as it was.
 public enum JSONSource {
     /// Parses `bytes`. With `allowComments`, comments and trailing commas (VS Code's JSONC) are accepted.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, allowComments: Bool) throws(ConfigParseError) -> ConfigNode {
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, allowComments: Bool
+    ) throws(ConfigParseError) -> ConfigNode {
         var parser = JSONSourceParser(bytes: bytes, allowComments: allowComments)
         let root = try parser.value(depth: 0)
         try parser.skipSpace()
@@ -59,12 +61,16 @@ struct JSONSourceParser {
                     index += 1
                     return ConfigNode(kind: .object(members), range: start..<index)
                 }
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name in quotes")
+                }
                 let keyStart = index
                 try skipString()
                 let key = JSONSource.text(bytes, keyStart..<index)
                 try skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after \"\(key)\"") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                    throw fail("expected ':' after \"\(key)\"")
+                }
                 index += 1
                 members.append(ConfigNode.Member(key: key, keyStart: keyStart, value: try value(depth: depth + 1)))
                 try skipSpace()
@@ -73,7 +79,9 @@ struct JSONSourceParser {
                     index += 1
                     return ConfigNode(kind: .object(members), range: start..<index)
                 }
-                guard bytes[index] == UInt8(ascii: ",") else { throw fail("expected ',' or '}' after the value of \"\(key)\"") }
+                guard bytes[index] == UInt8(ascii: ",") else {
+                    throw fail("expected ',' or '}' after the value of \"\(key)\"")
+                }
                 index += 1
             }
         case UInt8(ascii: "["):
@@ -111,12 +119,16 @@ struct JSONSourceParser {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0a, 0x0d: index += 1
-            case UInt8(ascii: "/") where allowComments && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "/"):
+            case UInt8(ascii: "/")
+            where allowComments && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "/"):
                 while index < bytes.count, bytes[index] != 0x0a { index += 1 }
-            case UInt8(ascii: "/") where allowComments && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
+            case UInt8(ascii: "/")
+            where allowComments && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
                 let start = index
                 index += 2
-                while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) { index += 1 }
+                while index + 1 < bytes.count,
+                    !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/"))
+                { index += 1 }
                 guard index + 1 < bytes.count else { index = start; throw fail("a /* comment is not closed") }
                 index += 2
             default: return
@@ -135,10 +147,14 @@ struct JSONSourceParser {
                 guard index + 1 < bytes.count else { index = bytes.count; continue }
                 let escaped = bytes[index + 1]
                 if escaped == UInt8(ascii: "u") {
-                    guard index + 6 <= bytes.count, bytes[index + 2..<index + 6].allSatisfy(Self.isHexDigit) else { throw fail("a \\u escape needs four hex digits") }
+                    guard index + 6 <= bytes.count, bytes[index + 2..<index + 6].allSatisfy(Self.isHexDigit) else {
+                        throw fail("a \\u escape needs four hex digits")
+                    }
                     index += 6
                 } else {
-                    guard JSONQuoting.unescaped(escaped) != nil else { throw fail("'\\\(Character(Unicode.Scalar(escaped)))' is not a JSON escape") }
+                    guard JSONQuoting.unescaped(escaped) != nil else {
+                        throw fail("'\\\(Character(Unicode.Scalar(escaped)))' is not a JSON escape")
+                    }
                     index += 2
                 }
             case 0..<0x20: throw fail("a string holds a raw control character (a line break must be written \\n)")
@@ -168,7 +184,9 @@ struct JSONSourceParser {
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         }
     }
@@ -182,7 +200,8 @@ struct JSONSourceParser {
         var index = range.lowerBound + 1
         let end = range.upperBound - 1
         func isUnicodeEscape(_ at: Int) -> Bool {
-            at + 6 <= end && bytes[at] == UInt8(ascii: "\\") && bytes[at + 1] == UInt8(ascii: "u") && bytes[at + 2..<at + 6].allSatisfy(isHexDigit)
+            at + 6 <= end && bytes[at] == UInt8(ascii: "\\") && bytes[at + 1] == UInt8(ascii: "u")
+                && bytes[at + 2..<at + 6].allSatisfy(isHexDigit)
         }
         while index < end {
             let byte = bytes[index]
@@ -196,7 +215,9 @@ struct JSONSourceParser {
             guard isUnicodeEscape(index) else { emit(byte); index += 1; continue }
             var scalar = hex4(bytes, index + 2)
             index += 6
-            if (0xD800..<0xDC00).contains(scalar), isUnicodeEscape(index), let paired = JSONQuoting.scalar(high: scalar, low: hex4(bytes, index + 2)) {
+            if (0xD800..<0xDC00).contains(scalar), isUnicodeEscape(index),
+                let paired = JSONQuoting.scalar(high: scalar, low: hex4(bytes, index + 2))
+            {
                 scalar = paired
                 index += 6
             }
@@ -207,12 +228,14 @@ struct JSONSourceParser {
     private static func hex4(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
         (at..<at + 4).reduce(UInt32(0)) { value, position in
             let byte = bytes[position] | 0x20
-            return value << 4 | UInt32(byte >= UInt8(ascii: "a") ? byte - UInt8(ascii: "a") + 10 : byte - UInt8(ascii: "0"))
+            return value << 4
+                | UInt32(byte >= UInt8(ascii: "a") ? byte - UInt8(ascii: "a") + 10 : byte - UInt8(ascii: "0"))
         }
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
     }
 
     private static func shown(_ byte: UInt8) -> String {

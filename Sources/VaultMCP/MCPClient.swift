@@ -60,12 +60,14 @@ public enum MCPClient: String, CaseIterable, Sendable {
         switch self {
         case .goose: Fields(command: "cmd", env: "envs", headers: "headers")
         case .codex: Fields(command: "command", env: "env", headers: "http_headers")
-        case .claude, .claudeCode, .vscode, .cursor, .gemini, .windsurf, .zed: Fields(command: "command", env: "env", headers: "headers")
+        case .claude, .claudeCode, .vscode, .cursor, .gemini, .windsurf, .zed:
+            Fields(command: "command", env: "env", headers: "headers")
         }
     }
 
     /// Where this client keeps its config files, user files first, then the project's (relative to `directory`).
-    public func configPaths(home: String, configHome: String?, directory: String, codexHome: String? = nil) -> [String] {
+    public func configPaths(home: String, configHome: String?, directory: String, codexHome: String? = nil) -> [String]
+    {
         let config = configHome ?? home + "/.config"
         switch self {
         case .codex: return [(codexHome ?? home + "/.codex") + "/config.toml", directory + "/.codex/config.toml"]
@@ -95,7 +97,9 @@ public enum MCPClient: String, CaseIterable, Sendable {
     /// `projects./home/me/app.mcpServers`). A table named twice is scanned twice (the client keeps the last, but a
     /// secret in the first is still in the file).
     func serverTables(in root: ConfigNode) -> [(path: String, node: ConfigNode)] {
-        var tables = (root.members ?? []).filter { $0.key == serverTableKey }.map { (path: serverTableKey, node: $0.value) }
+        var tables = (root.members ?? []).filter { $0.key == serverTableKey }.map {
+            (path: serverTableKey, node: $0.value)
+        }
         if self == .claudeCode {
             for projects in (root.members ?? []) where projects.key == "projects" {
                 for project in projects.value.members ?? [] {
@@ -116,7 +120,8 @@ public enum MCPClient: String, CaseIterable, Sendable {
             ("/.cursor/mcp.json", .cursor), ("/.vscode/mcp.json", .vscode), ("/Code/User/mcp.json", .vscode),
             ("/.gemini/settings.json", .gemini), ("/.zed/settings.json", .zed), ("/zed/settings.json", .zed),
             ("/.codeium/windsurf/mcp_config.json", .windsurf), ("/claude_desktop_config.json", .claude),
-            ("/.claude.json", .claudeCode), ("/.mcp.json", .claudeCode), ("/.codex/config.toml", .codex), ("/goose/config.yaml", .goose),
+            ("/.claude.json", .claudeCode), ("/.mcp.json", .claudeCode), ("/.codex/config.toml", .codex),
+            ("/goose/config.yaml", .goose),
         ]
         let absolute = path.hasPrefix("/") ? path : "/" + path
         if let match = suffixes.first(where: { absolute.hasSuffix($0.0) }) { return match.1 }

@@ -4,34 +4,45 @@ public enum MCPDoctor {
     public static func findings(in config: ConfigFile, client: MCPClient) -> [Finding] {
         config.text.withUnsafeBytes { text in
             var found: [Finding] = []
-            func add(_ server: String?, _ location: String, _ variable: String?, _ node: ConfigNode, name: String?, fix: String) {
+            func add(
+                _ server: String?, _ location: String, _ variable: String?, _ node: ConfigNode, name: String?,
+                fix: String
+            ) {
                 guard node.isString else { return }
                 let reason = ConfigText.withDecodedString(text, node) { SecretDetector.reason(name: name, value: $0) }
                 guard let reason else { return }
-                found.append(Finding(
-                    file: config.path, client: client.rawValue, server: server, location: location, variable: variable,
-                    reason: reason, fix: fix, range: node.range))
+                found.append(
+                    Finding(
+                        file: config.path, client: client.rawValue, server: server, location: location,
+                        variable: variable,
+                        reason: reason, fix: fix, range: node.range))
             }
             let wrap = "vault mcp wrap --client \(client.rawValue) --config \(config.path)"
             for server in MCPServer.all(in: config.root, client: client, text: text) {
                 for secret in server.secrets(text: text) {
-                    let fix = switch secret.place {
-                    case .env: server.command == nil ? remoteFix(client) : wrap
-                    case .argument:
-                        "the server reads it from its command line, where every local user can see it (ps, /proc); "
-                            + "pass it in an environment variable if the server supports one, then run \(wrap)"
-                    case .header, .url: remoteFix(client)
-                    }
-                    found.append(Finding(
-                        file: config.path, client: client.rawValue, server: server.label, location: secret.location, variable: secret.variable,
-                        reason: secret.reason, fix: fix, range: secret.range))
+                    let fix =
+                        switch secret.place {
+                        case .env: server.command == nil ? remoteFix(client) : wrap
+                        case .argument:
+                            "the server reads it from its command line, where every local user can see it (ps, /proc); "
+                                + "pass it in an environment variable if the server supports one, then run \(wrap)"
+                        case .header, .url: remoteFix(client)
+                        }
+                    found.append(
+                        Finding(
+                            file: config.path, client: client.rawValue, server: server.label, location: secret.location,
+                            variable: secret.variable,
+                            reason: secret.reason, fix: fix, range: secret.range))
                 }
             }
             for input in config.root["inputs"]?.elements ?? [] {
                 guard let id = input["id"], id.isString, let value = input["default"] else { continue }
                 let name = ConfigText.text(text, id)
-                add(nil, "inputs.\(name).default", nil, value, name: input["password"] != nil ? "password" : name,
-                    fix: "remove the default: VS Code prompts for a `password: true` input once and keeps it in its own secret storage")
+                add(
+                    nil, "inputs.\(name).default", nil, value, name: input["password"] != nil ? "password" : name,
+                    fix:
+                        "remove the default: VS Code prompts for a `password: true` input once and keeps it in its own secret storage"
+                )
             }
             return found
         }
@@ -43,8 +54,10 @@ public enum MCPDoctor {
             let reason = file.value(of: entry).withUnsafeBytes { SecretDetector.reason(name: entry.key, value: $0) }
             guard let reason else { return nil }
             return Finding(
-                file: file.path, client: nil, server: nil, location: "line \(entry.line)", variable: entry.key, reason: reason,
-                fix: "vault import dotenv \(file.path), then start the program with `vault run` (or render the file with `vault inject`) and delete this copy",
+                file: file.path, client: nil, server: nil, location: "line \(entry.line)", variable: entry.key,
+                reason: reason,
+                fix:
+                    "vault import dotenv \(file.path), then start the program with `vault run` (or render the file with `vault inject`) and delete this copy",
                 range: entry.valueRange)
         }
     }
@@ -52,8 +65,10 @@ public enum MCPDoctor {
     private static func remoteFix(_ client: MCPClient) -> String {
         switch client {
         case .vscode: "use an input (`${input:id}` with `\"password\": true`) so VS Code keeps it in its secret storage"
-        case .claudeCode: "write `${VARIABLE}` instead and start Claude Code with `vault run --env VARIABLE=secret/name -- claude`"
-        case .codex: "Codex reads a header from your environment: put the variable's name in `env_http_headers` or `bearer_token_env_var` and start Codex with `vault run --env NAME=secret/name -- codex`"
+        case .claudeCode:
+            "write `${VARIABLE}` instead and start Claude Code with `vault run --env VARIABLE=secret/name -- claude`"
+        case .codex:
+            "Codex reads a header from your environment: put the variable's name in `env_http_headers` or `bearer_token_env_var` and start Codex with `vault run --env NAME=secret/name -- codex`"
         case .claude, .cursor, .gemini, .windsurf, .zed, .goose:
             "a remote server's header or URL cannot be injected at launch; keep the file as a template with vault:// references and render it with `vault inject`"
         }

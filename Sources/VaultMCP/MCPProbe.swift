@@ -43,18 +43,23 @@ public enum MCPProbe {
 
     /// Probes every stdio server of `config` (a file of `client`), `timeout` seconds each, with `environment` as
     /// the client's own.
-    public static func probe(_ config: ConfigFile, client: MCPClient, environment: [String: String], timeout: Double) -> [Report] {
+    public static func probe(
+        _ config: ConfigFile, client: MCPClient, environment: [String: String], timeout: Double
+    ) -> [Report] {
         config.text.withUnsafeBytes { text in
             MCPServer.all(in: config.root, client: client, text: text).compactMap { server -> Report? in
                 guard let command = server.command else { return nil }
                 func report(_ outcome: Outcome) -> Report {
-                    Report(server: server.label, client: client.rawValue, file: config.path, ok: outcome.error == nil,
-                           tools: outcome.tools, milliseconds: outcome.milliseconds, error: outcome.error)
+                    Report(
+                        server: server.label, client: client.rawValue, file: config.path, ok: outcome.error == nil,
+                        tools: outcome.tools, milliseconds: outcome.milliseconds, error: outcome.error)
                 }
                 let secrets = server.secrets(text: text).map { ConfigText.text(text, $0.node) }
-                switch ServerLaunch.make(server, command: command, client: client, text: text, environment: environment) {
+                switch ServerLaunch.make(server, command: command, client: client, text: text, environment: environment)
+                {
                 case let .failure(problem): return report(Outcome(error: problem.reason))
-                case let .success(launch): return report(run(launch, server: server, timeout: timeout, masking: secrets))
+                case let .success(launch):
+                    return report(run(launch, server: server, timeout: timeout, masking: secrets))
                 }
             }
         }
@@ -73,24 +78,31 @@ public enum MCPProbe {
         do { child = try ServerProcess(launch) } catch { return Outcome(error: error.description) }
         defer { child.stop() }
         let deadline = started.addingTimeInterval(timeout)
-        let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"vault-probe","version":"1"}}}"#
+        let initialize =
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"vault-probe","version":"1"}}}"#
         func failure(_ step: String, _ answer: ServerProcess.Answer) -> Outcome {
             let last = child.lastErrorLine.map { ": " + Masking.mask($0, secrets: secrets) } ?? ""
-            if server.isWrapped, case .exited = answer, child.lastErrorLine?.contains("cannot unlock the vault") == true {
-                return Outcome(error: "vault run found no agent or other unlocker it can use without a terminal; "
-                    + "start the agent with `systemctl --user enable --now vault-agent.socket`, then `vault unlock`")
+            if server.isWrapped, case .exited = answer, child.lastErrorLine?.contains("cannot unlock the vault") == true
+            {
+                return Outcome(
+                    error: "vault run found no agent or other unlocker it can use without a terminal; "
+                        + "start the agent with `systemctl --user enable --now vault-agent.socket`, then `vault unlock`"
+                )
             }
             switch answer {
-            case .exited(let status): return Outcome(error: "exited with status \(status) before answering \(step)\(last)")
+            case .exited(let status):
+                return Outcome(error: "exited with status \(status) before answering \(step)\(last)")
             case .timedOut: return Outcome(error: "no answer to \(step) within \(Int(timeout)) s\(last)")
-            case .error(let message): return Outcome(error: "\(step) failed: \(Masking.mask(message, secrets: secrets))")
+            case .error(let message):
+                return Outcome(error: "\(step) failed: \(Masking.mask(message, secrets: secrets))")
             case .result: return Outcome(error: "\(step): unexpected answer")
             }
         }
         let first = child.request(initialize, id: 1, deadline: deadline)
         guard case .result = first else { return failure("initialize", first) }
         child.send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
-        let answer = child.request(#"{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}"#, id: 2, deadline: deadline)
+        let answer = child.request(
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}"#, id: 2, deadline: deadline)
         guard case let .result(result) = answer else { return failure("tools/list", answer) }
         let tools = (result["tools"] as? [Any])?.count ?? 0
         return Outcome(tools: tools, milliseconds: Int(Date().timeIntervalSince(started) * 1000))

@@ -47,7 +47,8 @@ public struct MCPRewrite {
         launchEnvironment: [(name: String, value: String)] = [], place: Place
     ) throws(VaultError) -> MCPRewrite {
         try config.text.withUnsafeBytes { (text) throws(VaultError) -> MCPRewrite in
-            var edits: [TextEdit] = [], backupEdits: [TextEdit] = [], profiles: [Profile] = [], servers: [Server] = [], notes: [String] = []
+            var edits: [TextEdit] = [], backupEdits: [TextEdit] = [], profiles: [Profile] = [], servers: [Server] = [],
+                notes: [String] = []
             var records: [WrapRecord] = []
             for server in MCPServer.all(in: config.root, client: client, text: text) {
                 let label = server.label
@@ -57,7 +58,9 @@ public struct MCPRewrite {
                 }
                 if server.isWrapped {
                     if server.env.contains(where: { Self.isSecret($0, text) }) {
-                        notes.append("\(label): already starts through vault run but its env holds a plain-text secret; move it with `vault add` and add it to profile \(server.wrappedProfile ?? "?")")
+                        notes.append(
+                            "\(label): already starts through vault run but its env holds a plain-text secret; move it with `vault add` and add it to profile \(server.wrappedProfile ?? "?")"
+                        )
                     }
                     continue
                 }
@@ -66,10 +69,13 @@ public struct MCPRewrite {
                     continue
                 }
                 guard server.node.style != .dotted, server.node[server.fields.env]?.style != .dotted else {
-                    notes.append("\(label): written with dotted keys (a.b.c = …); vault edits [mcp_servers.NAME] tables — rewrite it as one and run again")
+                    notes.append(
+                        "\(label): written with dotted keys (a.b.c = …); vault edits [mcp_servers.NAME] tables — rewrite it as one and run again"
+                    )
                     continue
                 }
-                var references: [SecretReference] = [], removed: Set<Int> = [], kept: [ConfigNode.Member] = [], entryBackup: [TextEdit] = []
+                var references: [SecretReference] = [], removed: Set<Int> = [], kept: [ConfigNode.Member] = [],
+                    entryBackup: [TextEdit] = []
                 for (index, member) in server.env.enumerated() {
                     guard member.value.isString else { kept.append(member); continue }
                     if let reference = Self.vaultReference(member, text) {
@@ -79,18 +85,25 @@ public struct MCPRewrite {
                     }
                     guard Self.isSecret(member, text) else { kept.append(member); continue }
                     guard SecretReference.isVariableName(member.key) else {
-                        notes.append("\(label): \(server.fields.env).\(member.key) looks secret but is not a variable name vault run can set; left in place")
+                        notes.append(
+                            "\(label): \(server.fields.env).\(member.key) looks secret but is not a variable name vault run can set; left in place"
+                        )
                         kept.append(member)
                         continue
                     }
-                    let preferred = try SecretName("mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(member.key))")
+                    let preferred = try SecretName(
+                        "mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(member.key))")
                     let name = try place(preferred, ConfigText.decodedSecret(text, member.value))
-                    references.append(SecretReference(variable: member.key, secret: name.rawValue, version: nil, previous: false))
+                    references.append(
+                        SecretReference(variable: member.key, secret: name.rawValue, version: nil, previous: false))
                     removed.insert(index)
-                    entryBackup.append(TextEdit(range: member.value.range, replacement: StringLiteral.quoted("vault://\(name)")))
+                    entryBackup.append(
+                        TextEdit(range: member.value.range, replacement: StringLiteral.quoted("vault://\(name)")))
                 }
                 for index in server.argNodes.indices where server.secretReason(ofArgument: index, text: text) != nil {
-                    notes.append("\(label): args[\(index)] looks like a secret on the command line; vault cannot move it (use an env variable if the server reads one)")
+                    notes.append(
+                        "\(label): args[\(index)] looks like a secret on the command line; vault cannot move it (use an env variable if the server reads one)"
+                    )
                 }
                 guard !references.isEmpty else { continue }
                 let inherit = kept.map(\.key).filter { SecretReference.isVariableName($0) && !$0.hasPrefix("VAULT_") }
@@ -101,17 +114,24 @@ public struct MCPRewrite {
                 let added = launchEnvironment.filter { variable in !kept.contains { $0.key == variable.name } }
                     .map { (key: $0.name, value: TextEdit.Part.bytes(StringLiteral.quoted($0.value))) }
                 // The original command goes after `--` as written (a YAML plain scalar quoted, for flow sequences).
-                let original = commandNode.style == .plain ? StringLiteral.quoted(ConfigText.text(text, commandNode)) : Array(text[commandNode.range])
+                let original =
+                    commandNode.style == .plain
+                    ? StringLiteral.quoted(ConfigText.text(text, commandNode)) : Array(text[commandNode.range])
                 let prefix = ["run", "--profile", profile.name, "--"].map { StringLiteral.quoted($0) } + [original]
                 let entryEdits = Self.launchEdits(
-                    server, commandNode: commandNode, vaultCommand: vaultCommand, prefix: prefix, removed: removed, added: added, text: text,
+                    server, commandNode: commandNode, vaultCommand: vaultCommand, prefix: prefix, removed: removed,
+                    added: added, text: text,
                     syntax: client.syntax)
-                if let record = Self.record(server, config: config, edits: entryEdits, moved: entryBackup, text: text) { records.append(record) }
+                if let record = Self.record(server, config: config, edits: entryEdits, moved: entryBackup, text: text) {
+                    records.append(record)
+                }
                 edits += entryEdits
                 backupEdits += entryBackup
                 servers.append(Server(label: label, profile: profile.name, variables: references, exact: true))
             }
-            return MCPRewrite(edits: edits, backupEdits: backupEdits, profiles: profiles, servers: servers, notes: notes, records: records)
+            return MCPRewrite(
+                edits: edits, backupEdits: backupEdits, profiles: profiles, servers: servers, notes: notes,
+                records: records)
         }
     }
 
@@ -127,15 +147,21 @@ public struct MCPRewrite {
             edits.append(ConfigEdits.prependElements(prefix, to: args, in: text))
         } else if let commandIndex = members.lastIndex(where: { $0.key == server.fields.command }) {
             let array = Array("[".utf8) + Array(prefix.joined(separator: Array(", ".utf8))) + Array("]".utf8)
-            edits.append(ConfigEdits.insertMembers([("args", .bytes(array))], into: server.node, after: commandIndex, in: text, syntax: syntax))
+            edits.append(
+                ConfigEdits.insertMembers(
+                    [("args", .bytes(array))], into: server.node, after: commandIndex, in: text, syntax: syntax))
         }
         let envKey = server.fields.env
-        guard let envIndex = members.lastIndex(where: { $0.key == envKey }), let env = members[envIndex].value.members, !env.isEmpty else {
+        guard let envIndex = members.lastIndex(where: { $0.key == envKey }), let env = members[envIndex].value.members,
+            !env.isEmpty
+        else {
             guard !added.isEmpty else { return edits }
             if let envIndex = members.lastIndex(where: { $0.key == envKey }) {
                 edits.append(TextEdit(range: members[envIndex].value.range, parts: syntax.object(added)))
             } else {
-                edits.append(ConfigEdits.insertMembers([(envKey, .bytes([]))], into: server.node, in: text, syntax: syntax).appending(syntax.object(added)))
+                edits.append(
+                    ConfigEdits.insertMembers([(envKey, .bytes([]))], into: server.node, in: text, syntax: syntax)
+                        .appending(syntax.object(added)))
             }
             return edits
         }
@@ -168,7 +194,8 @@ public struct MCPRewrite {
         let kept = server.secretRanges(text: text).filter { !movedRanges.contains($0) }
         let originalMasks = (movedRanges + kept).sorted { $0.lowerBound < $1.lowerBound }
         let local = { (range: Range<Int>) in range.lowerBound - entry.lowerBound..<range.upperBound - entry.lowerBound }
-        let original = ConfigEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), originalMasks.map(local), with: WrapRecord.mask)
+        let original = ConfigEdits.masked(
+            UnsafeRawBufferPointer(rebasing: text[entry]), originalMasks.map(local), with: WrapRecord.mask)
         let localEdits = edits.map { TextEdit(range: local($0.range), parts: $0.parts) }
         let wrappedKept = kept.map { range -> Range<Int> in
             let start = TextEdit.moved(range.lowerBound - entry.lowerBound, by: localEdits)
@@ -180,28 +207,37 @@ public struct MCPRewrite {
         let fills = zip(originalMasks, original.at).map { range, at -> WrapRecord.Fill in
             if let index = movedRanges.firstIndex(of: range) {
                 let style = server.env.first { $0.value.range == range }?.value.style
-                let quoting: String? = switch style {
-                case .plain: "plain"
-                case .singleQuoted: "single"
-                case .literal: "literal"
-                default: nil
-                }
-                return WrapRecord.Fill(at: [at.lowerBound, at.upperBound], secret: Self.referencedName(moved[index]), from: nil, quoting: quoting)
+                let quoting: String? =
+                    switch style {
+                    case .plain: "plain"
+                    case .singleQuoted: "single"
+                    case .literal: "literal"
+                    default: nil
+                    }
+                return WrapRecord.Fill(
+                    at: [at.lowerBound, at.upperBound], secret: Self.referencedName(moved[index]), from: nil,
+                    quoting: quoting)
             }
             let from = wrappedKept[kept.firstIndex(of: range) ?? 0]
-            return WrapRecord.Fill(at: [at.lowerBound, at.upperBound], secret: nil, from: [from.lowerBound, from.upperBound])
+            return WrapRecord.Fill(
+                at: [at.lowerBound, at.upperBound], secret: nil, from: [from.lowerBound, from.upperBound])
         }
         // A record holds text; an entry that is not UTF-8 gets none and is unwrapped by structure.
-        guard let wrappedText = String(validating: wrapped, as: UTF8.self), let originalText = String(validating: original.text, as: UTF8.self) else {
+        guard let wrappedText = String(validating: wrapped, as: UTF8.self),
+            let originalText = String(validating: original.text, as: UTF8.self)
+        else {
             return nil
         }
-        return WrapRecord(file: config.resolvedPath, table: server.table, server: server.name, wrapped: wrappedText, original: originalText, fills: fills)
+        return WrapRecord(
+            file: config.resolvedPath, table: server.table, server: server.name, wrapped: wrappedText,
+            original: originalText, fills: fills)
     }
 
     /// The bytes a record covers: the entry's text, and for an entry written line by line (a TOML table, a YAML
     /// block mapping) its last line break too, since wrap edits whole lines there.
     private static func entryRange(_ node: ConfigNode, _ text: UnsafeRawBufferPointer) -> Range<Int> {
-        node.style == .lines ? node.range.lowerBound..<ConfigEdits.lineEnd(of: node.range.upperBound, in: text) : node.range
+        node.style == .lines
+            ? node.range.lowerBound..<ConfigEdits.lineEnd(of: node.range.upperBound, in: text) : node.range
     }
 
     /// The secret name a backup edit's `"vault://NAME"` holds.
@@ -218,9 +254,13 @@ public struct MCPRewrite {
         guard !places.isEmpty else { return [] }
         let what = places.joined(separator: ", ")
         if server.url != nil {
-            return ["\(server.label): a remote server (\(server.urlKey)); \(what) holds a secret that vault cannot inject at launch yet — keep the file as a template with vault:// references and render it with `vault inject`, or use the client's own prompt (VS Code inputs, Claude Code ${VAR})"]
+            return [
+                "\(server.label): a remote server (\(server.urlKey)); \(what) holds a secret that vault cannot inject at launch yet — keep the file as a template with vault:// references and render it with `vault inject`, or use the client's own prompt (VS Code inputs, Claude Code ${VAR})"
+            ]
         }
-        return ["\(server.label): has no command, so vault run cannot start it; \(what) holds a secret — move it by hand with `vault add`"]
+        return [
+            "\(server.label): has no command, so vault run cannot start it; \(what) holds a secret — move it by hand with `vault add`"
+        ]
     }
 
     /// Plans `vault mcp unwrap`: every server that starts through `vault run --profile P` gets its own command
@@ -251,51 +291,74 @@ public struct MCPRewrite {
                     notes.append("\(label): profile '\(name)' is not in the policies directory; left as is")
                     continue
                 }
-                if let record = records.first(where: { $0.matches(file: config.resolvedPath, table: server.table, server: server.name) }),
-                   let edit = try Self.exactRestore(server, record: record, text: text, value: { (secret, quoting) throws(VaultError) in
-                       let reference = SecretReference(variable: "", secret: secret, version: nil, previous: false)
-                       guard let reveal, let quoting else { return try value(reference) }
-                       return .secret(SecretBox(try reveal(reference).withUnsafeBytes { StringLiteral.secret($0, quoting: quoting) }))
-                   }) {
+                if let record = records.first(where: {
+                    $0.matches(file: config.resolvedPath, table: server.table, server: server.name)
+                }),
+                    let edit = try Self.exactRestore(
+                        server, record: record, text: text,
+                        value: { (secret, quoting) throws(VaultError) in
+                            let reference = SecretReference(variable: "", secret: secret, version: nil, previous: false)
+                            guard let reveal, let quoting else { return try value(reference) }
+                            return .secret(
+                                SecretBox(
+                                    try reveal(reference).withUnsafeBytes { StringLiteral.secret($0, quoting: quoting) }
+                                ))
+                        })
+                {
                     edits.append(edit)
                     used.append(record)
                     servers.append(Server(label: label, profile: name, variables: profile.secrets, exact: true))
                     continue
                 }
-                guard let restore = try Self.structuralRestore(server, profile: profile, text: text, syntax: client.syntax, value: value) else {
+                guard
+                    let restore = try Self.structuralRestore(
+                        server, profile: profile, text: text, syntax: client.syntax, value: value)
+                else {
                     notes.append("\(label): its vault run arguments are not the ones wrap writes; left as is")
                     continue
                 }
                 edits += restore
-                notes.append("\(label): restored by structure (the entry changed since wrap, or wrap kept no record of it): check its layout")
+                notes.append(
+                    "\(label): restored by structure (the entry changed since wrap, or wrap kept no record of it): check its layout"
+                )
                 servers.append(Server(label: label, profile: name, variables: profile.secrets, exact: false))
             }
-            return MCPRewrite(edits: edits, backupEdits: [], profiles: [], servers: servers, notes: notes, records: used)
+            return MCPRewrite(
+                edits: edits, backupEdits: [], profiles: [], servers: servers, notes: notes, records: used)
         }
     }
 
     /// The entry exactly as `record` has it, when the entry is still as `wrap` wrote it; nil otherwise.
     private static func exactRestore(
-        _ server: MCPServer, record: WrapRecord, text: UnsafeRawBufferPointer, value: (String, String?) throws(VaultError) -> TextEdit.Part
+        _ server: MCPServer, record: WrapRecord, text: UnsafeRawBufferPointer,
+        value: (String, String?) throws(VaultError) -> TextEdit.Part
     ) throws(VaultError) -> TextEdit? {
         let entry = Self.entryRange(server.node, text)
         let copies = record.fills.compactMap(\.from)
-        guard copies.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[0] <= $0[1] && $0[1] <= entry.count }) else { return nil }
-        let current = ConfigEdits.masked(UnsafeRawBufferPointer(rebasing: text[entry]), copies.map { $0[0]..<$0[1] }, with: WrapRecord.mask).text
+        guard copies.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[0] <= $0[1] && $0[1] <= entry.count }) else {
+            return nil
+        }
+        let current = ConfigEdits.masked(
+            UnsafeRawBufferPointer(rebasing: text[entry]), copies.map { $0[0]..<$0[1] }, with: WrapRecord.mask
+        ).text
         guard current == Array(record.wrapped.utf8) else { return nil }
         let original = Array(record.original.utf8)
         var parts: [TextEdit.Part] = [], position = 0
         for fill in record.fills.sorted(by: { ($0.at.first ?? 0) < ($1.at.first ?? 0) }) {
-            guard fill.at.count == 2, fill.at[0] >= position, fill.at[1] <= original.count, fill.at[0] <= fill.at[1] else { return nil }
+            guard fill.at.count == 2, fill.at[0] >= position, fill.at[1] <= original.count, fill.at[0] <= fill.at[1]
+            else { return nil }
             parts.append(.bytes(Array(original[position..<fill.at[0]])))
             if let secret = fill.secret {
                 parts.append(try value(secret, fill.quoting))
             } else if let from = fill.from {
                 let range = entry.lowerBound + from[0]..<entry.lowerBound + from[1]
-                parts.append(.secret(SecretBox(SecretBytes(capacity: max(range.count, 1)) { out in
-                    out.copyMemory(from: UnsafeRawBufferPointer(rebasing: text[range]))
-                    return range.count
-                })))
+                parts.append(
+                    .secret(
+                        SecretBox(
+                            SecretBytes(capacity: max(range.count, 1)) { out in
+                                out.copyMemory(from: UnsafeRawBufferPointer(rebasing: text[range]))
+                                return range.count
+                            })))
             }
             position = fill.at[1]
         }
@@ -309,12 +372,17 @@ public struct MCPRewrite {
         _ server: MCPServer, profile: Profile, text: UnsafeRawBufferPointer, syntax: ConfigSyntax,
         value: (SecretReference) throws(VaultError) -> TextEdit.Part
     ) throws(VaultError) -> [TextEdit]? {
-        guard let separator = server.args.firstIndex(of: "--"), separator + 1 < server.argNodes.count, let commandNode = server.node[server.fields.command],
-              let argsIndex = server.node.members?.lastIndex(where: { $0.key == "args" }) else { return nil }
+        guard let separator = server.args.firstIndex(of: "--"), separator + 1 < server.argNodes.count,
+            let commandNode = server.node[server.fields.command],
+            let argsIndex = server.node.members?.lastIndex(where: { $0.key == "args" })
+        else { return nil }
         let original = server.argNodes[separator + 1]
         var edits = [TextEdit(range: commandNode.range, replacement: Array(text[original.range]))]
         if separator + 2 < server.argNodes.count {
-            edits.append(TextEdit(range: server.argNodes[0].range.lowerBound..<server.argNodes[separator + 2].range.lowerBound, replacement: []))
+            edits.append(
+                TextEdit(
+                    range: server.argNodes[0].range.lowerBound..<server.argNodes[separator + 2].range.lowerBound,
+                    replacement: []))
         } else {
             edits += ConfigEdits.removeMembers([argsIndex], of: server.node, in: text) ?? []
         }
@@ -328,17 +396,23 @@ public struct MCPRewrite {
         } else if let env = server.node[server.fields.env] {
             edits.append(TextEdit(range: env.range, parts: syntax.object(added)))
         } else {
-            edits.append(ConfigEdits.insertMembers([(server.fields.env, .bytes([]))], into: server.node, in: text, syntax: syntax).appending(syntax.object(added)))
+            edits.append(
+                ConfigEdits.insertMembers(
+                    [(server.fields.env, .bytes([]))], into: server.node, in: text, syntax: syntax
+                ).appending(syntax.object(added)))
         }
         return edits
     }
 
     private static func isSecret(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> Bool {
-        member.value.isString && ConfigText.withDecodedString(text, member.value) { SecretDetector.reason(name: member.key, value: $0) } != nil
+        member.value.isString
+            && ConfigText.withDecodedString(text, member.value) { SecretDetector.reason(name: member.key, value: $0) }
+                != nil
     }
 
     /// `vault://name[@version|@previous]` as a reference for `member`'s variable.
-    private static func vaultReference(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> SecretReference? {
+    private static func vaultReference(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> SecretReference?
+    {
         let value = ConfigText.text(text, member.value)
         guard value.hasPrefix("vault://"), SecretReference.isVariableName(member.key) else { return nil }
         return SecretReference.parse(variable: member.key, String(value.dropFirst("vault://".count)))
@@ -346,14 +420,18 @@ public struct MCPRewrite {
 
     private static func profileBase(client: MCPClient, table: String, server: String) -> String {
         let prefix = "projects."
-        guard table.hasPrefix(prefix), table.hasSuffix(".mcpServers") else { return "\(client.rawValue)-\(NameSlug.segment(server))" }
+        guard table.hasPrefix(prefix), table.hasSuffix(".mcpServers") else {
+            return "\(client.rawValue)-\(NameSlug.segment(server))"
+        }
         let directory = table.dropFirst(prefix.count).dropLast(".mcpServers".count)
         let project = directory.split(separator: "/").last.map(String.init) ?? "project"
         return "\(client.rawValue)-\(NameSlug.segment(project))-\(NameSlug.segment(server))"
     }
 
     /// `base`, or `base-2`, `base-3`, ... — the first name that is free or already holds exactly this profile.
-    private static func profile(named base: String, secrets: [SecretReference], inherit: [String], taken: [Profile]) -> Profile {
+    private static func profile(
+        named base: String, secrets: [SecretReference], inherit: [String], taken: [Profile]
+    ) -> Profile {
         var attempt = 1
         while true {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"

@@ -25,7 +25,10 @@ public struct MCPServer: Sendable {
     public var urlKey: String { url?.key ?? "url" }
 
     /// How a user finds it: the name, prefixed with its table when that is not the top-level one.
-    public var label: String { ["mcpServers", "servers", "context_servers", "mcp_servers", "extensions"].contains(table) ? name : "\(table).\(name)" }
+    public var label: String {
+        ["mcpServers", "servers", "context_servers", "mcp_servers", "extensions"].contains(table)
+            ? name : "\(table).\(name)"
+    }
 
     /// Whether its launch already goes through `vault run`.
     public var isWrapped: Bool {
@@ -48,7 +51,9 @@ public struct MCPServer: Sendable {
     /// The option an argument is the value of (`--api-key KEY` or `--api-key=KEY` → `api-key`), for detection.
     public func optionName(ofArgument index: Int) -> String? {
         let inline = args[index].split(separator: "=", maxSplits: 1)
-        let flag = inline.count == 2 && inline[0].hasPrefix("-") ? String(inline[0]) : index > 0 && args[index - 1].hasPrefix("-") ? args[index - 1] : nil
+        let flag =
+            inline.count == 2 && inline[0].hasPrefix("-")
+            ? String(inline[0]) : index > 0 && args[index - 1].hasPrefix("-") ? args[index - 1] : nil
         return flag.map { String($0.drop { $0 == "-" }) }
     }
 
@@ -56,7 +61,9 @@ public struct MCPServer: Sendable {
     public func secretReason(ofArgument index: Int, text: UnsafeRawBufferPointer) -> String? {
         let node = argNodes[index]
         guard node.isString else { return nil }
-        return ConfigText.withDecodedString(text, node) { SecretDetector.reason(name: optionName(ofArgument: index), value: $0) }
+        return ConfigText.withDecodedString(text, node) {
+            SecretDetector.reason(name: optionName(ofArgument: index), value: $0)
+        }
     }
 
     /// A plain-text secret in the entry: where it is, why it counts, never the value.
@@ -86,17 +93,26 @@ public struct MCPServer: Sendable {
         var found: [Secret] = []
         for member in env {
             if let why = reason(member.value, name: member.key) {
-                found.append(Secret(location: "\(fields.env).\(member.key)", place: .env, variable: member.key, reason: why, node: member.value))
+                found.append(
+                    Secret(
+                        location: "\(fields.env).\(member.key)", place: .env, variable: member.key, reason: why,
+                        node: member.value))
             }
         }
         for index in argNodes.indices {
             if let why = secretReason(ofArgument: index, text: text) {
-                found.append(Secret(location: "args[\(index)]", place: .argument, variable: nil, reason: why, node: argNodes[index]))
+                found.append(
+                    Secret(
+                        location: "args[\(index)]", place: .argument, variable: nil, reason: why, node: argNodes[index])
+                )
             }
         }
         for member in headers {
             if let why = reason(member.value, name: member.key) {
-                found.append(Secret(location: "\(fields.headers).\(member.key)", place: .header, variable: nil, reason: why, node: member.value))
+                found.append(
+                    Secret(
+                        location: "\(fields.headers).\(member.key)", place: .header, variable: nil, reason: why,
+                        node: member.value))
             }
         }
         if let url, let why = reason(url.node, name: nil) {
@@ -124,7 +140,9 @@ public struct MCPServer: Sendable {
                     name: member.key, table: table.path, node: node, fields: fields, command: command,
                     args: argNodes.map { $0.isString ? ConfigText.text(text, $0) : "" }, argNodes: argNodes,
                     env: node[fields.env]?.members ?? [], headers: node[fields.headers]?.members ?? [],
-                    url: ["url", "serverUrl", "httpUrl", "uri"].lazy.compactMap { key in node[key].flatMap { $0.isString ? (key, $0) : nil } }.first)
+                    url: ["url", "serverUrl", "httpUrl", "uri"].lazy.compactMap { key in
+                        node[key].flatMap { $0.isString ? (key, $0) : nil }
+                    }.first)
             }
         }
     }

@@ -5,11 +5,15 @@ import Foundation
 enum Masking {
     static func mask(_ line: String, secrets: [String]) -> String {
         var masked = line
-        for secret in secrets where secret.utf8.count >= 8 { masked = masked.replacingOccurrences(of: secret, with: "<secret>") }
+        for secret in secrets where secret.utf8.count >= 8 {
+            masked = masked.replacingOccurrences(of: secret, with: "<secret>")
+        }
         let separators: Set<Character> = [" ", "\t", "\"", "'", "=", ",", ";", "(", ")", "[", "]", "{", "}"]
         var out = "", word = ""
         func flush() {
-            let secret = Array(word.utf8).withUnsafeBytes { SecretDetector.knownFormat($0) != nil || SecretDetector.looksRandom($0) }
+            let secret = Array(word.utf8).withUnsafeBytes {
+                SecretDetector.knownFormat($0) != nil || SecretDetector.looksRandom($0)
+            }
             out += secret ? "<secret>" : word
             word = ""
         }

@@ -4,7 +4,8 @@ public enum NameSlug {
     /// digit; "x" when nothing is left.
     public static func segment(_ text: String) -> String {
         let mapped = text.lowercased().map { character -> Character in
-            character.isASCII && (character.isLetter || character.isNumber || "._-".contains(character)) ? character : "-"
+            character.isASCII && (character.isLetter || character.isNumber || "._-".contains(character))
+                ? character : "-"
         }
         let trimmed = String(mapped).drop { !($0.isLetter || $0.isNumber) }
         return trimmed.isEmpty ? "x" : String(trimmed)

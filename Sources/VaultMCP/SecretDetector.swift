@@ -43,12 +43,16 @@ public enum SecretDetector {
     /// `&token=…`), if there is one.
     static func urlQuerySecret(_ value: UnsafeRawBufferPointer) -> String? {
         let text = String(decoding: value, as: UTF8.self)
-        guard text.contains("://"), let query = text.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        guard text.contains("://"), let query = text.split(separator: "?", maxSplits: 1).dropFirst().first else {
+            return nil
+        }
         for pair in query.prefix(while: { $0 != "#" }).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let key = String(parts[0]), literal = Array(parts[1].utf8)
-            let counts = literal.withUnsafeBytes { (nameLooksSecret(key) || key.lowercased() == "key") && !isReferenceOrPlaceholder($0) && $0.count >= 8 }
+            let counts = literal.withUnsafeBytes {
+                (nameLooksSecret(key) || key.lowercased() == "key") && !isReferenceOrPlaceholder($0) && $0.count >= 8
+            }
             if counts { return key }
         }
         return nil
@@ -57,7 +61,9 @@ public enum SecretDetector {
     /// Where a secret sits inside a value that is itself JSON (Notion's `OPENAPI_MCP_HEADERS={"Authorization":
     /// "Bearer ntn_…"}`), if it holds one.
     static func jsonSecret(_ value: UnsafeRawBufferPointer) -> String? {
-        guard let first = value.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0a }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else {
+        guard let first = value.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0a }),
+            first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        else {
             return nil
         }
         guard let root = try? JSONSource.parse(value, allowComments: false) else { return nil }
@@ -66,7 +72,11 @@ public enum SecretDetector {
                 return ConfigText.withDecodedString(value, node) { reason(name: name, value: $0) } != nil ? path : nil
             }
             for member in node.members ?? [] {
-                if let found = search(member.value, name: member.key, path: path.isEmpty ? member.key : path + "." + member.key) { return found }
+                if let found = search(
+                    member.value, name: member.key, path: path.isEmpty ? member.key : path + "." + member.key)
+                {
+                    return found
+                }
             }
             for (index, element) in (node.elements ?? []).enumerated() {
                 if let found = search(element, name: name, path: path + "[\(index)]") { return found }
@@ -109,15 +119,35 @@ public enum SecretDetector {
             lower = String(lower.dropFirst(scheme.count)).trimmingCharacters(in: .whitespaces)
         }
         guard !lower.isEmpty else { return true }
-        if lower.hasPrefix("vault://") || lower.hasPrefix("${") || lower.hasPrefix("{{") || lower.hasPrefix("%") && lower.hasSuffix("%") { return true }
-        if lower.hasPrefix("$") && lower.dropFirst().allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) { return true }
-        if lower.contains("<") && lower.contains(">") || lower.hasPrefix("[") && lower.hasSuffix("]") && !lower.contains("\"") { return true }
+        if lower.hasPrefix("vault://") || lower.hasPrefix("${") || lower.hasPrefix("{{")
+            || lower.hasPrefix("%") && lower.hasSuffix("%")
+        {
+            return true
+        }
+        if lower.hasPrefix("$") && lower.dropFirst().allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) {
+            return true
+        }
+        if lower.contains("<") && lower.contains(">")
+            || lower.hasPrefix("[") && lower.hasSuffix("]") && !lower.contains("\"")
+        {
+            return true
+        }
         // A URL is judged by its password and query (below), not by words in its host name.
         if lower.contains("://") { return false }
-        let markers = ["your", "changeme", "change-me", "change_me", "replace", "insert", "placeholder", "redacted", "example", "xxxx", "****", "...", "…", "todo"]
+        let markers = [
+            "your", "changeme", "change-me", "change_me", "replace", "insert", "placeholder", "redacted", "example",
+            "xxxx", "****", "...", "…", "todo",
+        ]
         if markers.contains(where: lower.contains) { return true }
-        if lower.hasPrefix("enter-") || lower.hasPrefix("enter_") || lower.hasSuffix("here") || lower.hasSuffix("_here") { return true }
-        if ["secret", "token", "password", "none", "null", "dummy", "test", "testing", "apikey", "api_key", "api-key"].contains(lower) { return true }
+        if lower.hasPrefix("enter-") || lower.hasPrefix("enter_") || lower.hasSuffix("here") || lower.hasSuffix("_here")
+        {
+            return true
+        }
+        if ["secret", "token", "password", "none", "null", "dummy", "test", "testing", "apikey", "api_key", "api-key"]
+            .contains(lower)
+        {
+            return true
+        }
         // `ghp_` + repeated filler, `sk-000000…`: the part after the last prefix separator has one or two characters.
         let body = lower.split(whereSeparator: { $0 == "_" || $0 == "-" }).last.map(String.init) ?? lower
         if Set(lower).count <= 2 || body.count >= 4 && Set(body).count <= 2 { return true }
@@ -141,7 +171,9 @@ public enum SecretDetector {
         guard let scheme = text.range(of: "://") else { return false }
         let rest = text[scheme.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return false }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
+            return false
+        }
         let password = authority[authority.index(after: colon)..<at]
         guard !password.isEmpty else { return false }
         return !Array(password.utf8).withUnsafeBytes(isReferenceOrPlaceholder)
@@ -167,48 +199,75 @@ public enum SecretDetector {
     }
 
     private static let alphanumeric: @Sendable (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber) }
-    private static let tokenCharacter: @Sendable (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    private static let tokenCharacter: @Sendable (Character) -> Bool = {
+        $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-")
+    }
     private static let formats: [Format] = [
-        Format(prefix: "github_pat_", minimumLength: 40, description: "a GitHub fine-grained token (github_pat_…)", allowed: tokenCharacter),
-        Format(prefix: "ghp_", minimumLength: 30, description: "a GitHub personal access token (ghp_…)", allowed: alphanumeric),
+        Format(
+            prefix: "github_pat_", minimumLength: 40, description: "a GitHub fine-grained token (github_pat_…)",
+            allowed: tokenCharacter),
+        Format(
+            prefix: "ghp_", minimumLength: 30, description: "a GitHub personal access token (ghp_…)",
+            allowed: alphanumeric),
         Format(prefix: "gho_", minimumLength: 30, description: "a GitHub OAuth token (gho_…)", allowed: alphanumeric),
         Format(prefix: "ghu_", minimumLength: 30, description: "a GitHub user token (ghu_…)", allowed: alphanumeric),
         Format(prefix: "ghs_", minimumLength: 30, description: "a GitHub app token (ghs_…)", allowed: alphanumeric),
         Format(prefix: "ghr_", minimumLength: 30, description: "a GitHub refresh token (ghr_…)", allowed: alphanumeric),
         Format(prefix: "glpat-", minimumLength: 20, description: "a GitLab token (glpat-…)", allowed: tokenCharacter),
-        Format(prefix: "sk-ant-", minimumLength: 20, description: "an Anthropic API key (sk-ant-…)", allowed: tokenCharacter),
-        Format(prefix: "sk-", minimumLength: 20, description: "an OpenAI-style API key (sk-…)", allowed: tokenCharacter),
-        Format(prefix: "sk_live_", minimumLength: 16, description: "a Stripe live key (sk_live_…)", allowed: alphanumeric),
-        Format(prefix: "rk_live_", minimumLength: 16, description: "a Stripe restricted key (rk_live_…)", allowed: alphanumeric),
-        Format(prefix: "sk_test_", minimumLength: 16, description: "a Stripe test key (sk_test_…)", allowed: alphanumeric),
+        Format(
+            prefix: "sk-ant-", minimumLength: 20, description: "an Anthropic API key (sk-ant-…)",
+            allowed: tokenCharacter),
+        Format(
+            prefix: "sk-", minimumLength: 20, description: "an OpenAI-style API key (sk-…)", allowed: tokenCharacter),
+        Format(
+            prefix: "sk_live_", minimumLength: 16, description: "a Stripe live key (sk_live_…)", allowed: alphanumeric),
+        Format(
+            prefix: "rk_live_", minimumLength: 16, description: "a Stripe restricted key (rk_live_…)",
+            allowed: alphanumeric),
+        Format(
+            prefix: "sk_test_", minimumLength: 16, description: "a Stripe test key (sk_test_…)", allowed: alphanumeric),
         Format(prefix: "xoxb-", minimumLength: 10, description: "a Slack bot token (xoxb-…)", allowed: tokenCharacter),
         Format(prefix: "xoxp-", minimumLength: 10, description: "a Slack user token (xoxp-…)", allowed: tokenCharacter),
         Format(prefix: "xoxa-", minimumLength: 10, description: "a Slack app token (xoxa-…)", allowed: tokenCharacter),
-        Format(prefix: "xoxr-", minimumLength: 10, description: "a Slack refresh token (xoxr-…)", allowed: tokenCharacter),
-        Format(prefix: "xoxs-", minimumLength: 10, description: "a Slack session token (xoxs-…)", allowed: tokenCharacter),
-        Format(prefix: "xapp-", minimumLength: 10, description: "a Slack app-level token (xapp-…)", allowed: tokenCharacter),
+        Format(
+            prefix: "xoxr-", minimumLength: 10, description: "a Slack refresh token (xoxr-…)", allowed: tokenCharacter),
+        Format(
+            prefix: "xoxs-", minimumLength: 10, description: "a Slack session token (xoxs-…)", allowed: tokenCharacter),
+        Format(
+            prefix: "xapp-", minimumLength: 10, description: "a Slack app-level token (xapp-…)", allowed: tokenCharacter
+        ),
         Format(prefix: "AKIA", minimumLength: 16, description: "an AWS access key id (AKIA…)", allowed: alphanumeric),
-        Format(prefix: "ASIA", minimumLength: 16, description: "an AWS temporary access key id (ASIA…)", allowed: alphanumeric),
+        Format(
+            prefix: "ASIA", minimumLength: 16, description: "an AWS temporary access key id (ASIA…)",
+            allowed: alphanumeric),
         Format(prefix: "AIza", minimumLength: 35, description: "a Google API key (AIza…)", allowed: tokenCharacter),
         Format(prefix: "npm_", minimumLength: 36, description: "an npm token (npm_…)", allowed: alphanumeric),
         Format(prefix: "hf_", minimumLength: 30, description: "a Hugging Face token (hf_…)", allowed: alphanumeric),
         Format(prefix: "pypi-", minimumLength: 50, description: "a PyPI token (pypi-…)", allowed: tokenCharacter),
-        Format(prefix: "lin_api_", minimumLength: 30, description: "a Linear API key (lin_api_…)", allowed: alphanumeric),
+        Format(
+            prefix: "lin_api_", minimumLength: 30, description: "a Linear API key (lin_api_…)", allowed: alphanumeric),
         Format(prefix: "ntn_", minimumLength: 30, description: "a Notion token (ntn_…)", allowed: alphanumeric),
-        Format(prefix: "secret_", minimumLength: 40, description: "a Notion integration secret (secret_…)", allowed: alphanumeric),
+        Format(
+            prefix: "secret_", minimumLength: 40, description: "a Notion integration secret (secret_…)",
+            allowed: alphanumeric),
     ]
 
     private static func isJWT(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].hasPrefix("eyJ"), parts[1].hasPrefix("eyJ"), parts[2].count >= 16 else { return false }
-        return parts.allSatisfy { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "=") } }
+        guard parts.count == 3, parts[0].hasPrefix("eyJ"), parts[1].hasPrefix("eyJ"), parts[2].count >= 16 else {
+            return false
+        }
+        return parts.allSatisfy {
+            $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "=") }
+        }
     }
 
     /// ≥ 24 token characters with ≥ 4 bits of Shannon entropy each, or ≥ 32 hex digits — but not a UUID.
     public static func looksRandom(_ value: UnsafeRawBufferPointer) -> Bool {
         guard value.count >= 24, value.count <= 4096 else { return false }
         let allowed = value.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || "+/=_-.~".utf8.contains(byte)
+            (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
+                || "+/=_-.~".utf8.contains(byte)
         }
         guard allowed else { return false }
         if isUUID(value) { return false }
@@ -223,7 +282,8 @@ public enum SecretDetector {
     private static func isUUID(_ value: UnsafeRawBufferPointer) -> Bool {
         guard value.count == 36 else { return false }
         return value.enumerated().allSatisfy { index, byte in
-            [8, 13, 18, 23].contains(index) ? byte == UInt8(ascii: "-") : (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte | 0x20)
+            [8, 13, 18, 23].contains(index)
+                ? byte == UInt8(ascii: "-") : (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte | 0x20)
         }
     }
 

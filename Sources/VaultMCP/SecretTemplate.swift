@@ -31,7 +31,9 @@ public struct SecretTemplate {
         self.text = text
         var found: [Reference] = [], escapes: [Int] = []
         let marker = Array("vault://".utf8)
-        func isMarker(_ at: Int) -> Bool { at >= 0 && text.count - at >= marker.count && Array(text[at..<at + marker.count]) == marker }
+        func isMarker(_ at: Int) -> Bool {
+            at >= 0 && text.count - at >= marker.count && Array(text[at..<at + marker.count]) == marker
+        }
         var index = 0, line = 1
         while index < text.count {
             if text[index] == 0x0a { line += 1 }
@@ -56,24 +58,32 @@ public struct SecretTemplate {
             }
             var end = start + marker.count
             while end < text.count, Self.isNameByte(text[end]) { end += 1 }
-            while end > start + marker.count, text[end - 1] == UInt8(ascii: ".") || text[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            while end > start + marker.count, text[end - 1] == UInt8(ascii: ".") || text[end - 1] == UInt8(ascii: "/") {
+                end -= 1
+            }
             let name = String(decoding: text[(start + marker.count)..<end], as: UTF8.self)
             var suffix = ""
             if end < text.count, text[end] == UInt8(ascii: "@") {
                 var suffixEnd = end + 1
-                while suffixEnd < text.count, (0x30...0x39).contains(text[suffixEnd]) || (0x61...0x7a).contains(text[suffixEnd]) { suffixEnd += 1 }
+                while suffixEnd < text.count,
+                    (0x30...0x39).contains(text[suffixEnd]) || (0x61...0x7a).contains(text[suffixEnd])
+                { suffixEnd += 1 }
                 suffix = String(decoding: text[end..<suffixEnd], as: UTF8.self)
                 end = suffixEnd
             }
             let written = "vault://" + name + suffix
-            guard (try? SecretName(name)) != nil, let reference = SecretReference.parse(variable: "", name + suffix) else {
-                throw .invalidInput("\(file):\(line): '\(written)' is not a secret reference; write vault://name, vault://name@3 or vault://name@previous (or \\vault:// for the text itself)")
+            guard (try? SecretName(name)) != nil, let reference = SecretReference.parse(variable: "", name + suffix)
+            else {
+                throw .invalidInput(
+                    "\(file):\(line): '\(written)' is not a secret reference; write vault://name, vault://name@3 or vault://name@previous (or \\vault:// for the text itself)"
+                )
             }
             var range = start..<end
             if let opening {
                 var close = end
                 while close < text.count, text[close] == 0x20 { close += 1 }
-                guard close + 1 < text.count, text[close] == UInt8(ascii: "}"), text[close + 1] == UInt8(ascii: "}") else {
+                guard close + 1 < text.count, text[close] == UInt8(ascii: "}"), text[close + 1] == UInt8(ascii: "}")
+                else {
                     throw .invalidInput("\(file):\(line): '{{ \(written)' is not closed with '}}'")
                 }
                 range = opening..<close + 2
@@ -88,7 +98,8 @@ public struct SecretTemplate {
     /// The text with reference `i` replaced by `values[i]`, in guarded memory.
     public func render(_ values: [SecretBox]) -> SecretBytes {
         precondition(values.count == references.count, "one value per reference")
-        let edits = zip(references, values).map { TextEdit(range: $0.range, secret: $1) }
+        let edits =
+            zip(references, values).map { TextEdit(range: $0.range, secret: $1) }
             + escapes.map { TextEdit(range: $0..<$0 + 1, replacement: []) }
         let source = SecretBytes(capacity: text.count) { out in
             text.withUnsafeBytes { out.copyMemory(from: $0) }
@@ -98,7 +109,8 @@ public struct SecretTemplate {
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x61...0x7a).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+        (0x30...0x39).contains(byte) || (0x61...0x7a).contains(byte) || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "_")
             || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/")
     }
 }

@@ -9,7 +9,8 @@ struct ServerLaunch {
 
     /// The launch of `server`, or why it cannot be made (a VS Code input the probe cannot answer, say).
     static func make(
-        _ server: MCPServer, command: String, client: MCPClient, text: UnsafeRawBufferPointer, environment: [String: String]
+        _ server: MCPServer, command: String, client: MCPClient, text: UnsafeRawBufferPointer,
+        environment: [String: String]
     ) -> Result<ServerLaunch, Unlaunchable> {
         var launched = environment.filter { MCPProbe.defaultEnvironment.contains($0.key) }
         var problem: String?
@@ -36,7 +37,8 @@ struct ServerLaunch {
 /// Windsurf), `${NAME}` and `${NAME:-default}` (Claude Code, Gemini CLI), `$NAME` (Gemini CLI), `${userHome}`;
 /// `${input:id}` is a VS Code prompt the probe cannot answer.
 enum Expansion {
-    static func apply(_ value: String, client: MCPClient, environment: [String: String]) -> Result<String, Unlaunchable> {
+    static func apply(_ value: String, client: MCPClient, environment: [String: String]) -> Result<String, Unlaunchable>
+    {
         var out = "", rest = Substring(value)
         while let dollar = rest.firstIndex(of: "$") {
             out += rest[..<dollar]
@@ -44,7 +46,11 @@ enum Expansion {
             if after.hasPrefix("{"), let close = after.firstIndex(of: "}") {
                 let body = String(after[after.index(after: after.startIndex)..<close])
                 rest = after[after.index(after: close)...]
-                if body.hasPrefix("input:") { return .failure(Unlaunchable(reason: "needs VS Code input '\(body.dropFirst(6))', which only VS Code can ask for")) }
+                if body.hasPrefix("input:") {
+                    return .failure(
+                        Unlaunchable(
+                            reason: "needs VS Code input '\(body.dropFirst(6))', which only VS Code can ask for"))
+                }
                 if body == "userHome" { out += environment["HOME"] ?? ""; continue }
                 let name = body.hasPrefix("env:") ? String(body.dropFirst(4)) : body
                 let parts = name.split(separator: ":", maxSplits: 1)
@@ -54,7 +60,9 @@ enum Expansion {
                 } else if parts.count == 2, parts[1].hasPrefix("-") {
                     out += parts[1].dropFirst()
                 } else if client == .claudeCode {
-                    return .failure(Unlaunchable(reason: "needs ${\(variable)}, which is not set (Claude Code refuses to start it too)"))
+                    return .failure(
+                        Unlaunchable(
+                            reason: "needs ${\(variable)}, which is not set (Claude Code refuses to start it too)"))
                 }
                 continue
             }

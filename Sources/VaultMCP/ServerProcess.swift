@@ -28,13 +28,17 @@ final class ServerProcess {
 
     /// The last non-empty line the server wrote to stderr.
     var lastErrorLine: String? {
-        let lines = String(decoding: errorTail, as: UTF8.self).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = String(decoding: errorTail, as: UTF8.self).split(whereSeparator: \.isNewline).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         return lines.last { !$0.isEmpty }
     }
 
     init(_ launch: ServerLaunch) throws(StartFailure) {
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0], errorPipe: [Int32] = [0, 0]
-        guard cvaultsys_pipe_cloexec(&toChild) == 0, cvaultsys_pipe_cloexec(&fromChild) == 0, cvaultsys_pipe_cloexec(&errorPipe) == 0 else {
+        guard cvaultsys_pipe_cloexec(&toChild) == 0, cvaultsys_pipe_cloexec(&fromChild) == 0,
+            cvaultsys_pipe_cloexec(&errorPipe) == 0
+        else {
             throw StartFailure(description: "cannot create pipes: \(String(cString: strerror(errno)))")
         }
         var actions = posix_spawn_file_actions_t()
@@ -59,8 +63,12 @@ final class ServerProcess {
         for fd in [toChild[0], fromChild[1], errorPipe[1]] { close(fd) }
         guard spawned == 0 else {
             for fd in [toChild[1], fromChild[0], errorPipe[0]] { close(fd) }
-            let reason = spawned == ENOENT ? "command not found: \(launch.command)"
-                : spawned == EACCES ? "not executable: \(launch.command)" : "cannot start \(launch.command): \(String(cString: strerror(spawned)))"
+            let reason =
+                spawned == ENOENT
+                ? "command not found: \(launch.command)"
+                : spawned == EACCES
+                    ? "not executable: \(launch.command)"
+                    : "cannot start \(launch.command): \(String(cString: strerror(spawned)))"
             throw StartFailure(description: reason)
         }
         pid = child
@@ -93,7 +101,8 @@ final class ServerProcess {
                 let message = Array(buffered[..<newline])
                 buffered.removeSubrange(...newline)
                 guard let object = (try? JSONSerialization.jsonObject(with: Data(message))) as? [String: Any],
-                      (object["id"] as? Int) == id else { continue }
+                    (object["id"] as? Int) == id
+                else { continue }
                 if let result = object["result"] as? [String: Any] { return .result(result) }
                 let error = object["error"] as? [String: Any]
                 return .error((error?["message"] as? String) ?? "an error without a message")
@@ -101,7 +110,10 @@ final class ServerProcess {
             if let exitStatus { return .exited(exitStatus) }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { return .timedOut }
-            var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: output, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: errors, events: Int16(POLLIN), revents: 0),
+            ]
             guard poll(&fds, 2, Int32(min(remaining, 1) * 1000) + 1) >= 0 || errno == EINTR else { return .timedOut }
             if fds[1].revents != 0 { drain(errors, into: &errorTail, keep: 4096) }
             if fds[0].revents != 0, !drain(output, into: &buffered, keep: 1 << 22) { exitStatus = reap() }

@@ -38,11 +38,15 @@ private final class TOMLTable {
             case let .value(node): return ConfigNode.Member(key: member.key, keyStart: member.keyStart, value: node)
             case let .table(table):
                 let node = table.node()
-                return ConfigNode.Member(key: member.key, keyStart: table.headerStart ?? node.range.lowerBound, value: node)
+                return ConfigNode.Member(
+                    key: member.key, keyStart: table.headerStart ?? node.range.lowerBound, value: node)
             case let .tables(tables):
                 let nodes = tables.map { $0.node() }
-                let start = nodes.first?.range.lowerBound ?? member.keyStart, end = nodes.last?.range.upperBound ?? start
-                return ConfigNode.Member(key: member.key, keyStart: member.keyStart, value: ConfigNode(kind: .array(nodes), range: start..<end, style: .lines))
+                let start = nodes.first?.range.lowerBound ?? member.keyStart,
+                    end = nodes.last?.range.upperBound ?? start
+                return ConfigNode.Member(
+                    key: member.key, keyStart: member.keyStart,
+                    value: ConfigNode(kind: .array(nodes), range: start..<end, style: .lines))
             }
         }
         let start = headerStart ?? converted.map(\.keyStart).min() ?? end
@@ -114,14 +118,18 @@ private struct TOMLParser {
                 parent.members.append((name, start, .tables([table])))
             }
         } else {
-            guard parent.entry(name) == nil else { throw fail("the table '\(path.joined(separator: "."))' is defined twice") }
+            guard parent.entry(name) == nil else {
+                throw fail("the table '\(path.joined(separator: "."))' is defined twice")
+            }
             parent.members.append((name, start, .table(table)))
         }
         return table
     }
 
     /// Puts `value` at the dotted `path` inside `table`, creating `.dotted` tables on the way.
-    private mutating func assign(_ value: ConfigNode, path: [String], starts: [Int], in table: TOMLTable) throws(ConfigParseError) {
+    private mutating func assign(
+        _ value: ConfigNode, path: [String], starts: [Int], in table: TOMLTable
+    ) throws(ConfigParseError) {
         var target = table
         for (key, keyStart) in zip(path.dropLast(), starts) {
             switch target.entry(key) {
@@ -149,7 +157,9 @@ private struct TOMLParser {
             switch bytes[index] {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 let node = try string()
-                guard node.style == .doubleQuoted || node.style == .literal else { throw fail("a key cannot be a multi-line string") }
+                guard node.style == .doubleQuoted || node.style == .literal else {
+                    throw fail("a key cannot be a multi-line string")
+                }
                 parts.append(ConfigText.text(bytes, node))
             default:
                 let start = index
@@ -200,7 +210,9 @@ private struct TOMLParser {
                     skipSpaces()
                     guard index < bytes.count else { throw fail("the inline table is not closed (missing '}')") }
                     if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in an inline table") }
+                    guard bytes[index] == UInt8(ascii: "}") else {
+                        throw fail("expected ',' or '}' in an inline table")
+                    }
                     index += 1
                     break
                 }
@@ -212,7 +224,9 @@ private struct TOMLParser {
             guard index > start else { throw fail("expected a value") }
             let word = String(decoding: bytes[start..<index], as: UTF8.self)
             if word == "true" || word == "false" { return ConfigNode(kind: .bool, range: start..<index, style: .plain) }
-            let numeric = word.allSatisfy { $0.isNumber || "+-._eExobacdfABCDEF".contains($0) } || ["inf", "+inf", "-inf", "nan", "+nan", "-nan"].contains(word)
+            let numeric =
+                word.allSatisfy { $0.isNumber || "+-._eExobacdfABCDEF".contains($0) }
+                || ["inf", "+inf", "-inf", "nan", "+nan", "-nan"].contains(word)
             return ConfigNode(kind: numeric ? .number : .other, range: start..<index, style: .plain)
         }
     }
@@ -228,13 +242,20 @@ private struct TOMLParser {
             if byte == UInt8(ascii: "\\"), quote == UInt8(ascii: "\"") { index += 2; continue }
             if !triple, byte == 0x0a { throw fail("a string is not closed before the end of the line") }
             if byte == quote {
-                if !triple { index += 1; return ConfigNode(kind: .string, range: start..<index, style: quote == UInt8(ascii: "\"") ? .doubleQuoted : .literal) }
+                if !triple {
+                    index += 1;
+                    return ConfigNode(
+                        kind: .string, range: start..<index,
+                        style: quote == UInt8(ascii: "\"") ? .doubleQuoted : .literal)
+                }
                 if index + 2 < bytes.count, bytes[index + 1] == quote, bytes[index + 2] == quote {
                     index += 3
                     // Up to two more quotes right before the closing three belong to the string.
                     var extra = 0
                     while extra < 2, index < bytes.count, bytes[index] == quote { index += 1; extra += 1 }
-                    return ConfigNode(kind: .string, range: start..<index, style: quote == UInt8(ascii: "\"") ? .multilineBasic : .multilineLiteral)
+                    return ConfigNode(
+                        kind: .string, range: start..<index,
+                        style: quote == UInt8(ascii: "\"") ? .multilineBasic : .multilineLiteral)
                 }
             }
             index += 1
@@ -252,7 +273,9 @@ private struct TOMLParser {
     /// After a value or header: spaces, an optional comment, then a line break or the end.
     private mutating func endOfLine() throws(ConfigParseError) {
         skipSpaces()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "#") { while index < bytes.count, bytes[index] != 0x0a { index += 1 } }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "#") {
+            while index < bytes.count, bytes[index] != 0x0a { index += 1 }
+        }
         if index < bytes.count, bytes[index] == 0x0d { index += 1 }
         guard index == bytes.count || bytes[index] == 0x0a else { throw fail("expected the end of the line") }
     }
@@ -272,7 +295,8 @@ private struct TOMLParser {
     }
 
     private static func isBareKey(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 

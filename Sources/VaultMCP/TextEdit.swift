@@ -58,7 +58,9 @@ public struct TextEdit: Sendable {
     /// `text` with every edit applied (they must not overlap), in guarded memory.
     public static func apply(_ edits: [TextEdit], to text: UnsafeRawBufferPointer) -> SecretBytes {
         // An insertion at the start of a replaced range goes before it.
-        let sorted = edits.sorted { ($0.range.lowerBound, $0.range.isEmpty ? 0 : 1) < ($1.range.lowerBound, $1.range.isEmpty ? 0 : 1) }
+        let sorted = edits.sorted {
+            ($0.range.lowerBound, $0.range.isEmpty ? 0 : 1) < ($1.range.lowerBound, $1.range.isEmpty ? 0 : 1)
+        }
         let size = text.count + sorted.reduce(0) { $0 + $1.replacementCount - $1.range.count }
         return SecretBytes(capacity: max(size, 1)) { out in
             var written = 0, position = 0
@@ -80,6 +82,7 @@ public struct TextEdit: Sendable {
     /// Where the text starting at `position` before `edits` starts after them (an insertion at `position` comes
     /// before it; `position` must not fall inside a replaced range).
     static func moved(_ position: Int, by edits: [TextEdit]) -> Int {
-        position + edits.filter { $0.range.upperBound <= position }.reduce(0) { $0 + $1.replacementCount - $1.range.count }
+        position
+            + edits.filter { $0.range.upperBound <= position }.reduce(0) { $0 + $1.replacementCount - $1.range.count }
     }
 }

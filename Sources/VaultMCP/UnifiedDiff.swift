@@ -9,12 +9,17 @@ public enum UnifiedDiff {
         let changes = script.indices.filter { script[$0].kind != .same }
         var groups: [[Int]] = []
         for change in changes {
-            if let last = groups.last?.last, change - last <= 6 { groups[groups.count - 1].append(change) } else { groups.append([change]) }
+            if let last = groups.last?.last, change - last <= 6 {
+                groups[groups.count - 1].append(change)
+            } else {
+                groups.append([change])
+            }
         }
         for group in groups {
             let hunk = script[max(0, group.first! - 3)..<min(script.count, group.last! + 4)]
             let oldCount = hunk.filter { $0.kind != .insert }.count, newCount = hunk.filter { $0.kind != .delete }.count
-            let oldStart = hunk.first!.oldLine + (oldCount == 0 ? 0 : 1), newStart = hunk.first!.newLine + (newCount == 0 ? 0 : 1)
+            let oldStart = hunk.first!.oldLine + (oldCount == 0 ? 0 : 1),
+                newStart = hunk.first!.newLine + (newCount == 0 ? 0 : 1)
             out += "@@ -\(oldStart),\(oldCount) +\(newStart),\(newCount) @@\n"
             for step in hunk {
                 switch step.kind {
@@ -50,7 +55,8 @@ public enum UnifiedDiff {
         search: for d in 0...(n + m) {
             trace.append(frontier)
             for k in stride(from: -d, through: d, by: 2) {
-                var x = k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1])
+                var x =
+                    k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1])
                     ? frontier[offset + k + 1] : frontier[offset + k - 1] + 1
                 var y = x - k
                 while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
@@ -70,8 +76,11 @@ public enum UnifiedDiff {
                 steps.append(Step(kind: .same, oldLine: x, newLine: y))
             }
             if d > 0 {
-                if x == previousX { y -= 1; steps.append(Step(kind: .insert, oldLine: x, newLine: y)) }
-                else { x -= 1; steps.append(Step(kind: .delete, oldLine: x, newLine: y)) }
+                if x == previousX {
+                    y -= 1; steps.append(Step(kind: .insert, oldLine: x, newLine: y))
+                } else {
+                    x -= 1; steps.append(Step(kind: .delete, oldLine: x, newLine: y))
+                }
             }
         }
         return steps.reversed()

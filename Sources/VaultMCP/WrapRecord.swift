@@ -51,7 +51,10 @@ public enum WrapRecords {
         do {
             return try JSONDecoder().decode(Stored.self, from: data).records
         } catch {
-            throw .corrupt(what: "\(path) (the records `vault mcp unwrap` restores entries from: \(error)); move it aside and unwrap restores entries by structure")
+            throw .corrupt(
+                what:
+                    "\(path) (the records `vault mcp unwrap` restores entries from: \(error)); move it aside and unwrap restores entries by structure"
+            )
         }
     }
 
@@ -60,7 +63,9 @@ public enum WrapRecords {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
-        do { data = try encoder.encode(Stored(version: 1, records: records)) } catch { throw .storage("cannot encode \(path): \(error)") }
+        do { data = try encoder.encode(Stored(version: 1, records: records)) } catch {
+            throw .storage("cannot encode \(path): \(error)")
+        }
         let bytes = SecretBytes(capacity: max(data.count, 1)) { out in
             data.withUnsafeBytes { out.copyMemory(from: $0) }
             return data.count

@@ -17,9 +17,13 @@ private struct YAMLParser {
     init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     mutating func document() throws(ConfigParseError) -> ConfigNode {
-        guard let first = nextContentLine() else { return ConfigNode(kind: .object([]), range: 0..<bytes.count, style: .lines) }
+        guard let first = nextContentLine() else {
+            return ConfigNode(kind: .object([]), range: 0..<bytes.count, style: .lines)
+        }
         if text(first.content, 3) == "---" { index = lineEnd(first.content) }
-        guard let line = nextContentLine() else { return ConfigNode(kind: .object([]), range: 0..<bytes.count, style: .lines) }
+        guard let line = nextContentLine() else {
+            return ConfigNode(kind: .object([]), range: 0..<bytes.count, style: .lines)
+        }
         let root = try block(indent: line.indent)
         if let extra = nextContentLine(), text(extra.content, 3) != "..." {
             index = extra.content
@@ -43,7 +47,9 @@ private struct YAMLParser {
             let keyStart = index
             let key = try mappingKey()
             let value = try mappingValue(parentIndent: indent)
-            guard !members.contains(where: { $0.key == key }) else { index = keyStart; throw fail("'\(key)' is defined twice") }
+            guard !members.contains(where: { $0.key == key }) else {
+                index = keyStart; throw fail("'\(key)' is defined twice")
+            }
             members.append(ConfigNode.Member(key: key, keyStart: keyStart, value: value))
         }
         if let line = nextContentLine(), line.indent > indent {
@@ -51,7 +57,9 @@ private struct YAMLParser {
             throw fail("this line is indented more than the mapping it follows")
         }
         let begin = start ?? index
-        return ConfigNode(kind: .object(members), range: begin..<max(begin, members.last?.value.range.upperBound ?? begin), style: .lines)
+        return ConfigNode(
+            kind: .object(members), range: begin..<max(begin, members.last?.value.range.upperBound ?? begin),
+            style: .lines)
     }
 
     /// After `key:`: a value on the same line, or a block on the lines below (a sequence may sit at the key's own
@@ -77,7 +85,8 @@ private struct YAMLParser {
             start = start ?? line.content
             index = line.content + 1
             skipSpaces()
-            if index >= bytes.count || bytes[index] == 0x0a || bytes[index] == 0x0d || bytes[index] == UInt8(ascii: "#") {
+            if index >= bytes.count || bytes[index] == 0x0a || bytes[index] == 0x0d || bytes[index] == UInt8(ascii: "#")
+            {
                 let empty = index
                 index = lineEnd(index)
                 if let next = nextContentLine(), next.indent > indent {
@@ -94,7 +103,8 @@ private struct YAMLParser {
             }
         }
         let begin = start ?? index
-        return ConfigNode(kind: .array(elements), range: begin..<max(begin, elements.last?.range.upperBound ?? begin), style: .lines)
+        return ConfigNode(
+            kind: .array(elements), range: begin..<max(begin, elements.last?.range.upperBound ?? begin), style: .lines)
     }
 
     /// A value on the current line: flow collection, quoted or plain scalar, or a block scalar header.
@@ -146,7 +156,8 @@ private struct YAMLParser {
             index += 1
             break
         }
-        return ConfigNode(kind: isMapping ? .object(members) : .array(elements), range: start..<index, style: .delimited)
+        return ConfigNode(
+            kind: isMapping ? .object(members) : .array(elements), range: start..<index, style: .delimited)
     }
 
     private mutating func flowItem(depth: Int) throws(ConfigParseError) -> ConfigNode {
@@ -163,14 +174,18 @@ private struct YAMLParser {
             key = ConfigText.text(bytes, try quoted())
         } else {
             let start = index
-            while index < bytes.count, bytes[index] != 0x0a, !(bytes[index] == UInt8(ascii: ":") && isSeparator(index + 1)) {
+            while index < bytes.count, bytes[index] != 0x0a,
+                !(bytes[index] == UInt8(ascii: ":") && isSeparator(index + 1))
+            {
                 if inFlow, bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: "}") { break }
                 index += 1
             }
             key = String(decoding: bytes[start..<index], as: UTF8.self).trimmingSpaces
         }
         skipSpaces()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a mapping key") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw fail("expected ':' after a mapping key")
+        }
         index += 1
         return key
     }
@@ -181,18 +196,28 @@ private struct YAMLParser {
         let start = index
         var end = index
         while index < bytes.count, bytes[index] != 0x0a, bytes[index] != 0x0d {
-            if bytes[index] == UInt8(ascii: "#"), index > start, bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09 { break }
-            if inFlow, bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: "]") || bytes[index] == UInt8(ascii: "}") { break }
+            if bytes[index] == UInt8(ascii: "#"), index > start, bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09 {
+                break
+            }
+            if inFlow,
+                bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: "]")
+                    || bytes[index] == UInt8(ascii: "}")
+            {
+                break
+            }
             if bytes[index] != 0x20, bytes[index] != 0x09 { end = index + 1 }
             index += 1
         }
         index = end
         let word = String(decoding: bytes[start..<end], as: UTF8.self)
-        let kind: ConfigNode.Kind = switch word {
-        case "true", "false", "True", "False", "TRUE", "FALSE": .bool
-        case "null", "Null", "NULL", "~", "": .null
-        default: word.allSatisfy({ $0.isNumber || "+-.eE_".contains($0) }) && word.contains(where: \.isNumber) ? .number : .string
-        }
+        let kind: ConfigNode.Kind =
+            switch word {
+            case "true", "false", "True", "False", "TRUE", "FALSE": .bool
+            case "null", "Null", "NULL", "~", "": .null
+            default:
+                word.allSatisfy({ $0.isNumber || "+-.eE_".contains($0) }) && word.contains(where: \.isNumber)
+                    ? .number : .string
+            }
         return ConfigNode(kind: kind, range: start..<end, style: .plain)
     }
 
@@ -203,9 +228,13 @@ private struct YAMLParser {
         while index < bytes.count, bytes[index] != 0x0a {
             if quote == UInt8(ascii: "\""), bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
             if bytes[index] == quote {
-                if quote == UInt8(ascii: "'"), index + 1 < bytes.count, bytes[index + 1] == quote { index += 2; continue }
+                if quote == UInt8(ascii: "'"), index + 1 < bytes.count, bytes[index + 1] == quote {
+                    index += 2; continue
+                }
                 index += 1
-                return ConfigNode(kind: .string, range: start..<index, style: quote == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted)
+                return ConfigNode(
+                    kind: .string, range: start..<index,
+                    style: quote == UInt8(ascii: "\"") ? .doubleQuoted : .singleQuoted)
             }
             index += 1
         }
@@ -216,7 +245,9 @@ private struct YAMLParser {
     private mutating func endOfLine() throws(ConfigParseError) {
         skipSpaces()
         if index < bytes.count, bytes[index] == UInt8(ascii: "#") { index = lineEnd(index); return }
-        guard index >= bytes.count || bytes[index] == 0x0a || bytes[index] == 0x0d else { throw fail("unexpected text after the value") }
+        guard index >= bytes.count || bytes[index] == 0x0a || bytes[index] == 0x0d else {
+            throw fail("unexpected text after the value")
+        }
         index = lineEnd(index)
     }
 
@@ -234,11 +265,14 @@ private struct YAMLParser {
         return nil
     }
 
-    private func isSequenceItem(_ position: Int) -> Bool { bytes[position] == UInt8(ascii: "-") && isSeparator(position + 1) }
+    private func isSequenceItem(_ position: Int) -> Bool {
+        bytes[position] == UInt8(ascii: "-") && isSeparator(position + 1)
+    }
 
     private func looksLikeMappingEntry(_ position: Int) -> Bool {
         guard bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "'"),
-              bytes[position] != UInt8(ascii: "["), bytes[position] != UInt8(ascii: "{") else { return false }
+            bytes[position] != UInt8(ascii: "["), bytes[position] != UInt8(ascii: "{")
+        else { return false }
         var cursor = position
         while cursor < bytes.count, bytes[cursor] != 0x0a {
             if bytes[cursor] == UInt8(ascii: "#"), cursor > position, bytes[cursor - 1] == 0x20 { return false }
@@ -249,7 +283,8 @@ private struct YAMLParser {
     }
 
     private func isSeparator(_ position: Int) -> Bool {
-        position >= bytes.count || bytes[position] == 0x20 || bytes[position] == 0x0a || bytes[position] == 0x0d || bytes[position] == 0x09
+        position >= bytes.count || bytes[position] == 0x20 || bytes[position] == 0x0a || bytes[position] == 0x0d
+            || bytes[position] == 0x09
     }
 
     private func lineStartOf(_ position: Int) -> Int {

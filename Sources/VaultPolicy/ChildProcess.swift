@@ -21,7 +21,9 @@ public enum ChildProcess {
 
     /// The environment children get: a few harmless variables from ours, plus `extra`.
     static func environment(_ extra: [String: String]) -> [String] {
-        let inherited = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "USER", "LANG", "TMPDIR"].contains($0.key) }
+        let inherited = ProcessInfo.processInfo.environment.filter {
+            ["PATH", "HOME", "USER", "LANG", "TMPDIR"].contains($0.key)
+        }
         return inherited.merging(extra) { $1 }.map { "\($0.key)=\($0.value)" }
     }
 
@@ -33,7 +35,9 @@ public enum ChildProcess {
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]
         // Close-on-exec from the start: the agent runs rotators on several threads, and a child spawned by one
         // must not inherit another's pipes (it would hold its stdin open or read its new value).
-        guard cvaultsys_pipe_cloexec(&toChild) == 0, cvaultsys_pipe_cloexec(&fromChild) == 0 else { throw PolicyError("cannot create pipes: \(String(cString: strerror(errno)))") }
+        guard cvaultsys_pipe_cloexec(&toChild) == 0, cvaultsys_pipe_cloexec(&fromChild) == 0 else {
+            throw PolicyError("cannot create pipes: \(String(cString: strerror(errno)))")
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -69,7 +73,9 @@ public enum ChildProcess {
             if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { timedOut = true; break }
-            guard poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 1000)) + 1) >= 0 || errno == EINTR else { break }
+            guard poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 1000)) + 1) >= 0 || errno == EINTR else {
+                break
+            }
             if writeFD >= 0, fds.count > 1, fds[1].revents != 0 {
                 let n = input.withUnsafeBytes { write(writeFD, $0.baseAddress! + written, inputCount - written) }
                 if n > 0 { written += n }
@@ -79,7 +85,9 @@ public enum ChildProcess {
                 }
             }
             if fds[0].revents != 0 {
-                let n = output.withUnsafeMutableBytes { Foundation.read(fromChild[0], $0.baseAddress! + read, max(0, $0.count - read)) }
+                let n = output.withUnsafeMutableBytes {
+                    Foundation.read(fromChild[0], $0.baseAddress! + read, max(0, $0.count - read))
+                }
                 if n <= 0 { break }
                 read += n
             }

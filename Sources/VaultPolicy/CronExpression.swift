@@ -20,9 +20,14 @@ public struct CronExpression: Sendable, Hashable {
         }
         let expanded = shorthands[text.lowercased()] ?? text
         let fields = expanded.split(separator: " ", omittingEmptySubsequences: true).enumerated().map { index, field in
-            index == 3 ? Self.replacingNames(String(field), Self.monthNames, from: 1) : index == 4 ? Self.replacingNames(String(field), Self.dayNames, from: 0) : String(field)
+            index == 3
+                ? Self.replacingNames(String(field), Self.monthNames, from: 1)
+                : index == 4 ? Self.replacingNames(String(field), Self.dayNames, from: 0) : String(field)
         }
-        guard fields.count == 5 else { throw PolicyError("a cron schedule has 5 fields (minute hour day month weekday), '\(text)' has \(fields.count)") }
+        guard fields.count == 5 else {
+            throw PolicyError(
+                "a cron schedule has 5 fields (minute hour day month weekday), '\(text)' has \(fields.count)")
+        }
         minutes = try Self.field(fields[0], 0...59, "minute")
         hours = try Self.field(fields[1], 0...23, "hour")
         days = try Self.field(fields[2], 1...31, "day-of-month")
@@ -80,32 +85,44 @@ public struct CronExpression: Sendable, Hashable {
         parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: calendar.date(from: parts)!)
     }
 
-    private static let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    private static let monthNames = [
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ]
     private static let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
 
     /// `field` with each name (`MON`, `jan`) replaced by its number.
     private static func replacingNames(_ field: String, _ names: [String], from first: Int) -> String {
         var result = field.uppercased()
-        for (index, name) in names.enumerated() { result = result.replacingOccurrences(of: name, with: String(first + index)) }
+        for (index, name) in names.enumerated() {
+            result = result.replacingOccurrences(of: name, with: String(first + index))
+        }
         return result
     }
 
-    private static func field(_ text: String, _ range: ClosedRange<Int>, _ name: String) throws(PolicyError) -> Set<Int> {
+    private static func field(_ text: String, _ range: ClosedRange<Int>, _ name: String) throws(PolicyError) -> Set<Int>
+    {
         var values = Set<Int>()
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pieces = part.split(separator: "/", omittingEmptySubsequences: false)
-            guard pieces.count <= 2, let base = pieces.first else { throw PolicyError("cron \(name) field '\(text)' is not valid") }
+            guard pieces.count <= 2, let base = pieces.first else {
+                throw PolicyError("cron \(name) field '\(text)' is not valid")
+            }
             var step = 1
             if pieces.count == 2 {
-                guard let parsed = Int(pieces[1]), parsed > 0 else { throw PolicyError("cron \(name) step in '\(text)' must be a positive number") }
+                guard let parsed = Int(pieces[1]), parsed > 0 else {
+                    throw PolicyError("cron \(name) step in '\(text)' must be a positive number")
+                }
                 step = parsed
             }
             var bounds = range
             if base != "*" {
                 let ends = base.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
                 guard ends.count <= 2, let low = ends.first ?? nil, let high = ends.last ?? nil, low <= high,
-                      range.contains(low), range.contains(high)
-                else { throw PolicyError("cron \(name) field '\(text)' must use numbers \(range.lowerBound)-\(range.upperBound)") }
+                    range.contains(low), range.contains(high)
+                else {
+                    throw PolicyError(
+                        "cron \(name) field '\(text)' must use numbers \(range.lowerBound)-\(range.upperBound)")
+                }
                 bounds = low...(pieces.count == 2 && ends.count == 1 ? range.upperBound : high)
             }
             values.formUnion(stride(from: bounds.lowerBound, through: bounds.upperBound, by: step))

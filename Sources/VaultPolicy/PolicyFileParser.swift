@@ -57,13 +57,18 @@ struct PolicyFileParser {
         if let envNode = fields["env"], let pairs = envNode.mapping {
             for (keyNode, valueNode) in pairs {
                 guard let variable = keyNode.string, SecretReference.isVariableName(variable) else {
-                    report(line(keyNode), "'\(keyNode.string ?? "?")' is not an environment variable name (letters, digits, _)")
+                    report(
+                        line(keyNode),
+                        "'\(keyNode.string ?? "?")' is not an environment variable name (letters, digits, _)")
                     continue
                 }
-                guard let text = string(valueNode, variable), let reference = SecretReference.parse(variable: variable, text),
-                      (try? SecretName(reference.secret)) != nil
+                guard let text = string(valueNode, variable),
+                    let reference = SecretReference.parse(variable: variable, text),
+                    (try? SecretName(reference.secret)) != nil
                 else {
-                    report(line(valueNode), "`\(variable)` must name a secret, e.g. github/token, github/token@3 or github/token@previous")
+                    report(
+                        line(valueNode),
+                        "`\(variable)` must name a secret, e.g. github/token, github/token@3 or github/token@previous")
                     continue
                 }
                 references.append(reference)
@@ -73,7 +78,9 @@ struct PolicyFileParser {
         }
         var mode = InjectionMode.env
         if let modeNode = fields["mode"], let text = string(modeNode, "mode") {
-            if let parsed = InjectionMode(rawValue: text) { mode = parsed } else {
+            if let parsed = InjectionMode(rawValue: text) {
+                mode = parsed
+            } else {
                 report(line(modeNode), "mode '\(text)' is not env, file or fd")
             }
         }
@@ -86,7 +93,8 @@ struct PolicyFileParser {
             }
         }
         guard diagnostics.count == errorsBefore else { return }
-        profiles.append(Profile(name: name, secrets: references, mode: mode, inherit: inherit, file: file, line: line(node)))
+        profiles.append(
+            Profile(name: name, secrets: references, mode: mode, inherit: inherit, file: file, line: line(node)))
     }
 
     // MARK: - Policies
@@ -133,15 +141,18 @@ struct PolicyFileParser {
         var hooks: [Hook] = []
         if let hooksNode = fields["on-rotate"] {
             if let items = hooksNode.sequence {
-                hooks = items.compactMap { parseCommand($0, what: "an on-rotate hook").map { Hook(run: $0.run, timeout: $0.timeout) } }
+                hooks = items.compactMap {
+                    parseCommand($0, what: "an on-rotate hook").map { Hook(run: $0.run, timeout: $0.timeout) }
+                }
             } else {
                 report(line(hooksNode), "`on-rotate` must be a list of `- run: [command, args...]`")
             }
         }
         guard diagnostics.count == errorsBefore, let schedule, let rotator else { return }
-        policies.append(Policy(
-            name: name, secrets: globs, schedule: schedule, grace: grace, rotator: rotator, onRotate: hooks,
-            file: file, line: line(node)))
+        policies.append(
+            Policy(
+                name: name, secrets: globs, schedule: schedule, grace: grace, rotator: rotator, onRotate: hooks,
+                file: file, line: line(node)))
         secretLines[name] = globLines
         nameLines[name] = line(nameNode)
     }
@@ -151,7 +162,11 @@ struct PolicyFileParser {
     private mutating func parseSchedule(_ fields: [String: Node], name: String, at policyLine: Int) -> Schedule? {
         var found: [Schedule] = []
         if let every = fields["every"], let seconds = duration(every, "every") {
-            if seconds >= 1 { found.append(.every(seconds, every.scalar?.string ?? "")) } else { report(line(every), "`every` must be at least 1s") }
+            if seconds >= 1 {
+                found.append(.every(seconds, every.scalar?.string ?? ""))
+            } else {
+                report(line(every), "`every` must be at least 1s")
+            }
         }
         if let cron = fields["schedule"], let text = string(cron, "schedule") {
             do {
@@ -165,7 +180,9 @@ struct PolicyFileParser {
             report(line(every), "policy '\(name)' has both `every` and `schedule`; keep one")
             return nil
         case (nil, nil):
-            report(policyLine, "policy '\(name)' has no `every` (e.g. every: 30d) or `schedule` (cron, e.g. \"0 3 * * 1\")")
+            report(
+                policyLine, "policy '\(name)' has no `every` (e.g. every: 30d) or `schedule` (cron, e.g. \"0 3 * * 1\")"
+            )
             return nil
         default:
             return found.first
@@ -173,7 +190,9 @@ struct PolicyFileParser {
     }
 
     private mutating func parseRotator(_ node: Node, policy: String) -> Rotator? {
-        guard let fields = mapping(node, allowed: ["generate", "command", "remind"], what: "a rotator") else { return nil }
+        guard let fields = mapping(node, allowed: ["generate", "command", "remind"], what: "a rotator") else {
+            return nil
+        }
         guard fields.count == 1, let (kind, body) = fields.first else {
             report(line(node), "policy '\(policy)' must have exactly one rotator: generate, command or remind")
             return nil
@@ -190,7 +209,8 @@ struct PolicyFileParser {
 
     private mutating func parseToken(_ node: Node) -> TokenSpec? {
         if node.null != nil || node.scalar?.string == "" { return .standard }
-        guard let fields = mapping(node, allowed: ["length", "alphabet", "characters", "prefix"], what: "generate") else { return nil }
+        guard let fields = mapping(node, allowed: ["length", "alphabet", "characters", "prefix"], what: "generate")
+        else { return nil }
         var length = TokenSpec.standard.length
         if let lengthNode = fields["length"] {
             guard let value = lengthNode.int, (16...4096).contains(value) else {
@@ -202,7 +222,10 @@ struct PolicyFileParser {
         var alphabet = TokenSpec.standard.alphabet
         if let alphabetNode = fields["alphabet"], let name = string(alphabetNode, "alphabet") {
             guard let named = Alphabets.named[name] else {
-                report(line(alphabetNode), "unknown alphabet '\(name)'; use one of \(Alphabets.named.keys.sorted().joined(separator: ", ")) or `characters:`")
+                report(
+                    line(alphabetNode),
+                    "unknown alphabet '\(name)'; use one of \(Alphabets.named.keys.sorted().joined(separator: ", ")) or `characters:`"
+                )
                 return nil
             }
             alphabet = named
@@ -210,7 +233,9 @@ struct PolicyFileParser {
         if let charactersNode = fields["characters"], let characters = string(charactersNode, "characters") {
             let bytes = Array(Set(characters.utf8)).sorted()
             guard bytes.count >= 2, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f }), fields["alphabet"] == nil else {
-                report(line(charactersNode), "`characters` needs at least 2 distinct printable ASCII characters and no `alphabet` beside it")
+                report(
+                    line(charactersNode),
+                    "`characters` needs at least 2 distinct printable ASCII characters and no `alphabet` beside it")
                 return nil
             }
             alphabet = bytes
@@ -222,7 +247,9 @@ struct PolicyFileParser {
     private mutating func parseCommand(_ node: Node, what: String) -> CommandSpec? {
         guard let fields = mapping(node, allowed: ["run", "timeout"], what: what) else { return nil }
         guard let runNode = fields["run"] else {
-            report(line(node), "\(what) has no `run`; give the command as a list, e.g. run: [\"/usr/local/bin/rotate\", \"--flag\"]")
+            report(
+                line(node),
+                "\(what) has no `run`; give the command as a list, e.g. run: [\"/usr/local/bin/rotate\", \"--flag\"]")
             return nil
         }
         guard let items = runNode.sequence, !items.isEmpty else {
@@ -250,7 +277,9 @@ struct PolicyFileParser {
                 continue
             }
             guard allowed.contains(key) else {
-                report(line(keyNode), "unknown key '\(key)' in \(what); allowed: \(allowed.sorted().joined(separator: ", "))")
+                report(
+                    line(keyNode),
+                    "unknown key '\(key)' in \(what); allowed: \(allowed.sorted().joined(separator: ", "))")
                 continue
             }
             fields[key] = value
@@ -269,7 +298,9 @@ struct PolicyFileParser {
     private mutating func duration(_ node: Node, _ what: String) -> TimeInterval? {
         guard let text = string(node, what) else { return nil }
         guard let seconds = DurationText.seconds(text) else {
-            report(line(node), "`\(what): \(text)` is not a duration of at most 100 years; write it like 90s, 15m, 24h, 30d or 2w")
+            report(
+                line(node),
+                "`\(what): \(text)` is not a duration of at most 100 years; write it like 90s, 15m, 24h, 30d or 2w")
             return nil
         }
         return seconds

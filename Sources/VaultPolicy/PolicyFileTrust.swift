@@ -11,11 +11,13 @@ enum PolicyFileTrust {
     static func problem(_ path: String, _ info: stat, kind: String) -> String? {
         let uid = getuid()
         if info.st_uid != uid && info.st_uid != 0 {
-            return "the \(kind) belongs to uid \(info.st_uid), not to you (uid \(uid)) or root, so it was not used; check who put it there, then `chown \(uid) \(path)` or remove it"
+            return
+                "the \(kind) belongs to uid \(info.st_uid), not to you (uid \(uid)) or root, so it was not used; check who put it there, then `chown \(uid) \(path)` or remove it"
         }
         let mode = UInt32(info.st_mode) & 0o7777
         if mode & 0o022 != 0 {
-            return "the \(kind) can be written by other users (mode \(String(mode, radix: 8))), so it was not used; fix with `chmod go-w \(path)`"
+            return
+                "the \(kind) can be written by other users (mode \(String(mode, radix: 8))), so it was not used; fix with `chmod go-w \(path)`"
         }
         return nil
     }
@@ -30,16 +32,22 @@ enum PolicyFileTrust {
     /// The file's text, or why it is not read: not a regular file, someone else's, writable by others, too big.
     /// The checks are made on the open descriptor, so the file cannot be swapped between check and read.
     static func read(_ path: String) -> Result<String, PolicyDiagnostic> {
-        func refuse(_ message: String) -> Result<String, PolicyDiagnostic> { .failure(PolicyDiagnostic(file: path, line: 0, message: message)) }
+        func refuse(_ message: String) -> Result<String, PolicyDiagnostic> {
+            .failure(PolicyDiagnostic(file: path, line: 0, message: message))
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return refuse("cannot read the file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return refuse("cannot read the file: \(String(cString: strerror(errno)))") }
-        guard info.st_mode & S_IFMT == S_IFREG else { return refuse("not a regular file; policy files are plain YAML files") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            return refuse("not a regular file; policy files are plain YAML files")
+        }
         if let problem = problem(path, info, kind: "file") { return refuse(problem) }
         guard Int(info.st_size) <= maximumSize else {
-            return refuse("the file is \(info.st_size) bytes; policy files are at most \(maximumSize / 1024) KiB, so it was not read")
+            return refuse(
+                "the file is \(info.st_size) bytes; policy files are at most \(maximumSize / 1024) KiB, so it was not read"
+            )
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0

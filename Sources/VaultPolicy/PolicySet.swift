@@ -20,11 +20,14 @@ public struct PolicySet: Sendable {
             return PolicySet(directory: directory, policies: [], profiles: [], diagnostics: [], secretLines: [:])
         }
         if let problem = PolicyFileTrust.directoryProblem(directory) {
-            return PolicySet(directory: directory, policies: [], profiles: [], diagnostics: [PolicyDiagnostic(file: directory, line: 0, message: problem)], secretLines: [:])
+            return PolicySet(
+                directory: directory, policies: [], profiles: [],
+                diagnostics: [PolicyDiagnostic(file: directory, line: 0, message: problem)], secretLines: [:])
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        var policies: [Policy] = [], profiles: [Profile] = [], diagnostics: [PolicyDiagnostic] = [], lines: [String: [Int]] = [:]
+        var policies: [Policy] = [], profiles: [Profile] = [], diagnostics: [PolicyDiagnostic] = [],
+            lines: [String: [Int]] = [:]
         var seen: [String: String] = [:], seenProfiles: [String: String] = [:]
         for name in names {
             let path = directory + "/" + name
@@ -39,9 +42,10 @@ public struct PolicySet: Sendable {
             diagnostics += parser.diagnostics
             for policy in parser.policies {
                 if let first = seen[policy.name] {
-                    diagnostics.append(PolicyDiagnostic(
-                        file: path, line: parser.nameLines[policy.name] ?? 0,
-                        message: "policy name '\(policy.name)' is already used at \(first); names must be unique"))
+                    diagnostics.append(
+                        PolicyDiagnostic(
+                            file: path, line: parser.nameLines[policy.name] ?? 0,
+                            message: "policy name '\(policy.name)' is already used at \(first); names must be unique"))
                     continue
                 }
                 seen[policy.name] = policy.source
@@ -50,15 +54,19 @@ public struct PolicySet: Sendable {
             }
             for profile in parser.profiles {
                 if let first = seenProfiles[profile.name] {
-                    diagnostics.append(PolicyDiagnostic(
-                        file: path, line: profile.line, message: "profile name '\(profile.name)' is already used at \(first); names must be unique"))
+                    diagnostics.append(
+                        PolicyDiagnostic(
+                            file: path, line: profile.line,
+                            message: "profile name '\(profile.name)' is already used at \(first); names must be unique")
+                    )
                     continue
                 }
                 seenProfiles[profile.name] = "\(profile.file):\(profile.line)"
                 profiles.append(profile)
             }
         }
-        return PolicySet(directory: directory, policies: policies, profiles: profiles, diagnostics: diagnostics, secretLines: lines)
+        return PolicySet(
+            directory: directory, policies: policies, profiles: profiles, diagnostics: diagnostics, secretLines: lines)
     }
 
     /// Every problem in one policy file's `text` (as `FILE:LINE: message`), without reading a directory: for
@@ -78,24 +86,33 @@ public struct PolicySet: Sendable {
         var found: [PolicyDiagnostic] = []
         for policy in policies {
             for (index, glob) in policy.secrets.enumerated() where !names.contains(where: glob.matches) {
-                found.append(PolicyDiagnostic(
-                    file: policy.file, line: secretLines[policy.name]?[index] ?? 0,
-                    message: "'\(glob)' in policy '\(policy.name)' matches no secret in the vault; fix the name or add the secret"))
+                found.append(
+                    PolicyDiagnostic(
+                        file: policy.file, line: secretLines[policy.name]?[index] ?? 0,
+                        message:
+                            "'\(glob)' in policy '\(policy.name)' matches no secret in the vault; fix the name or add the secret"
+                    ))
             }
         }
         for profile in profiles {
             for reference in profile.secrets where !names.contains(reference.secret) {
-                found.append(PolicyDiagnostic(
-                    file: profile.file, line: profile.line,
-                    message: "profile '\(profile.name)' gives \(reference.variable) the secret '\(reference.secret)', which is not in the vault"))
+                found.append(
+                    PolicyDiagnostic(
+                        file: profile.file, line: profile.line,
+                        message:
+                            "profile '\(profile.name)' gives \(reference.variable) the secret '\(reference.secret)', which is not in the vault"
+                    ))
             }
         }
         for name in names {
             let covering = policies.filter { $0.covers(name) }
             if covering.count > 1 {
-                found.append(PolicyDiagnostic(
-                    file: covering[1].file, line: covering[1].line,
-                    message: "secret '\(name)' is covered by policy '\(covering[0].name)' (\(covering[0].source)) and '\(covering[1].name)'; a secret may have one policy"))
+                found.append(
+                    PolicyDiagnostic(
+                        file: covering[1].file, line: covering[1].line,
+                        message:
+                            "secret '\(name)' is covered by policy '\(covering[0].name)' (\(covering[0].source)) and '\(covering[1].name)'; a secret may have one policy"
+                    ))
             }
         }
         return found

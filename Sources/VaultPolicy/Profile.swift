@@ -15,7 +15,9 @@ public struct Profile: Sendable, Equatable {
     public let line: Int
 
     /// A profile.
-    public init(name: String, secrets: [SecretReference], mode: InjectionMode, inherit: [String], file: String, line: Int) {
+    public init(
+        name: String, secrets: [SecretReference], mode: InjectionMode, inherit: [String], file: String, line: Int
+    ) {
         self.name = name
         self.secrets = secrets
         self.mode = mode
@@ -53,9 +55,15 @@ public struct SecretReference: Sendable, Equatable {
     public static func parse(variable: String, _ text: String) -> SecretReference? {
         let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let name = parts.first, !name.isEmpty else { return nil }
-        guard parts.count == 2 else { return SecretReference(variable: variable, secret: name, version: nil, previous: false) }
-        if parts[1] == "previous" { return SecretReference(variable: variable, secret: name, version: nil, previous: true) }
-        if parts[1] == "current" { return SecretReference(variable: variable, secret: name, version: nil, previous: false) }
+        guard parts.count == 2 else {
+            return SecretReference(variable: variable, secret: name, version: nil, previous: false)
+        }
+        if parts[1] == "previous" {
+            return SecretReference(variable: variable, secret: name, version: nil, previous: true)
+        }
+        if parts[1] == "current" {
+            return SecretReference(variable: variable, secret: name, version: nil, previous: false)
+        }
         guard let version = Int(parts[1]), version >= 1 else { return nil }
         return SecretReference(variable: variable, secret: name, version: version, previous: false)
     }

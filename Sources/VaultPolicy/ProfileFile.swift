@@ -5,7 +5,9 @@ import VaultCore
 public enum ProfileFile {
     /// The YAML text of `profiles`, under a comment `header` (one or more lines, without `#`).
     public static func render(_ profiles: [Profile], header: String) -> String {
-        var out = header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n") + "\n"
+        var out =
+            header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n")
+            + "\n"
         out += "profiles:\n"
         for profile in profiles {
             out += "  - name: \(quoted(profile.name))\n"
@@ -14,7 +16,9 @@ public enum ProfileFile {
                 out += "      \(quoted(reference.variable)): \(quoted(reference.written))\n"
             }
             if profile.mode != .env { out += "    mode: \(profile.mode.rawValue)\n" }
-            if !profile.inherit.isEmpty { out += "    inherit: [\(profile.inherit.map(quoted).joined(separator: ", "))]\n" }
+            if !profile.inherit.isEmpty {
+                out += "    inherit: [\(profile.inherit.map(quoted).joined(separator: ", "))]\n"
+            }
         }
         return out
     }

@@ -56,9 +56,10 @@ public struct RotationEngine {
         var due: [DueSecret] = [], reminders: [DueSecret] = [], upcoming: [DueSecret] = []
         for secret in try vault.secrets() {
             guard let version = secret.currentVersion, let rotated = secret.rotated,
-                  let policy = policies.policy(for: secret.name), let name = try? SecretName(secret.name)
+                let policy = policies.policy(for: secret.name), let name = try? SecretName(secret.name)
             else { continue }
-            let entry = DueSecret(name: name, policy: policy, version: version, dueAt: policy.schedule.due(after: rotated))
+            let entry = DueSecret(
+                name: name, policy: policy, version: version, dueAt: policy.schedule.due(after: rotated))
             upcoming.append(entry)
             guard entry.dueAt <= now else { continue }
             if case .remind = policy.rotator { reminders.append(entry) } else { due.append(entry) }
@@ -78,28 +79,38 @@ public struct RotationEngine {
         }
         for entry in plan.due {
             if case let .command(spec) = entry.policy.rotator {
-                try rotateWithCommand(entry.name, version: entry.version, policy: entry.policy, spec: spec, report: report)
+                try rotateWithCommand(
+                    entry.name, version: entry.version, policy: entry.policy, spec: spec, report: report)
             }
         }
         for entry in plan.reminders {
-            if case let .remind(note) = entry.policy.rotator { report(.remind(entry.name, overdueSince: entry.dueAt, note: note)) }
+            if case let .remind(note) = entry.policy.rotator {
+                report(.remind(entry.name, overdueSince: entry.dueAt, note: note))
+            }
         }
     }
 
     /// Rotates `name` now with its policy's rotator, due or not.
     public func rotateNow(_ name: SecretName, report: (Event) -> Void) throws(VaultError) {
         guard let policy = policies.policy(for: name.rawValue) else {
-            throw .invalidInput("no policy in \(policies.directory) covers '\(name)'; give the new value with --from-file, or add a policy")
+            throw .invalidInput(
+                "no policy in \(policies.directory) covers '\(name)'; give the new value with --from-file, or add a policy"
+            )
         }
-        guard let secret = try vault.vault.secrets().first(where: { $0.name == name.rawValue }), let version = secret.currentVersion else {
+        guard let secret = try vault.vault.secrets().first(where: { $0.name == name.rawValue }),
+            let version = secret.currentVersion
+        else {
             throw .secretNotFound(name, removed: false)
         }
         let entry = DueSecret(name: name, policy: policy, version: version, dueAt: Date())
         switch policy.rotator {
         case .generate: try rotateBatch([entry], report: report)
-        case let .command(spec): try rotateWithCommand(name, version: version, policy: policy, spec: spec, report: report)
+        case let .command(spec):
+            try rotateWithCommand(name, version: version, policy: policy, spec: spec, report: report)
         case .remind:
-            throw .invalidInput("policy '\(policy.name)' is remind-only: rotate '\(name)' at its issuer, then `vault rotate \(name) --from-file FILE`")
+            throw .invalidInput(
+                "policy '\(policy.name)' is remind-only: rotate '\(name)' at its issuer, then `vault rotate \(name) --from-file FILE`"
+            )
         }
     }
 
@@ -108,7 +119,8 @@ public struct RotationEngine {
     private func rotateBatch(_ entries: [DueSecret], report: (Event) -> Void) throws(VaultError) {
         guard let policy = entries.first?.policy, case let .generate(token) = policy.rotator else { return }
         let rotated = try vault.rotateBatch(
-            entries.map { RotationBatchItem(name: $0.name, expectedVersion: $0.version) }, policy: policy.name, grace: policy.grace
+            entries.map { RotationBatchItem(name: $0.name, expectedVersion: $0.version) }, policy: policy.name,
+            grace: policy.grace
         ) { _ in SecretBytes.randomToken(length: token.length, alphabet: token.alphabet, prefix: token.prefix) }
         for (name, version) in rotated {
             report(.rotated(name, version: version, policy: policy.name))
@@ -124,26 +136,37 @@ public struct RotationEngine {
         let current = try vault.value(of: name, version: version)
         let created: CommandProtocol.Reply
         do {
-            created = try step("create", spec: spec, name: name, policy: policy.name, currentVersion: version, pendingVersion: nil,
-                               current: current, pending: SecretBytes(zeroedCount: 0))
+            created = try step(
+                "create", spec: spec, name: name, policy: policy.name, currentVersion: version, pendingVersion: nil,
+                current: current, pending: SecretBytes(zeroedCount: 0))
         } catch {
             return report(.failed(name, reason: "create: \(error)"))
         }
-        let pending = created.pending ?? SecretBox(SecretBytes.randomToken(
-            length: TokenSpec.standard.length, alphabet: TokenSpec.standard.alphabet, prefix: TokenSpec.standard.prefix))
-        guard let run = try vault.beginRotation(of: name, expectedVersion: version, policy: policy.name, pending: pending.bytes) else { return }
+        let pending =
+            created.pending
+            ?? SecretBox(
+                SecretBytes.randomToken(
+                    length: TokenSpec.standard.length, alphabet: TokenSpec.standard.alphabet,
+                    prefix: TokenSpec.standard.prefix))
+        guard
+            let run = try vault.beginRotation(
+                of: name, expectedVersion: version, policy: policy.name, pending: pending.bytes)
+        else { return }
         try advance(run, from: .created, policy: policy, spec: spec, report: report)
     }
 
     /// Runs the steps after `from` (set, test, finish), recording each; a failed set or test abandons the run.
-    private func advance(_ run: RotationRun, from: RotationStep, policy: Policy, spec: CommandSpec, report: (Event) -> Void) throws(VaultError) {
+    private func advance(
+        _ run: RotationRun, from: RotationStep, policy: Policy, spec: CommandSpec, report: (Event) -> Void
+    ) throws(VaultError) {
         let current = try vault.value(of: run.secret, version: run.fromVersion)
         let pending = try vault.value(of: run.secret, version: run.pendingVersion)
         let steps: [(String, RotationStep)] = [("set", .set), ("test", .tested), ("finish", .finished)]
         for (name, done) in steps.drop(while: { $0.1 != Self.after(from) }) {
             do {
-                try step(name, spec: spec, name: run.secret, policy: policy.name, currentVersion: run.fromVersion,
-                                 pendingVersion: run.pendingVersion, current: current, pending: pending)
+                try step(
+                    name, spec: spec, name: run.secret, policy: policy.name, currentVersion: run.fromVersion,
+                    pendingVersion: run.pendingVersion, current: current, pending: pending)
             } catch {
                 if done == .finished {
                     report(.failed(run.secret, reason: "finish: \(error); the next run retries it"))
@@ -179,11 +202,15 @@ public struct RotationEngine {
         let request = try CommandProtocol.request(
             step: step, secret: name, policy: policy, currentVersion: currentVersion, pendingVersion: pendingVersion,
             current: current, pending: pending)
-        let environment = ChildProcess.environment(["VAULT_SECRET": name.rawValue, "VAULT_POLICY": policy, "VAULT_STEP": step])
+        let environment = ChildProcess.environment([
+            "VAULT_SECRET": name.rawValue, "VAULT_POLICY": policy, "VAULT_STEP": step,
+        ])
         let outcome = try ChildProcess.run(spec.run, environment: environment, input: request, timeout: spec.timeout)
         if outcome.timedOut { throw PolicyError("timed out after \(Int(spec.timeout))s") }
         guard outcome.status == 0 else { throw PolicyError("the command exited with status \(outcome.status)") }
-        let reply = try outcome.output.withUnsafeBytes { bytes throws(PolicyError) in try CommandProtocol.parseReply(bytes) }
+        let reply = try outcome.output.withUnsafeBytes { bytes throws(PolicyError) in
+            try CommandProtocol.parseReply(bytes)
+        }
         guard reply.ok else { throw PolicyError("the command answered ok=false: \(reply.error ?? "no reason given")") }
         return reply
     }
@@ -192,7 +219,9 @@ public struct RotationEngine {
 
     private func resumeAbandoned(report: (Event) -> Void) throws(VaultError) {
         for run in try vault.activeRotations() where try vault.claim(run) {
-            guard let policy = policies.policies.first(where: { $0.name == run.policy }), case let .command(spec) = policy.rotator else {
+            guard let policy = policies.policies.first(where: { $0.name == run.policy }),
+                case let .command(spec) = policy.rotator
+            else {
                 try vault.abandon(run, reason: "policy '\(run.policy)' no longer has a command rotator")
                 report(.failed(run.secret, reason: "an interrupted rotation was rolled back: its policy changed"))
                 continue
@@ -210,9 +239,13 @@ public struct RotationEngine {
                 "VAULT_SECRET": name.rawValue, "VAULT_VERSION": String(version), "VAULT_POLICY": policy.name,
             ])
             do {
-                let outcome = try ChildProcess.run(hook.run, environment: environment, input: SecretBytes(zeroedCount: 0), timeout: hook.timeout)
+                let outcome = try ChildProcess.run(
+                    hook.run, environment: environment, input: SecretBytes(zeroedCount: 0), timeout: hook.timeout)
                 if outcome.timedOut || outcome.status != 0 {
-                    report(.hookFailed(name, command: hook.run[0], reason: outcome.timedOut ? "timed out" : "exit status \(outcome.status)"))
+                    report(
+                        .hookFailed(
+                            name, command: hook.run[0],
+                            reason: outcome.timedOut ? "timed out" : "exit status \(outcome.status)"))
                 }
             } catch {
                 report(.hookFailed(name, command: hook.run[0], reason: error.message))

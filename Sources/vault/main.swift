@@ -12,7 +12,11 @@ do {
     try command.run()
 } catch let error as VaultError {
     // One line, whatever a name or path in it holds: control characters are shown escaped.
-    Output.note("vault: error: " + String(describing: error).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "\\x" + String($0.value, radix: 16) : String($0) }.joined())
+    Output.note(
+        "vault: error: "
+            + String(describing: error).unicodeScalars.map {
+                $0.value < 0x20 || $0.value == 0x7f ? "\\x" + String($0.value, radix: 16) : String($0)
+            }.joined())
     exit(error.category.rawValue)
 } catch {
     if VaultCLI.exitCode(for: error) == .validationFailure {

@@ -5,7 +5,10 @@ final class AgentProcess {
     let running: VaultProcess.Running
     let socket: String
 
-    init(_ sandbox: Sandbox, arguments: [String] = ["--rotate-every", "0", "--frame-timeout", "1s"], env: [String: String] = [:]) {
+    init(
+        _ sandbox: Sandbox, arguments: [String] = ["--rotate-every", "0", "--frame-timeout", "1s"],
+        env: [String: String] = [:]
+    ) {
         socket = sandbox.root + "/run/vault/agent.sock"
         running = sandbox.process.start(VaultProcess.binary, ["agent"] + arguments, env: env)
         for _ in 0..<600 where access(socket, F_OK) != 0 { usleep(50_000) }  // up to 30 s on a loaded machine
@@ -27,10 +30,14 @@ final class AgentProcess {
     static func connect(to socket: String) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in for (index, byte) in socket.utf8.enumerated() { raw[index] = byte } }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in socket.utf8.enumerated() { raw[index] = byte }
+        }
         let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         precondition(connected == 0, "cannot connect to the agent: \(String(cString: strerror(errno)))")
         var timeout = timeval(tv_sec: 10, tv_usec: 0)

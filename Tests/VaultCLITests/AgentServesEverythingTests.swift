@@ -5,11 +5,14 @@ import Testing
 /// writes included, with the same results and exit codes as opening the vault directly.
 struct AgentServesEverythingTests {
     let sandbox = Sandbox()
-    var env: [String: String] { ["VAULT_PASSPHRASE_FILE": "", "VAULT_NO_KEYRING": "1", "VAULT_POLICIES": sandbox.policiesDirectory] }
+    var env: [String: String] {
+        ["VAULT_PASSPHRASE_FILE": "", "VAULT_NO_KEYRING": "1", "VAULT_POLICIES": sandbox.policiesDirectory]
+    }
 
     init() throws {
         sandbox.initVault()
-        sandbox.writePolicies("""
+        sandbox.writePolicies(
+            """
             policies:
               - name: hooks
                 secrets: ["hooks/*"]
@@ -21,7 +24,9 @@ struct AgentServesEverythingTests {
     @Test func everyCommandWorksThroughTheAgentAlone() throws {
         let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": sandbox.policiesDirectory])
         defer { withExtendedLifetime(agent) {} }
-        @discardableResult func run(_ arguments: [String], input: String = "", sourceLocation: SourceLocation = #_sourceLocation) -> VaultProcess.Result {
+        @discardableResult func run(
+            _ arguments: [String], input: String = "", sourceLocation: SourceLocation = #_sourceLocation
+        ) -> VaultProcess.Result {
             let result = sandbox.process.vault(arguments, stdin: Array(input.utf8), env: env)
             #expect(result.status == 0, "\(arguments): \(result.err)", sourceLocation: sourceLocation)
             return result
@@ -39,8 +44,11 @@ struct AgentServesEverythingTests {
         writePrivateFile(dotenv, "OPENAI_API_KEY=sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6\n".utf8)
         run(["import", "dotenv", dotenv])
         let config = sandbox.root + "/home/.cursor/mcp.json"
-        try FileManager.default.createDirectory(atPath: (config as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try #"{"mcpServers": {"s": {"command": "/bin/true", "env": {"TOKEN": "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq"}}}}"#.write(toFile: config, atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            atPath: (config as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try
+            #"{"mcpServers": {"s": {"command": "/bin/true", "env": {"TOKEN": "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq"}}}}"#
+            .write(toFile: config, atomically: false, encoding: .utf8)
         let original = try String(contentsOfFile: config, encoding: .utf8)
         run(["mcp", "wrap", "--client", "cursor"])
         run(["mcp", "unwrap", "--client", "cursor"])
@@ -71,7 +79,8 @@ struct AgentServesEverythingTests {
         let refused = sandbox.process.vault(["get", "app/key"], env: env)
         #expect(refused.status != 0)
         #expect(refused.err.contains("`vault unlock`"), "\(refused.err)")
-        let direct = sandbox.process.vault(["get", "app/key"], env: ["VAULT_PASSPHRASE_FILE": sandbox.passphraseFile, "VAULT_NO_KEYRING": "1"])
+        let direct = sandbox.process.vault(
+            ["get", "app/key"], env: ["VAULT_PASSPHRASE_FILE": sandbox.passphraseFile, "VAULT_NO_KEYRING": "1"])
         #expect(direct.out == "first")
         #expect(direct.err.contains("locked"), "\(direct.err)")
         #expect(direct.err.contains("opening the vault directly"), "\(direct.err)")

@@ -42,7 +42,11 @@ struct AgentTests {
         defer { close(fd) }
         var response: [String: Any]?
         if let raw = vector.raw {
-            RawFrames.send(fd, stride(from: 0, to: raw.count, by: 2).map { UInt8(Array(raw)[$0...$0 + 1].map(String.init).joined(), radix: 16)! })
+            RawFrames.send(
+                fd,
+                stride(from: 0, to: raw.count, by: 2).map {
+                    UInt8(Array(raw)[$0...$0 + 1].map(String.init).joined(), radix: 16)!
+                })
             response = RawFrames.receive(fd)
         } else {
             for frame in vector.frames ?? [] {
@@ -61,8 +65,12 @@ struct AgentTests {
     @Test func aSecondClientWrittenFromTheSpecRoundTrips() throws {
         let agent = agent()
         let client = sandbox.root + "/agent_client.py"
-        try FileManager.default.copyItem(atPath: Bundle.module.path(forResource: "agent_client", ofType: "py", inDirectory: "Fixtures")!, toPath: client)
-        let result = sandbox.process.start("/usr/bin/python3", [client, agent.socket, "get", "{\"name\": \"proto/one\"}"]).wait()
+        try FileManager.default.copyItem(
+            atPath: Bundle.module.path(forResource: "agent_client", ofType: "py", inDirectory: "Fixtures")!,
+            toPath: client)
+        let result = sandbox.process.start(
+            "/usr/bin/python3", [client, agent.socket, "get", "{\"name\": \"proto/one\"}"]
+        ).wait()
         let response = try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any]
         #expect(response?["value"] as? String == "proto-value", "\(result.err)")
     }
@@ -71,17 +79,22 @@ struct AgentTests {
     /// LISTEN_FDS/LISTEN_PID, the agent started on the first connection (systemd-socket-activate does as systemd).
     @Test func aSocketActivatedAgentServesOnTheSocketItIsHanded() throws {
         let socket = sandbox.root + "/activated/agent.sock"
-        try FileManager.default.createDirectory(atPath: sandbox.root + "/activated", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let activator = sandbox.process.start("/usr/bin/systemd-socket-activate", [
-            "-l", socket, "-E", "HOME", "-E", "VAULT_HOME", "-E", "VAULT_PASSPHRASE_FILE", "-E", "PATH",
-            VaultProcess.binary, "agent", "--rotate-every", "0",
-        ])
+        try FileManager.default.createDirectory(
+            atPath: sandbox.root + "/activated", withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let activator = sandbox.process.start(
+            "/usr/bin/systemd-socket-activate",
+            [
+                "-l", socket, "-E", "HOME", "-E", "VAULT_HOME", "-E", "VAULT_PASSPHRASE_FILE", "-E", "PATH",
+                VaultProcess.binary, "agent", "--rotate-every", "0",
+            ])
         defer {
             kill(activator.pid, SIGTERM)
             _ = activator.wait()
         }
         for _ in 0..<200 where access(socket, F_OK) != 0 { usleep(50_000) }
-        let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase.merging(["VAULT_SOCKET": socket]) { $1 })
+        let got = sandbox.process.vault(
+            ["get", "proto/one"], env: noPassphrase.merging(["VAULT_SOCKET": socket]) { $1 })
         #expect(got.status == 0, "\(got.err)")
         #expect(got.out == "proto-value")
         let log = (try? String(contentsOfFile: activator.errPath, encoding: .utf8)) ?? ""
@@ -92,11 +105,16 @@ struct AgentTests {
     /// timestamp, or journald's priority prefix under systemd.
     @Test func theAgentTellsSystemdItIsReadyAndLogsWithLevels() throws {
         let notify = sandbox.root + "/notify.sock"
-        let listener = sandbox.process.start("/usr/bin/python3", ["-c", """
-            import socket, sys
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
-            print(s.recv(256).decode(), flush=True)
-            """, notify])
+        let listener = sandbox.process.start(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import socket, sys
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+                print(s.recv(256).decode(), flush=True)
+                """, notify,
+            ])
         for _ in 0..<100 where access(notify, F_OK) != 0 { usleep(20_000) }
         let agent = AgentProcess(sandbox, env: ["NOTIFY_SOCKET": notify])
         let message = listener.wait()
@@ -104,7 +122,9 @@ struct AgentTests {
         let line = agent.log.split(separator: "\n").first { $0.contains("listening on") } ?? ""
         #expect(line.hasPrefix("20") && line.contains(" notice vault-agent: listening on"), "\(agent.log)")
         withExtendedLifetime(agent) {}
-        let journald = AgentProcess(sandbox, arguments: ["--rotate-every", "0", "--socket", sandbox.root + "/second.sock"], env: ["JOURNAL_STREAM": "8:1234"])
+        let journald = AgentProcess(
+            sandbox, arguments: ["--rotate-every", "0", "--socket", sandbox.root + "/second.sock"],
+            env: ["JOURNAL_STREAM": "8:1234"])
         for _ in 0..<100 where access(sandbox.root + "/second.sock", F_OK) != 0 { usleep(20_000) }
         usleep(100_000)
         #expect(journald.log.contains("<5>vault-agent: listening on"), "\(journald.log)")
@@ -122,14 +142,23 @@ struct AgentTests {
         for path in [sandbox.root, sandbox.root + "/run", sandbox.root + "/run/vault"] { chmod(path, 0o711) }
         chmod(agent.socket, 0o666)
         let client = sandbox.root + "/agent_client.py"
-        try FileManager.default.copyItem(atPath: Bundle.module.path(forResource: "agent_client", ofType: "py", inDirectory: "Fixtures")!, toPath: client)
+        try FileManager.default.copyItem(
+            atPath: Bundle.module.path(forResource: "agent_client", ofType: "py", inDirectory: "Fixtures")!,
+            toPath: client)
         chmod(client, 0o755)
-        let foreign = sandbox.process.start("/usr/bin/setpriv", [
-            "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", client, agent.socket, "get", "{\"name\": \"proto/one\"}",
-        ]).wait()
-        #expect(foreign.out.contains("forbidden") && !foreign.out.contains("proto-value"), "\(foreign.out) \(foreign.err)")
+        let foreign = sandbox.process.start(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", client, agent.socket, "get",
+                "{\"name\": \"proto/one\"}",
+            ]
+        ).wait()
+        #expect(
+            foreign.out.contains("forbidden") && !foreign.out.contains("proto-value"), "\(foreign.out) \(foreign.err)")
         let audit = sandbox.process.vault("audit", "--json").out
-        #expect(audit.contains("\"op\":\"agent.connect\"") && audit.contains("\"outcome\":\"denied\"") && audit.contains("uid 65534"))
+        #expect(
+            audit.contains("\"op\":\"agent.connect\"") && audit.contains("\"outcome\":\"denied\"")
+                && audit.contains("uid 65534"))
     }
 
     /// Another uid floods the agent: 400 connections held open while the owner keeps asking. The owner is
@@ -138,27 +167,32 @@ struct AgentTests {
         let agent = agent()
         for path in [sandbox.root, sandbox.root + "/run", sandbox.root + "/run/vault"] { chmod(path, 0o711) }
         chmod(agent.socket, 0o666)
-        let flood = sandbox.process.start("/usr/bin/setpriv", [
-            "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", """
-            import socket, sys, time
-            held = []
-            for _ in range(400):
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    s.connect(sys.argv[1]); held.append(s)
-                except OSError:
-                    pass
-            print(len(held), flush=True)
-            time.sleep(4)
-            """, agent.socket,
-        ])
+        let flood = sandbox.process.start(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+                """
+                import socket, sys, time
+                held = []
+                for _ in range(400):
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    try:
+                        s.connect(sys.argv[1]); held.append(s)
+                    except OSError:
+                        pass
+                print(len(held), flush=True)
+                time.sleep(4)
+                """, agent.socket,
+            ])
         usleep(1_500_000)
         for _ in 0..<10 {
             let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase)
             #expect(got.status == 0 && got.out == "proto-value", "\(got.err)")
         }
         _ = flood.wait()
-        let refusals = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter { $0.contains("agent.connect") }
+        let refusals = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter {
+            $0.contains("agent.connect")
+        }
         #expect(refusals.count == 1, "\(refusals.count) refusal records")
     }
 
@@ -201,7 +235,9 @@ struct AgentTests {
                     for id in 2..<22 {
                         RawFrames.send(fd, json: ["id": id, "op": "get", "name": "proto/one"])
                         let response = RawFrames.receive(fd)
-                        if response?["id"] as? Int == id, response?["value"] as? String == "proto-value" { correct += 1 }
+                        if response?["id"] as? Int == id, response?["value"] as? String == "proto-value" {
+                            correct += 1
+                        }
                     }
                     return correct
                 }
@@ -226,12 +262,16 @@ struct AgentTests {
         usleep(6_500_000)  // idle lock 4 s, checked every second
         RawFrames.send(fd, json: ["id": 4, "op": "status"])
         #expect(RawFrames.receive(fd)?["locked"] as? Bool == true)
-        #expect(sandbox.process.vault(["unlock", "--passphrase-fd", "3"], fds: [3: Array("wrong passphrase".utf8)]).status == 4)
+        #expect(
+            sandbox.process.vault(["unlock", "--passphrase-fd", "3"], fds: [3: Array("wrong passphrase".utf8)]).status
+                == 4)
     }
 
     @Test func aLostAgentIsReportedClearly() throws {
         let socket = sandbox.root + "/run/vault/agent.sock"
-        try FileManager.default.createDirectory(atPath: sandbox.root + "/run/vault", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: sandbox.root + "/run/vault", withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let fake = """
             import socket, struct, os
             s = socket.socket(socket.AF_UNIX); s.bind("\(socket)"); s.listen(1); print("ready", flush=True)
@@ -252,11 +292,18 @@ struct AnyJSON: Decodable, @unchecked Sendable {
     let value: Any
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let bool = try? container.decode(Bool.self) { value = bool }
-        else if let int = try? container.decode(Int.self) { value = int }
-        else if let string = try? container.decode(String.self) { value = string }
-        else if let object = try? container.decode([String: AnyJSON].self) { value = object.mapValues(\.value) }
-        else if let array = try? container.decode([AnyJSON].self) { value = array.map(\.value) }
-        else { value = NSNull() }
+        if let bool = try? container.decode(Bool.self) {
+            value = bool
+        } else if let int = try? container.decode(Int.self) {
+            value = int
+        } else if let string = try? container.decode(String.self) {
+            value = string
+        } else if let object = try? container.decode([String: AnyJSON].self) {
+            value = object.mapValues(\.value)
+        } else if let array = try? container.decode([AnyJSON].self) {
+            value = array.map(\.value)
+        } else {
+            value = NSNull()
+        }
     }
 }

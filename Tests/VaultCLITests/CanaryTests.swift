@@ -15,14 +15,17 @@ struct CanaryTests {
             run.vault("add", "test/canary", input: canary),
             run.vault("add", "test/canary", input: canary),
             run.vault("add", "Test/Bad", input: canary),
-            run.vault(["add", "other", "--passphrase-fd", "3"], stdin: Array(canary.utf8), fds: [3: Array("wrong pass".utf8)]),
+            run.vault(
+                ["add", "other", "--passphrase-fd", "3"], stdin: Array(canary.utf8), fds: [3: Array("wrong pass".utf8)]),
             run.vault("list"), run.vault("list", "--json"), run.vault("history", "test/canary"),
             run.vault("history", "test/canary", "--json"), run.vault("status"), run.vault("status", "--json"),
             run.vault("rotate", "test/canary", "--from-file", file),
             run.vault("rotate", "test/canary"),
             run.vault(["passwd", "--new-passphrase-fd", "3"], fds: [3: Array("another long passphrase".utf8)]),
         ]
-        let get = run.vault(["get", "test/canary", "--previous", "--passphrase-fd", "3"], fds: [3: Array("another long passphrase".utf8)])
+        let get = run.vault(
+            ["get", "test/canary", "--previous", "--passphrase-fd", "3"],
+            fds: [3: Array("another long passphrase".utf8)])
         #expect(get.out == canary)
         outputs.append(VaultProcess.Result(status: get.status, stdout: [], stderr: get.stderr))
         outputs.append(run.vault("rm", "test/canary"))
@@ -48,7 +51,9 @@ struct CanaryAgentRunTests {
         sandbox.initVault()
         let policies = sandbox.root + "/policies"
         try FileManager.default.createDirectory(atPath: policies, withIntermediateDirectories: true)
-        writePrivateFile(policies + "/p.yaml", """
+        writePrivateFile(
+            policies + "/p.yaml",
+            """
             policies:
               - name: canary
                 secrets: ["test/rotated"]
@@ -61,15 +66,29 @@ struct CanaryAgentRunTests {
                   CANARY: test/canary
             """.utf8)
         let env = ["VAULT_POLICIES": policies]
-        var outputs = [run.vault(["add", "test/canary"], stdin: Array(canary.utf8), env: env),
-                       run.vault(["add", "test/rotated"], stdin: Array(canary.utf8), env: env)]
+        var outputs = [
+            run.vault(["add", "test/canary"], stdin: Array(canary.utf8), env: env),
+            run.vault(["add", "test/rotated"], stdin: Array(canary.utf8), env: env),
+        ]
         let agent = AgentProcess(sandbox, env: env)
         let viaAgent = run.vault(["get", "test/canary"], env: env.merging(["VAULT_PASSPHRASE_FILE": ""]) { $1 })
         #expect(viaAgent.out == canary)
         outputs.append(VaultProcess.Result(status: 0, stdout: [], stderr: viaAgent.stderr))
-        outputs.append(run.vault(["run", "--profile", "canary", "--", "/bin/sh", "-c", "test -n \"$CANARY\" && echo started"], env: env))
-        outputs.append(run.vault(["run", "--profile", "canary", "--redact", "--", "/bin/sh", "-c", "echo \"$CANARY\"; echo \"$CANARY\" >&2"], env: env))
-        outputs.append(run.vault(["run", "--profile", "canary", "--mode", "file", "--", "/bin/sh", "-c", "cat \"$CANARY_FILE\" >/dev/null"], env: env))
+        outputs.append(
+            run.vault(
+                ["run", "--profile", "canary", "--", "/bin/sh", "-c", "test -n \"$CANARY\" && echo started"], env: env))
+        outputs.append(
+            run.vault(
+                [
+                    "run", "--profile", "canary", "--redact", "--", "/bin/sh", "-c",
+                    "echo \"$CANARY\"; echo \"$CANARY\" >&2",
+                ], env: env))
+        outputs.append(
+            run.vault(
+                [
+                    "run", "--profile", "canary", "--mode", "file", "--", "/bin/sh", "-c",
+                    "cat \"$CANARY_FILE\" >/dev/null",
+                ], env: env))
         outputs.append(run.vault(["rotate", "test/rotated"], env: env))
         outputs.append(run.vault(["policy", "list"], env: env))
         outputs.append(run.vault(["audit"], env: env))

@@ -7,7 +7,8 @@ struct ConcurrencyTests {
     @Test func fourProcessesAddingTwoHundredEachLoseNothing() throws {
         let sandbox = Sandbox()
         sandbox.initVault()
-        let script = "for i in $(seq 1 200); do printf 'value-%s-%s' \"$W\" \"$i\" | \"$VAULT\" add \"w$W/s$i\" 2>/dev/null || exit 1; done"
+        let script =
+            "for i in $(seq 1 200); do printf 'value-%s-%s' \"$W\" \"$i\" | \"$VAULT\" add \"w$W/s$i\" 2>/dev/null || exit 1; done"
         let writers = (1...4).map { worker in
             sandbox.process.start("/bin/sh", ["-c", script], env: ["W": "\(worker)", "VAULT": VaultProcess.binary])
         }
@@ -19,7 +20,9 @@ struct ConcurrencyTests {
         // Every one of the 800 writers' unlock and add records made it into one unbroken audit chain.
         let verified = sandbox.process.vault("audit", "verify")
         #expect(verified.status == 0 && verified.out.contains("intact"), "\(verified.out)\(verified.err)")
-        let adds = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter { $0.contains("\"op\":\"add\"") }
+        let adds = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter {
+            $0.contains("\"op\":\"add\"")
+        }
         #expect(adds.count == 800)
     }
 }

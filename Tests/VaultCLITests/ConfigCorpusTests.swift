@@ -12,14 +12,18 @@ struct ConfigCorpusTests {
         sandbox.initVault()
         let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
         let result = sandbox.process.start(
-            "/usr/bin/python3", [fixtures + "/config_corpus.py", VaultProcess.binary, fixtures + "/corpus", sandbox.root + "/scratch"]).wait()
+            "/usr/bin/python3",
+            [fixtures + "/config_corpus.py", VaultProcess.binary, fixtures + "/corpus", sandbox.root + "/scratch"]
+        ).wait()
         #expect(result.status == 0, "\(result.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
         let found = report["found"] as? Int ?? 0, expected = report["expected"] as? Int ?? 0
         let truePositives = report["true_positives"] as? Int ?? 0
         let precision = found == 0 ? 0 : Double(truePositives) / Double(found)
         let recall = expected == 0 ? 0 : Double(truePositives) / Double(expected)
-        print("config corpus: \(report["files"] ?? 0) files, \(expected) secrets; precision \(truePositives)/\(found) = \(precision), recall \(truePositives)/\(expected) = \(recall)")
+        print(
+            "config corpus: \(report["files"] ?? 0) files, \(expected) secrets; precision \(truePositives)/\(found) = \(precision), recall \(truePositives)/\(expected) = \(recall)"
+        )
         #expect(report["files"] as? Int ?? 0 >= 50)
         #expect(precision >= 0.95)
         #expect(recall == 1)

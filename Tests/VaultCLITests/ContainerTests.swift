@@ -12,7 +12,9 @@ struct ContainerTests {
     var podman: String { sandbox.root + "/bin/podman" }
     /// Podman refuses a runroot longer than 50 characters, so it lives in a short directory of its own.
     let runroot = "/tmp/vpm-" + UUID().uuidString.prefix(8).lowercased()
-    var base: [String] { [podman, "--root", sandbox.root + "/containers/root", "--runroot", runroot, "--runtime", "runc"] }
+    var base: [String] {
+        [podman, "--root", sandbox.root + "/containers/root", "--runroot", runroot, "--runtime", "runc"]
+    }
     let limits = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096", "--network", "none"]
 
     init() throws {
@@ -25,14 +27,20 @@ struct ContainerTests {
         try FileManager.default.createDirectory(atPath: rootfs + "/bin", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: rootfs + "/bin/busybox")
         for applet in ["sh", "cat", "sha256sum", "printf", "sleep"] {
-            try FileManager.default.createSymbolicLink(atPath: rootfs + "/bin/" + applet, withDestinationPath: "busybox")
+            try FileManager.default.createSymbolicLink(
+                atPath: rootfs + "/bin/" + applet, withDestinationPath: "busybox")
         }
-        let imported = sandbox.process.start("/bin/sh", ["-c", "tar -C \(rootfs) -c . | \(base.joined(separator: " ")) import - localbusybox"]).wait()
+        let imported = sandbox.process.start(
+            "/bin/sh", ["-c", "tar -C \(rootfs) -c . | \(base.joined(separator: " ")) import - localbusybox"]
+        ).wait()
         precondition(imported.status == 0, "podman import failed: \(imported.err)")
     }
 
     private func sha256(_ text: String) -> String {
-        sandbox.process.start("/usr/bin/python3", ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]).wait()
+        sandbox.process.start(
+            "/usr/bin/python3",
+            ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]
+        ).wait()
             .out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -49,44 +57,66 @@ struct ContainerTests {
 
     @Test func fileModeMountsTheSecretAndInspectNeverShowsIt() throws {
         let started = sandbox.process.vault(
-            ["run", "--env", "API_KEY=svc/api-key", "--mode", "file", "--"] + base + ["run", "-d", "--name", "filemode"] + limits
+            ["run", "--env", "API_KEY=svc/api-key", "--mode", "file", "--"] + base + [
+                "run", "-d", "--name", "filemode",
+            ] + limits
                 + ["localbusybox", "sleep", "30"])
         #expect(started.status == 0, "\(started.err)")
-        #expect(started.err.contains("podman secrets looked up from the vault") && started.err.contains("type=mount"), "\(started.err)")
-        let seen = sandbox.process.start(base[0], Array(base.dropFirst()) + ["exec", "filemode", "sh", "-c", "printf %s \"$API_KEY_FILE\"; printf ' '; sha256sum < $API_KEY_FILE"]).wait()
-        #expect(seen.out.hasPrefix("/run/secrets/API_KEY ") && seen.out.contains(sha256(value)), "\(seen.out) \(seen.err)")
+        #expect(
+            started.err.contains("podman secrets looked up from the vault") && started.err.contains("type=mount"),
+            "\(started.err)")
+        let seen = sandbox.process.start(
+            base[0],
+            Array(base.dropFirst()) + [
+                "exec", "filemode", "sh", "-c", "printf %s \"$API_KEY_FILE\"; printf ' '; sha256sum < $API_KEY_FILE",
+            ]
+        ).wait()
+        #expect(
+            seen.out.hasPrefix("/run/secrets/API_KEY ") && seen.out.contains(sha256(value)), "\(seen.out) \(seen.err)")
         inspectAndLogsAreClean("filemode")
         _ = sandbox.process.start(base[0], Array(base.dropFirst()) + ["rm", "-f", "-t", "0", "filemode"]).wait()
         // Podman keeps only the secret's name: nothing under its store or ours holds the value.
-        let stores = sandbox.process.start("/bin/grep", ["-r", "-l", value, sandbox.root + "/containers", runroot, sandbox.vaultHome]).wait()
+        let stores = sandbox.process.start(
+            "/bin/grep", ["-r", "-l", value, sandbox.root + "/containers", runroot, sandbox.vaultHome]
+        ).wait()
         #expect(stores.out.isEmpty, "a file holds the value: \(stores.out)")
     }
 
     @Test func envModeReachesTheContainerAndARotationTheNextOne() throws {
-        let command = ["run", "--env", "API_KEY=svc/api-key", "--"] + base + ["run", "--rm"] + limits + ["localbusybox", "sh", "-c", "printf %s \"$API_KEY\" | sha256sum"]
+        let command =
+            ["run", "--env", "API_KEY=svc/api-key", "--"] + base + ["run", "--rm"] + limits + [
+                "localbusybox", "sh", "-c", "printf %s \"$API_KEY\" | sha256sum",
+            ]
         let first = sandbox.process.vault(command)
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains(sha256(value)), "\(first.out) \(first.err)")
         #expect(first.err.contains("type=env"))
         let rotated = "rotated-" + UUID().uuidString
-        #expect(sandbox.process.vault(["rotate", "svc/api-key", "--from-file", "-"], stdin: Array(rotated.utf8)).status == 0)
+        #expect(
+            sandbox.process.vault(["rotate", "svc/api-key", "--from-file", "-"], stdin: Array(rotated.utf8)).status == 0
+        )
         let second = sandbox.process.vault(command)
         #expect(second.out.contains(sha256(rotated)), "the next container did not get the rotated value: \(second.err)")
         let log = try String(contentsOfFile: podmanLog, encoding: .utf8)
-        let inArgv = leaks(value, in: log) || leaks(rotated, in: log), inOutput = leaks(value, in: first.out, first.err) || leaks(rotated, in: second.err)
+        let inArgv = leaks(value, in: log) || leaks(rotated, in: log),
+            inOutput = leaks(value, in: first.out, first.err) || leaks(rotated, in: second.err)
         #expect(!inArgv, "a podman command line holds a value")
         #expect(!inOutput, "vault run printed a value")
     }
 
     @Test func withoutAnUnattendedUnlockerItSaysHowToGetOne() {
-        let result = sandbox.process.vault(["run", "--env", "API_KEY=svc/api-key", "--"] + base + ["run", "--rm", "localbusybox", "true"],
-                                           env: ["VAULT_PASSPHRASE_FILE": ""])
+        let result = sandbox.process.vault(
+            ["run", "--env", "API_KEY=svc/api-key", "--"] + base + ["run", "--rm", "localbusybox", "true"],
+            env: ["VAULT_PASSPHRASE_FILE": ""])
         #expect(result.status == 4, "\(result.err)")
         #expect(result.err.contains("vault agent"), "\(result.err)")
     }
 
     @Test func fdModeIsRefusedForContainers() {
-        let result = sandbox.process.vault(["run", "--env", "API_KEY=svc/api-key", "--mode", "fd", "--"] + base + ["run", "--rm", "localbusybox", "true"])
+        let result = sandbox.process.vault(
+            ["run", "--env", "API_KEY=svc/api-key", "--mode", "fd", "--"] + base + [
+                "run", "--rm", "localbusybox", "true",
+            ])
         #expect(result.status == 2 && result.err.contains("mode fd"), "\(result.err)")
     }
 }

@@ -19,26 +19,32 @@ struct ConventionsTests {
         writePrivateFile(script, "#!/bin/sh\necho hi\n".utf8)
         let denied = sandbox.process.vault(["run", "--env", "K=app/key", "--", script])
         #expect(denied.status == 126, "\(denied.err)")
-        #expect(sandbox.process.vault(["run", "--mode", "file", "--env", "K=app/key", "--", "no-such-command-anywhere"]).status == 127)
+        #expect(
+            sandbox.process.vault(["run", "--mode", "file", "--env", "K=app/key", "--", "no-such-command-anywhere"])
+                .status == 127)
     }
 
     @Test func versionNamesTheReleaseAndThisBinarysBuildID() {
         let result = sandbox.process.vault("--version")
         #expect(result.status == 0)
         let build = sandbox.process.start("/usr/bin/readelf", ["-n", VaultProcess.binary]).wait().out
-        let id = build.split(separator: "\n").first { $0.contains("Build ID:") }?.split(separator: " ").last.map(String.init)
+        let id = build.split(separator: "\n").first { $0.contains("Build ID:") }?.split(separator: " ").last.map(
+            String.init)
         #expect(id != nil && result.out.contains("(build \(id ?? "?"))"), "\(result.out) vs \(build)")
     }
 
     @Test func injectReadsStdinWritesStdoutAndTakesEnclosedReferences() {
-        let template = "url=https://api.example/?key={{ vault://app/key }}&x=1\nlit=\\vault://app/key\nbare=vault://app/key.\n"
+        let template =
+            "url=https://api.example/?key={{ vault://app/key }}&x=1\nlit=\\vault://app/key\nbare=vault://app/key.\n"
         let result = sandbox.process.vault(["inject"], stdin: Array(template.utf8))
         #expect(result.status == 0, "\(result.err)")
         let expected = "url=https://api.example/?key=k3y-value&x=1\nlit=vault://app/key\nbare=k3y-value.\n"
         let same = result.out == expected
         #expect(same, "the rendered text differs")
         let unclosed = sandbox.process.vault(["inject"], stdin: Array("a={{ vault://app/key\n".utf8))
-        #expect(unclosed.status == 2 && unclosed.err.contains("stdin:1: '{{ vault://app/key' is not closed with '}}'"), "\(unclosed.err)")
+        #expect(
+            unclosed.status == 2 && unclosed.err.contains("stdin:1: '{{ vault://app/key' is not closed with '}}'"),
+            "\(unclosed.err)")
     }
 
     @Test func readTakesAReference() {
@@ -64,8 +70,11 @@ struct ConventionsTests {
 
     @Test func policiesShowDurationsAsWrittenTakeCronNamesAndReportEveryProblem() throws {
         let policies = sandbox.root + "/policies"
-        try FileManager.default.createDirectory(atPath: policies, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        writePrivateFile(policies + "/p.yaml", """
+        try FileManager.default.createDirectory(
+            atPath: policies, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        writePrivateFile(
+            policies + "/p.yaml",
+            """
             policies:
               - name: monthly
                 secrets: ["app/key"]
@@ -93,7 +102,9 @@ struct ConventionsTests {
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(profiles.stdout)) as? [[String: Any]])
         #expect(entries.first?["profile"] as? String == "app")
         #expect((entries.first?["env"] as? [String: String]) == ["API_KEY": "app/key@previous"])
-        writePrivateFile(policies + "/bad.yaml", """
+        writePrivateFile(
+            policies + "/bad.yaml",
+            """
             policies:
               - name: both
                 secrets: ["app/key"]
@@ -108,9 +119,13 @@ struct ConventionsTests {
     }
 
     @Test func ctrlCAtAPassphrasePromptGivesTheTerminalItsEchoBack() throws {
-        let script = try #require(Bundle.module.path(forResource: "prompt_interrupt", ofType: "py", inDirectory: "Fixtures"))
-        let result = sandbox.process.start("/usr/bin/python3", [script, VaultProcess.binary, "get", "app/key"], env: ["VAULT_NO_KEYRING": "1"]).wait()
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result.err)")
+        let script = try #require(
+            Bundle.module.path(forResource: "prompt_interrupt", ofType: "py", inDirectory: "Fixtures"))
+        let result = sandbox.process.start(
+            "/usr/bin/python3", [script, VaultProcess.binary, "get", "app/key"], env: ["VAULT_NO_KEYRING": "1"]
+        ).wait()
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result.err)")
         #expect(report["prompted"] as? Bool == true)
         #expect(report["echo_at_prompt"] as? Bool == false)
         #expect(report["echo_after"] as? Bool == true)
@@ -118,16 +133,25 @@ struct ConventionsTests {
     }
 
     @Test func firstRunAsksForThePassphraseTwiceAndNothingElseAsks() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
         let fresh = Sandbox()
         let script = try #require(Bundle.module.path(forResource: "first_run", ofType: "py", inDirectory: "Fixtures"))
-        let result = fresh.process.start("/usr/bin/python3", [script, repository + "/Scripts/first-run", VaultProcess.binary, "a new long passphrase"],
-                                         env: ["VAULT_PASSPHRASE_FILE": "", "VAULT_NO_KEYRING": "1"]).wait()
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result.err)")
+        let result = fresh.process.start(
+            "/usr/bin/python3",
+            [script, repository + "/Scripts/first-run", VaultProcess.binary, "a new long passphrase"],
+            env: ["VAULT_PASSPHRASE_FILE": "", "VAULT_NO_KEYRING": "1"]
+        ).wait()
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result.err)")
         let output = report["output"] as? String ?? ""
         defer {
             // The agent first-run started for the session.
-            if let pid = output.components(separatedBy: "(pid ").dropFirst().first?.prefix(while: \.isNumber), let number = pid_t(pid) { kill(number, SIGTERM) }
+            if let pid = output.components(separatedBy: "(pid ").dropFirst().first?.prefix(while: \.isNumber),
+                let number = pid_t(pid)
+            {
+                kill(number, SIGTERM)
+            }
         }
         #expect(report["prompts"] as? Int == 2, "\(output)")
         #expect(output.contains("vault get demo/hello → hello from vault"), "\(output)")
@@ -137,8 +161,10 @@ struct ConventionsTests {
     @Test func runResolvesReferencesInAnEnvFileAndInTheInheritedEnvironment() throws {
         let envFile = sandbox.root + "/app.env"
         writePrivateFile(envFile, "# app settings\nAPI_KEY=vault://app/key\nLOG_LEVEL=debug\n".utf8)
-        let script = "import json, os; print(json.dumps({k: os.environ.get(k) for k in ['API_KEY', 'LOG_LEVEL', 'TMPDIR']}))"
-        let result = sandbox.process.vault(["run", "--env-file", envFile, "--", "/usr/bin/python3", "-c", script], env: ["TMPDIR": "vault://app/key"])
+        let script =
+            "import json, os; print(json.dumps({k: os.environ.get(k) for k in ['API_KEY', 'LOG_LEVEL', 'TMPDIR']}))"
+        let result = sandbox.process.vault(
+            ["run", "--env-file", envFile, "--", "/usr/bin/python3", "-c", script], env: ["TMPDIR": "vault://app/key"])
         #expect(result.status == 0, "\(result.err)")
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: String])
         let resolved = seen["API_KEY"] == "k3y-value" && seen["TMPDIR"] == "k3y-value"
@@ -155,8 +181,12 @@ struct ConventionsTests {
         let binDirectory = (VaultProcess.binary as NSString).deletingLastPathComponent
         func complete(_ words: [String]) -> String {
             let line = words.joined(separator: " ")
-            let command = "source \(script); COMP_WORDS=(\(words.joined(separator: " "))); COMP_CWORD=\(words.count - 1); COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}; _vault; echo \"${COMPREPLY[*]}\""
-            return sandbox.process.start("/bin/bash", ["-c", command], env: ["PATH": binDirectory + ":/usr/bin:/bin", "VAULT_PASSPHRASE_FILE": ""]).wait().out
+            let command =
+                "source \(script); COMP_WORDS=(\(words.joined(separator: " "))); COMP_CWORD=\(words.count - 1); COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}; _vault; echo \"${COMPREPLY[*]}\""
+            return sandbox.process.start(
+                "/bin/bash", ["-c", command],
+                env: ["PATH": binDirectory + ":/usr/bin:/bin", "VAULT_PASSPHRASE_FILE": ""]
+            ).wait().out
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         #expect(complete(["vault", "get", "app/"]) == "", "names without an agent")

@@ -22,17 +22,24 @@ struct CoreCommandTests {
         #expect(run.vault("get", "github/token").out == "ghp_second")
         #expect(run.vault("get", "github/token", "--previous").out == "ghp_first")
         #expect(run.vault("get", "github/token", "--version", "1").out == "ghp_first")
-        let history = try #require(try JSONSerialization.jsonObject(with: Data(run.vault("history", "github/token", "--json").stdout)) as? [[String: Any]])
+        let history = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.vault("history", "github/token", "--json").stdout))
+                as? [[String: Any]])
         #expect(history.map { $0["label"] as? String } == ["current", "previous"])
 
-        let status = try #require(try JSONSerialization.jsonObject(with: Data(run.vault("status", "--json").stdout)) as? [String: Any])
+        let status = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.vault("status", "--json").stdout)) as? [String: Any])
         #expect(status["secrets"] as? Int == 1 && status["versions"] as? Int == 2)
-        #expect((status["keyslots"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["passphrase", "recovery"])
+        #expect(
+            (status["keyslots"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == [
+                "passphrase", "recovery",
+            ])
 
         #expect(run.vault("rm", "github/token").status == 0)
         #expect(run.vault("get", "github/token").status == 3)
         #expect(run.vault("rm", "github/token", "--purge").status == 0)
-        let remaining = try #require(try JSONSerialization.jsonObject(with: Data(run.vault("list", "--removed", "--json").stdout)) as? [Any])
+        let remaining = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.vault("list", "--removed", "--json").stdout)) as? [Any])
         #expect(remaining.isEmpty)
     }
 
@@ -74,7 +81,8 @@ struct CoreCommandTests {
         #expect(run.vault("add", "a", input: "1").status == 0)
         let database = sandbox.vaultHome + "/vault.db"
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
-        let wrong = run.vault(["add", "b", "--passphrase-fd", "3"], stdin: Array("2".utf8), fds: [3: Array("not the passphrase".utf8)])
+        let wrong = run.vault(
+            ["add", "b", "--passphrase-fd", "3"], stdin: Array("2".utf8), fds: [3: Array("not the passphrase".utf8)])
         #expect(wrong.status == 4 && wrong.err.contains("wrong passphrase"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
         #expect(run.vault("get", "b").status == 3)
@@ -84,11 +92,13 @@ struct CoreCommandTests {
         let recovery = sandbox.initVault()
         #expect(run.vault("add", "a", input: "value-a").status == 0)
         let noPassphrase = ["VAULT_PASSPHRASE_FILE": ""]
-        let opened = run.vault(["get", "a", "--recovery-key-fd", "3"], fds: [3: Array(recovery.lowercased().utf8)], env: noPassphrase)
+        let opened = run.vault(
+            ["get", "a", "--recovery-key-fd", "3"], fds: [3: Array(recovery.lowercased().utf8)], env: noPassphrase)
         #expect(opened.status == 0 && opened.out == "value-a", "\(opened.err)")
         var typo = Array(recovery)
         typo[0] = typo[0] == "A" ? "B" : "A"
-        let mistyped = run.vault(["get", "a", "--recovery-key-fd", "3"], fds: [3: Array(String(typo).utf8)], env: noPassphrase)
+        let mistyped = run.vault(
+            ["get", "a", "--recovery-key-fd", "3"], fds: [3: Array(String(typo).utf8)], env: noPassphrase)
         #expect(mistyped.status == 2 && mistyped.err.contains("mistyped"))
     }
 

@@ -11,7 +11,8 @@ struct HardeningTests {
     init() throws {
         sandbox.initVault()
         for name in ["a", "b", "c"] { _ = sandbox.process.vault("add", "svc/\(name)", input: "value-\(name)") }
-        try FileManager.default.createDirectory(atPath: policies, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: policies, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         writePrivateFile(policies + "/run.yaml", "profiles:\n  - name: svc\n    env:\n      TOKEN: svc/a\n".utf8)
     }
 
@@ -19,7 +20,9 @@ struct HardeningTests {
         chmod(policies, 0o777)
         let check = sandbox.process.vault(["policy", "check"], env: env)
         #expect(check.status != 0)
-        #expect(check.err.contains("can be written by other users (mode 777)") && check.err.contains("chmod go-w \(policies)"), "\(check.err)")
+        #expect(
+            check.err.contains("can be written by other users (mode 777)")
+                && check.err.contains("chmod go-w \(policies)"), "\(check.err)")
         let run = sandbox.process.vault(["run", "--profile", "svc", "--", "/bin/true"], env: env)
         #expect(run.status == 1, "\(run.err)")
         #expect(run.err.contains("can be written by other users"), "\(run.err)")
@@ -27,7 +30,9 @@ struct HardeningTests {
 
     @Test func aPolicyFileOfAnotherUserIsNotObeyed() throws {
         let hook = sandbox.root + "/hook-ran"
-        writePrivateFile(policies + "/evil.yaml", """
+        writePrivateFile(
+            policies + "/evil.yaml",
+            """
             policies:
               - name: evil
                 secrets: ["svc/*"]
@@ -46,14 +51,17 @@ struct HardeningTests {
         chown(policies + "/evil.yaml", getuid(), getgid())
         chmod(policies + "/evil.yaml", 0o666)
         let writable = sandbox.process.vault(["policy", "check"], env: env)
-        #expect(writable.err.contains("evil.yaml: the file can be written by other users (mode 666)"), "\(writable.err)")
+        #expect(
+            writable.err.contains("evil.yaml: the file can be written by other users (mode 666)"), "\(writable.err)")
     }
 
     @Test func aHugePolicyFileIsRefusedWithoutReadingIt() {
         writePrivateFile(policies + "/huge.yaml", [UInt8](repeating: UInt8(ascii: "#"), count: 2 << 20))
         let check = sandbox.process.vault(["policy", "check"], env: env)
         #expect(check.status != 0)
-        #expect(check.err.contains("huge.yaml: the file is 2097152 bytes; policy files are at most 1024 KiB"), "\(check.err)")
+        #expect(
+            check.err.contains("huge.yaml: the file is 2097152 bytes; policy files are at most 1024 KiB"),
+            "\(check.err)")
     }
 
     private func sql(_ statement: String) {
@@ -66,7 +74,8 @@ struct HardeningTests {
         let list = sandbox.process.vault("list")
         #expect(list.status == 5, "\(list.err)")
         #expect(list.out.contains("svc/a") && list.out.contains("svc/c") && !list.out.contains("svc/b"), "\(list.out)")
-        #expect(list.err.contains("the metadata of 'svc/b'") && list.err.split(separator: "\n").count == 1, "\(list.err)")
+        #expect(
+            list.err.contains("the metadata of 'svc/b'") && list.err.split(separator: "\n").count == 1, "\(list.err)")
         #expect(sandbox.process.vault("get", "svc/a").out == "value-a")
         sql("UPDATE secret_versions SET version = 'x' WHERE secret_id = (SELECT id FROM secrets WHERE name = 'svc/c')")
         let get = sandbox.process.vault("get", "svc/c")
@@ -89,7 +98,10 @@ struct HardeningTests {
     @Test func parallelWrongPassphrasesQueueAndEachPaysItsDelay() throws {
         writePrivateFile(sandbox.root + "/wrong", "not the passphrase".utf8)
         let started = Date()
-        let guesses = (0..<8).map { _ in sandbox.process.start(VaultProcess.binary, ["get", "svc/a"], env: ["VAULT_PASSPHRASE_FILE": sandbox.root + "/wrong"]) }
+        let guesses = (0..<8).map { _ in
+            sandbox.process.start(
+                VaultProcess.binary, ["get", "svc/a"], env: ["VAULT_PASSPHRASE_FILE": sandbox.root + "/wrong"])
+        }
         let statuses = guesses.map { $0.wait().status }
         let elapsed = Date().timeIntervalSince(started)
         #expect(statuses.allSatisfy { $0 == 4 }, "\(statuses)")
@@ -102,7 +114,9 @@ struct HardeningTests {
     }
 
     @Test func aDurationBeyondAHundredYearsIsRefusedAtCheck() {
-        writePrivateFile(policies + "/long.yaml", """
+        writePrivateFile(
+            policies + "/long.yaml",
+            """
             policies:
               - name: long
                 secrets: ["svc/a"]
@@ -113,7 +127,9 @@ struct HardeningTests {
             """.utf8)
         let check = sandbox.process.vault(["policy", "check"], env: env)
         #expect(check.status != 0)
-        #expect(check.err.contains("long.yaml:5: `grace: 9223372036854775807s` is not a duration of at most 100 years"), "\(check.err)")
+        #expect(
+            check.err.contains("long.yaml:5: `grace: 9223372036854775807s` is not a duration of at most 100 years"),
+            "\(check.err)")
         let list = sandbox.process.vault(["policy", "list"], env: env)
         #expect(list.status < 128, "policy list crashed: \(list.err)")
     }
@@ -124,7 +140,9 @@ struct HardeningTests {
         let result = agent.running.wait()
         #expect(result.status == 128 + SIGSEGV)
         #expect(result.err.contains("vault: internal error; nothing more is printed"), "\(result.err)")
-        #expect(!result.err.contains("Registers") && !result.err.contains("Backtrac") && !result.err.contains("0x"), "\(result.err)")
+        #expect(
+            !result.err.contains("Registers") && !result.err.contains("Backtrac") && !result.err.contains("0x"),
+            "\(result.err)")
     }
 
     @Test func anEmptiedDatabaseIsReportedDamagedAndInitDoesNotWriteOverIt() throws {
@@ -153,7 +171,9 @@ struct HardeningTests {
         let env = sandbox.process.vault(["run", "--env", "TOKEN=svc/nul", "--", "/bin/true"])
         #expect(env.status == 2, "\(env.err)")
         #expect(env.err.contains("TOKEN holds a NUL byte") && env.err.contains("--mode file"), "\(env.err)")
-        let file = sandbox.process.vault(["run", "--mode", "file", "--env", "TOKEN=svc/nul", "--", "/bin/sh", "-c", "wc -c < \"$TOKEN_FILE\""])
+        let file = sandbox.process.vault([
+            "run", "--mode", "file", "--env", "TOKEN=svc/nul", "--", "/bin/sh", "-c", "wc -c < \"$TOKEN_FILE\"",
+        ])
         #expect(file.status == 0, "\(file.err)")
         #expect(file.out.trimmingCharacters(in: .whitespacesAndNewlines) == "12")
     }
@@ -161,12 +181,21 @@ struct HardeningTests {
     @Test func aKilledFileModeLauncherLeavesNoOrphanAndItsSecretsAreSweptNextTime() throws {
         let runtime = sandbox.root + "/run"
         let pidFile = sandbox.root + "/child.pid"
-        let launcher = sandbox.process.start(VaultProcess.binary, [
-            "run", "--env", "T=svc/a", "--mode", "file", "--", "/bin/sh", "-c", "echo $$ > \(pidFile); exec /bin/sleep 30",
-        ])
-        for _ in 0..<100 where (try? String(contentsOfFile: pidFile, encoding: .utf8))?.hasSuffix("\n") != true { usleep(50_000) }
-        let child = try #require(pid_t((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
-        let directories = { (try? FileManager.default.contentsOfDirectory(atPath: runtime))?.filter { $0.hasPrefix("vault-run-") } ?? [] }
+        let launcher = sandbox.process.start(
+            VaultProcess.binary,
+            [
+                "run", "--env", "T=svc/a", "--mode", "file", "--", "/bin/sh", "-c",
+                "echo $$ > \(pidFile); exec /bin/sleep 30",
+            ])
+        for _ in 0..<100 where (try? String(contentsOfFile: pidFile, encoding: .utf8))?.hasSuffix("\n") != true {
+            usleep(50_000)
+        }
+        let child = try #require(
+            pid_t(
+                (try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let directories = {
+            (try? FileManager.default.contentsOfDirectory(atPath: runtime))?.filter { $0.hasPrefix("vault-run-") } ?? []
+        }
         #expect(directories().count == 1)
         kill(launcher.pid, SIGKILL)
         _ = launcher.wait()
@@ -188,8 +217,11 @@ struct HardeningTests {
         let script = try #require(Bundle.module.path(forResource: "full_disk", ofType: "sh", inDirectory: "Fixtures"))
         let mountPoint = sandbox.root + "/small-disk"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let result = sandbox.process.start("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/bash", script, mountPoint, VaultProcess.binary],
-                                           env: ["VAULT_NO_KEYRING": "1"]).wait()
+        let result = sandbox.process.start(
+            "/usr/bin/unshare",
+            ["--mount", "--propagation", "private", "/bin/bash", script, mountPoint, VaultProcess.binary],
+            env: ["VAULT_NO_KEYRING": "1"]
+        ).wait()
         #expect(result.status == 0, "\(result.err)")
         let lines = result.out.split(separator: "\n").map(String.init)
         let listed = Set(lines.filter { $0.hasPrefix("listed ") }.map { String($0.dropFirst("listed ".count)) })

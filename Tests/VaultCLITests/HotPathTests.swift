@@ -17,12 +17,14 @@ import Testing
 
     static let declined: [[String]] = [
         [], ["status"], ["get"], ["get", "a/b", "c/d"], ["get", "--help"], ["get", "a/b", "--version", "0"],
-        ["get", "a/b", "--version"], ["get", "a/b", "--version", "--previous"], ["get", "a/b", "--previous", "--version", "2"],
+        ["get", "a/b", "--version"], ["get", "a/b", "--version", "--previous"],
+        ["get", "a/b", "--previous", "--version", "2"],
         ["get", "a/b", "--previous", "--previous"], ["get", "a/b", "--passphrase-fd", "3"], ["get", "-h"],
         ["get", "a/b", "--unlocker", "passphrase"],
         ["run", "--", "server"], ["run", "--env", "X=a/b"], ["run", "--env", "X=a/b", "--"],
         ["run", "--env", "lower-case=a/b", "--", "server"], ["run", "--env", "X=a/b@0", "--", "server"],
-        ["run", "--profile", "a", "--profile", "b", "--", "server"], ["run", "--mode", "pipe", "--env", "X=a/b", "--", "s"],
+        ["run", "--profile", "a", "--profile", "b", "--", "server"],
+        ["run", "--mode", "pipe", "--env", "X=a/b", "--", "s"],
         ["run", "--env", "X=a/b", "--passphrase-fd", "3", "--", "server"], ["run", "--env", "X=a/b", "server"],
         ["run", "--env", "X=a/b", "--redact", "--redact", "--", "server"], ["run", "--help"],
     ]

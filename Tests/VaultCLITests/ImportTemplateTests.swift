@@ -20,12 +20,15 @@ struct ImportTemplateTests {
     @Test func injectResolvesReferencesIntoAPrivateFile() throws {
         _ = sandbox.process.vault(["rotate", "github/token", "--from-file", "-"], stdin: Array("second".utf8))
         let template = sandbox.root + "/config.tpl"
-        try "{\"token\": \"vault://github/token\", \"old\": \"vault://github/token@1\", \"prev\": \"vault://github/token@previous\"}\nSee vault://github/token.\n"
+        try
+            "{\"token\": \"vault://github/token\", \"old\": \"vault://github/token@1\", \"prev\": \"vault://github/token@previous\"}\nSee vault://github/token.\n"
             .write(toFile: template, atomically: false, encoding: .utf8)
         let out = sandbox.root + "/config.json"
         let result = sandbox.process.vault("inject", "-i", template, "-o", out)
         #expect(result.status == 0, "\(result.err)")
-        let renderedAsExpected = try String(contentsOfFile: out, encoding: .utf8) == "{\"token\": \"second\", \"old\": \"\(token)\", \"prev\": \"\(token)\"}\nSee second.\n"
+        let renderedAsExpected =
+            try String(contentsOfFile: out, encoding: .utf8)
+            == "{\"token\": \"second\", \"old\": \"\(token)\", \"prev\": \"\(token)\"}\nSee second.\n"
         #expect(renderedAsExpected)
         #expect(mode(out) == 0o600)
         let printed = leaks(token, in: result.out, result.err)
@@ -38,7 +41,8 @@ struct ImportTemplateTests {
 
     @Test func anUnknownReferenceIsNamedAndNothingIsWritten() throws {
         let template = sandbox.root + "/bad.tpl"
-        try "a: vault://github/token\nb: vault://github/missing@2\n".write(toFile: template, atomically: false, encoding: .utf8)
+        try "a: vault://github/token\nb: vault://github/missing@2\n".write(
+            toFile: template, atomically: false, encoding: .utf8)
         let out = sandbox.root + "/bad.out"
         let result = sandbox.process.vault("inject", "-i", template, "-o", out)
         #expect(result.status == 2)
@@ -54,15 +58,17 @@ struct ImportTemplateTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let key = "sk-proj-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
         try """
-            # settings
-            export OPENAI_API_KEY="\(key)"
-            PORT=3000
-            DB_PASSWORD='p@ss w0rd#1' # inline comment
-            LOG_LEVEL=debug
-            """.write(toFile: directory + "/.env", atomically: false, encoding: .utf8)
+        # settings
+        export OPENAI_API_KEY="\(key)"
+        PORT=3000
+        DB_PASSWORD='p@ss w0rd#1' # inline comment
+        LOG_LEVEL=debug
+        """.write(toFile: directory + "/.env", atomically: false, encoding: .utf8)
         let first = sandbox.process.vault("import", "dotenv", directory + "/.env")
         #expect(first.status == 0, "\(first.err)")
-        #expect(first.out.contains("OPENAI_API_KEY → weather-app/openai_api_key: added") && first.out.contains("DB_PASSWORD → weather-app/db_password: added"))
+        #expect(
+            first.out.contains("OPENAI_API_KEY → weather-app/openai_api_key: added")
+                && first.out.contains("DB_PASSWORD → weather-app/db_password: added"))
         #expect(!first.out.contains("PORT") && !first.out.contains("LOG_LEVEL"))
         let keyStored = sandbox.process.vault("get", "weather-app/openai_api_key").out == key
         #expect(keyStored)
@@ -70,7 +76,8 @@ struct ImportTemplateTests {
         #expect(passwordStored)
         let again = sandbox.process.vault("import", "dotenv", directory + "/.env")
         #expect(again.out.contains("unchanged") && !again.out.contains("added"), "\(again.out)")
-        try "OPENAI_API_KEY=sk-proj-changedchangedchangedchanged\n".write(toFile: directory + "/.env", atomically: false, encoding: .utf8)
+        try "OPENAI_API_KEY=sk-proj-changedchangedchangedchanged\n".write(
+            toFile: directory + "/.env", atomically: false, encoding: .utf8)
         let changed = sandbox.process.vault("import", "dotenv", directory + "/.env", "--prefix", "weather-app")
         #expect(changed.out.contains("new version 2"), "\(changed.out)")
         let oldKeyIsPrevious = sandbox.process.vault("get", "weather-app/openai_api_key", "--previous").out == key
@@ -80,7 +87,8 @@ struct ImportTemplateTests {
     }
 
     @Test func dotenvWithABadLineSaysWhichAndStoresNothing() throws {
-        try "GOOD_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\nthis is not an assignment\n".write(toFile: sandbox.root + "/.env", atomically: false, encoding: .utf8)
+        try "GOOD_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\nthis is not an assignment\n".write(
+            toFile: sandbox.root + "/.env", atomically: false, encoding: .utf8)
         let result = sandbox.process.vault("import", "dotenv", sandbox.root + "/.env")
         #expect(result.status == 2 && result.err.contains(".env:2: expected KEY=value"), "\(result.err)")
         #expect(!sandbox.process.vault("list").out.contains("good_token"))
@@ -88,23 +96,38 @@ struct ImportTemplateTests {
 
     @Test func passImportReadsEveryEntryThroughPass() throws {
         let gnupg = sandbox.root + "/gnupg", store = sandbox.root + "/store"
-        try FileManager.default.createDirectory(atPath: gnupg, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: gnupg, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let env = ["GNUPGHOME": gnupg, "PASSWORD_STORE_DIR": store]
         defer { _ = sandbox.process.start("/usr/bin/gpgconf", ["--kill", "gpg-agent"], env: env).wait() }
-        let key = sandbox.process.start("/usr/bin/gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "vault test <test@example.invalid>", "default", "default", "never"], env: env).wait()
+        let key = sandbox.process.start(
+            "/usr/bin/gpg",
+            [
+                "--batch", "--passphrase", "", "--quick-gen-key", "vault test <test@example.invalid>", "default",
+                "default", "never",
+            ], env: env
+        ).wait()
         #expect(key.status == 0, "\(key.err)")
         let listed = sandbox.process.start("/usr/bin/gpg", ["--list-secret-keys", "--with-colons"], env: env).wait()
-        let record = try #require(listed.out.split(separator: "\n").first { $0.hasPrefix("fpr:") }, "gpg made no key: \(key.err)")
+        let record = try #require(
+            listed.out.split(separator: "\n").first { $0.hasPrefix("fpr:") }, "gpg made no key: \(key.err)")
         let fingerprint = record.split(separator: ":", omittingEmptySubsequences: false)[9]
         #expect(sandbox.process.start("/usr/bin/pass", ["init", String(fingerprint)], env: env).wait().status == 0)
         let openai = "sk-" + UUID().uuidString
-        for (entry, content) in [("work/api/OpenAI", openai + "\nurl: https://platform.openai.com\n"), ("work/api/github", token + "\n"), ("personal/bank", "not-this-one\n")] {
-            let inserted = sandbox.process.start("/usr/bin/pass", ["insert", "-m", entry], stdin: Array(content.utf8), env: env).wait()
+        for (entry, content) in [
+            ("work/api/OpenAI", openai + "\nurl: https://platform.openai.com\n"), ("work/api/github", token + "\n"),
+            ("personal/bank", "not-this-one\n"),
+        ] {
+            let inserted = sandbox.process.start(
+                "/usr/bin/pass", ["insert", "-m", entry], stdin: Array(content.utf8), env: env
+            ).wait()
             #expect(inserted.status == 0, "\(inserted.err)")
         }
         let result = sandbox.process.vault(["import", "pass", "work/api"], env: env)
         #expect(result.status == 0, "\(result.err)")
-        #expect(result.out.contains("work/api/OpenAI → work/api/openai: added") && result.out.contains("work/api/github → work/api/github: added"), "\(result.out)")
+        #expect(
+            result.out.contains("work/api/OpenAI → work/api/openai: added")
+                && result.out.contains("work/api/github → work/api/github: added"), "\(result.out)")
         let entryStored = sandbox.process.vault("get", "work/api/openai").out == openai
         #expect(entryStored)
         #expect(!sandbox.process.vault("list").out.contains("personal"))

@@ -8,7 +8,9 @@ struct KeyringTests {
     let noPassphrase = ["VAULT_PASSPHRASE_FILE": ""]
 
     private func vaultID(_ env: [String: String]) throws -> String {
-        let status = try #require(try JSONSerialization.jsonObject(with: Data(sandbox.process.vault(["status", "--json"], env: env).stdout)) as? [String: Any])
+        let status = try #require(
+            try JSONSerialization.jsonObject(with: Data(sandbox.process.vault(["status", "--json"], env: env).stdout))
+                as? [String: Any])
         return try #require(status["vaultID"] as? String)
     }
 
@@ -61,8 +63,11 @@ struct KeyringTests {
         #expect(run.vault(["init", "--kdf", "interactive"], env: bus.environment).status == 0)
         #expect(run.vault(["add", "a"], stdin: Array("value".utf8), env: bus.environment).status == 0)
         let forged = String(repeating: "ab", count: 32)
-        let stored = bus.secretTool(["store", "--label=forged", "application", "vault", "vault-id", try vaultID(bus.environment),
-                                     "xdg:schema", "org.vault.KeyEncryptionKey"], input: forged)
+        let stored = bus.secretTool(
+            [
+                "store", "--label=forged", "application", "vault", "vault-id", try vaultID(bus.environment),
+                "xdg:schema", "org.vault.KeyEncryptionKey",
+            ], input: forged)
         #expect(stored.status == 0)
         let refused = run.vault(["get", "a"], env: bus.environment.merging(noPassphrase) { $1 })
         #expect(refused.status == 4 && refused.err.contains("does not open it"), "\(refused.err)")
@@ -93,7 +98,9 @@ struct KeyringTests {
 
         let emptyBus = KeyringSession(withKeyring: false)
         let enableNoProvider = sandbox.process.vault(["keyring", "enable"], env: emptyBus.environment)
-        #expect(enableNoProvider.status == 4 && enableNoProvider.err.contains("no Secret Service provider"), "\(enableNoProvider.err)")
+        #expect(
+            enableNoProvider.status == 4 && enableNoProvider.err.contains("no Secret Service provider"),
+            "\(enableNoProvider.err)")
         #expect(keyslots([:]) == ["passphrase", "recovery"])
     }
 
@@ -103,21 +110,30 @@ struct KeyringTests {
         #expect(run.vault(["init", "--kdf", "interactive"], env: bus.environment).status == 0)
         #expect(run.vault(["add", "a"], stdin: Array("value".utf8), env: bus.environment).status == 0)
         // The same machine with libsecret gone, for one process: a private mount namespace covers the library.
-        let library = try #require(["x86_64", "aarch64"].map { "/usr/lib/\($0)-linux-gnu/libsecret-1.so.0" }
-            .first { FileManager.default.fileExists(atPath: $0) })
+        let library = try #require(
+            ["x86_64", "aarch64"].map { "/usr/lib/\($0)-linux-gnu/libsecret-1.so.0" }
+                .first { FileManager.default.fileExists(atPath: $0) })
         let namespace = getuid() == 0 ? ["--mount"] : ["--mount", "--map-root-user"]
-        let hidden = run.start("/usr/bin/unshare", namespace + [
-            "--", "/bin/sh", "-c", "mount --bind /dev/null \"$0\" && exec \"$@\"", library, VaultProcess.binary, "get", "a",
-        ], env: bus.environment).wait()
+        let hidden = run.start(
+            "/usr/bin/unshare",
+            namespace + [
+                "--", "/bin/sh", "-c", "mount --bind /dev/null \"$0\" && exec \"$@\"", library, VaultProcess.binary,
+                "get", "a",
+            ], env: bus.environment
+        ).wait()
         #expect(hidden.status == 0 && hidden.out == "value", "\(hidden.err)")
-        #expect(hidden.err.contains("libsecret cannot be loaded") && hidden.err.contains("opened with the passphrase"), "\(hidden.err)")
+        #expect(
+            hidden.err.contains("libsecret cannot be loaded") && hidden.err.contains("opened with the passphrase"),
+            "\(hidden.err)")
     }
 
     @Test func keyslotChangesNeverReencryptSecretsNorLoseAccess() throws {
         let bus = KeyringSession()
         let run = sandbox.process
         #expect(run.vault(["init", "--kdf", "interactive", "--no-keyring"], env: bus.environment).status == 0)
-        for name in ["a", "b", "c"] { #expect(run.vault(["add", name], stdin: Array("value-\(name)".utf8)).status == 0) }
+        for name in ["a", "b", "c"] {
+            #expect(run.vault(["add", name], stdin: Array("value-\(name)".utf8)).status == 0)
+        }
         let before = try sealedValues()
         #expect(run.vault(["keyring", "enable"], env: bus.environment).status == 0)
         #expect(keyslots([:]) == ["passphrase", "recovery", "keyring"])
@@ -134,9 +150,12 @@ struct KeyringTests {
         let run = sandbox.process
         #expect(run.vault(["init", "--kdf", "interactive"], env: bus.environment).status == 0)
         #expect(run.vault(["add", "a"], stdin: Array("value".utf8), env: bus.environment).status == 0)
-        let forbidden = run.vault(["get", "a"], env: bus.environment.merging(noPassphrase) { $1 }.merging(["VAULT_NO_KEYRING": "1"]) { $1 })
+        let forbidden = run.vault(
+            ["get", "a"], env: bus.environment.merging(noPassphrase) { $1 }.merging(["VAULT_NO_KEYRING": "1"]) { $1 })
         #expect(forbidden.status == 4 && !forbidden.err.contains("keyring:"))
-        let forced = run.vault(["get", "a", "--unlocker", "keyring"], env: bus.environment.merging(["VAULT_PASSPHRASE_FILE": "/nonexistent"]) { $1 })
+        let forced = run.vault(
+            ["get", "a", "--unlocker", "keyring"],
+            env: bus.environment.merging(["VAULT_PASSPHRASE_FILE": "/nonexistent"]) { $1 })
         #expect(forced.status == 0 && forced.out == "value")
     }
 }

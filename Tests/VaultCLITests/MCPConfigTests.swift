@@ -17,25 +17,59 @@ struct MCPConfigTests {
     }
 
     static let cases = [
-        Case(client: "claude", fixture: "claude_desktop_config.json", path: ".config/Claude/claude_desktop_config.json",
-             planted: [("github", "env.GITHUB_PERSONAL_ACCESS_TOKEN", "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq"),
-                       ("brave-search", "env.BRAVE_API_KEY", "BSAq7Xk2mN9pL4vR8tY1wZ6cE3")],
-             wrapped: ["github": ["GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq", "GITHUB_HOST": "github.example.com"],
-                       "brave-search": ["BRAVE_API_KEY": "BSAq7Xk2mN9pL4vR8tY1wZ6cE3"]]),
-        Case(client: "claude-code", fixture: "claude.json", path: ".claude.json",
-             planted: [("sentry", "env.SENTRY_AUTH_TOKEN", "sntrys_eyJpYXQiOjE3MDAwMDAwMDAsInVybCI6Imh0dHBzOi8vc2VudHJ5LmlvIn0"),
-                       ("linear", "headers.Authorization", "Bearer lin_api_Qw3rTy8uIo0pAs5dFg7hJk2lZx9cVb4nM1"),
-                       ("projects./home/me/shop.mcpServers.postgres", "env.DATABASE_URL", "postgresql://shop:Tr0ub4dor-and-3@db.internal:5432/shop")],
-             wrapped: ["sentry": ["SENTRY_AUTH_TOKEN": "sntrys_eyJpYXQiOjE3MDAwMDAwMDAsInVybCI6Imh0dHBzOi8vc2VudHJ5LmlvIn0"],
-                       "projects./home/me/shop.mcpServers.postgres": ["DATABASE_URL": "postgresql://shop:Tr0ub4dor-and-3@db.internal:5432/shop", "PGAPPNAME": "claude"]]),
-        Case(client: "vscode", fixture: "vscode-mcp.json", path: ".config/Code/User/mcp.json",
-             planted: [("-", "inputs.notion-token.default", "ntn_4f8Kq2Lz9Xw1Rt6Yp3Vb7Nm5Jc0Hd8Gs2Ae"),
-                       ("openai", "env.OPENAI_API_KEY", "sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6")],
-             wrapped: ["openai": ["OPENAI_API_KEY": "sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6", "PERPLEXITY_API_KEY": "${input:perplexity-key}"]]),
-        Case(client: "cursor", fixture: "cursor-mcp.json", path: ".cursor/mcp.json",
-             planted: [("slack", "env.SLACK_BOT_TOKEN", "xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp"),
-                       ("stripe", "args[0]", "--api-key=sk_live_51Hq8Zk2Lm9Xn1Rw6Yt3VpQa")],
-             wrapped: ["slack": ["SLACK_BOT_TOKEN": "xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp", "SLACK_TEAM_ID": "T01234567"]]),
+        Case(
+            client: "claude", fixture: "claude_desktop_config.json", path: ".config/Claude/claude_desktop_config.json",
+            planted: [
+                ("github", "env.GITHUB_PERSONAL_ACCESS_TOKEN", "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq"),
+                ("brave-search", "env.BRAVE_API_KEY", "BSAq7Xk2mN9pL4vR8tY1wZ6cE3"),
+            ],
+            wrapped: [
+                "github": [
+                    "GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq",
+                    "GITHUB_HOST": "github.example.com",
+                ],
+                "brave-search": ["BRAVE_API_KEY": "BSAq7Xk2mN9pL4vR8tY1wZ6cE3"],
+            ]),
+        Case(
+            client: "claude-code", fixture: "claude.json", path: ".claude.json",
+            planted: [
+                (
+                    "sentry", "env.SENTRY_AUTH_TOKEN",
+                    "sntrys_eyJpYXQiOjE3MDAwMDAwMDAsInVybCI6Imh0dHBzOi8vc2VudHJ5LmlvIn0"
+                ),
+                ("linear", "headers.Authorization", "Bearer lin_api_Qw3rTy8uIo0pAs5dFg7hJk2lZx9cVb4nM1"),
+                (
+                    "projects./home/me/shop.mcpServers.postgres", "env.DATABASE_URL",
+                    "postgresql://shop:Tr0ub4dor-and-3@db.internal:5432/shop"
+                ),
+            ],
+            wrapped: [
+                "sentry": ["SENTRY_AUTH_TOKEN": "sntrys_eyJpYXQiOjE3MDAwMDAwMDAsInVybCI6Imh0dHBzOi8vc2VudHJ5LmlvIn0"],
+                "projects./home/me/shop.mcpServers.postgres": [
+                    "DATABASE_URL": "postgresql://shop:Tr0ub4dor-and-3@db.internal:5432/shop", "PGAPPNAME": "claude",
+                ],
+            ]),
+        Case(
+            client: "vscode", fixture: "vscode-mcp.json", path: ".config/Code/User/mcp.json",
+            planted: [
+                ("-", "inputs.notion-token.default", "ntn_4f8Kq2Lz9Xw1Rt6Yp3Vb7Nm5Jc0Hd8Gs2Ae"),
+                ("openai", "env.OPENAI_API_KEY", "sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6"),
+            ],
+            wrapped: [
+                "openai": [
+                    "OPENAI_API_KEY": "sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6",
+                    "PERPLEXITY_API_KEY": "${input:perplexity-key}",
+                ]
+            ]),
+        Case(
+            client: "cursor", fixture: "cursor-mcp.json", path: ".cursor/mcp.json",
+            planted: [
+                ("slack", "env.SLACK_BOT_TOKEN", "xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp"),
+                ("stripe", "args[0]", "--api-key=sk_live_51Hq8Zk2Lm9Xn1Rw6Yt3VpQa"),
+            ],
+            wrapped: [
+                "slack": ["SLACK_BOT_TOKEN": "xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp", "SLACK_TEAM_ID": "T01234567"]
+            ]),
     ]
 
     let sandbox = Sandbox()
@@ -44,9 +78,11 @@ struct MCPConfigTests {
 
     init() throws {
         sandbox.initVault()
-        try FileManager.default.copyItem(atPath: Bundle.module.path(forResource: "child_report", ofType: "py", inDirectory: "Fixtures")!,
-                                         toPath: sandbox.root + "/child_report.py")
-        writePrivateFile(sandbox.root + "/report", "#!/bin/sh\nexec /usr/bin/python3 \(sandbox.root)/child_report.py \"$@\"\n".utf8)
+        try FileManager.default.copyItem(
+            atPath: Bundle.module.path(forResource: "child_report", ofType: "py", inDirectory: "Fixtures")!,
+            toPath: sandbox.root + "/child_report.py")
+        writePrivateFile(
+            sandbox.root + "/report", "#!/bin/sh\nexec /usr/bin/python3 \(sandbox.root)/child_report.py \"$@\"\n".utf8)
         chmod(sandbox.root + "/report", 0o700)
     }
 
@@ -54,9 +90,11 @@ struct MCPConfigTests {
     @discardableResult
     func install(_ testCase: Case) throws -> String {
         let source = Bundle.module.path(forResource: "mcp/" + testCase.fixture, ofType: nil, inDirectory: "Fixtures")!
-        let text = try String(contentsOfFile: source, encoding: .utf8).replacingOccurrences(of: "\"REPORT\"", with: "\"\(sandbox.root)/report\"")
+        let text = try String(contentsOfFile: source, encoding: .utf8).replacingOccurrences(
+            of: "\"REPORT\"", with: "\"\(sandbox.root)/report\"")
         let path = home + "/" + testCase.path
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: false, encoding: .utf8)
         chmod(path, 0o644)
         return path
@@ -66,8 +104,12 @@ struct MCPConfigTests {
 
     func servers(_ path: String, client: String) throws -> [String: [String: Any]] {
         let stripped = try String(contentsOfFile: path, encoding: .utf8)
-            .split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") && !$0.contains("/*") }
-            .joined(separator: "\n").replacingOccurrences(of: ",\n  }", with: "\n  }").replacingOccurrences(of: ",\n    }", with: "\n    }")
+            .split(separator: "\n").filter {
+                !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") && !$0.contains("/*")
+            }
+            .joined(separator: "\n").replacingOccurrences(of: ",\n  }", with: "\n  }").replacingOccurrences(
+                of: ",\n    }", with: "\n    }"
+            )
             .replacingOccurrences(of: ",\n      }", with: "\n      }").replacingOccurrences(of: ",\n}", with: "\n}")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(stripped.utf8)) as? [String: Any])
         var found = (root[client == "vscode" ? "servers" : "mcpServers"] as? [String: [String: Any]]) ?? [:]
@@ -84,7 +126,13 @@ struct MCPConfigTests {
     }
 
     func sha256(_ texts: [String]) -> [String] {
-        let result = sandbox.process.start("/usr/bin/python3", ["-c", "import hashlib,sys,json; print(json.dumps([hashlib.sha256(a.encode()).hexdigest() for a in sys.argv[1:]]))"] + texts).wait()
+        let result = sandbox.process.start(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import hashlib,sys,json; print(json.dumps([hashlib.sha256(a.encode()).hexdigest() for a in sys.argv[1:]]))",
+            ] + texts
+        ).wait()
         return (try? JSONSerialization.jsonObject(with: Data(result.stdout))) as? [String] ?? []
     }
 
@@ -106,7 +154,9 @@ struct MCPConfigTests {
         let result = sandbox.process.vault(["mcp", "doctor", "--client", testCase.client, "--json"], env: env)
         #expect(result.status == 1, "\(result.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
-        let findings = try #require(report["findings"] as? [[String: Any]]).map { "\($0["server"] as? String ?? "-") \($0["location"] as? String ?? "?")" }
+        let findings = try #require(report["findings"] as? [[String: Any]]).map {
+            "\($0["server"] as? String ?? "-") \($0["location"] as? String ?? "?")"
+        }
         #expect(Set(findings) == Set(testCase.planted.map { "\($0.server) \($0.location)" }))
         #expect(findings.count == testCase.planted.count)
         #expect((report["scanned"] as? [String]) == [path])
@@ -131,7 +181,8 @@ struct MCPConfigTests {
         let wrappedText = String(decoding: bytes(path), as: UTF8.self)
         let movedValues = testCase.planted.filter { planted in testCase.wrapped[planted.server] != nil }.map(\.value)
         for value in movedValues {
-            let inConfig = leaks(value, in: wrappedText), inOutput = leaks(value, in: wrap.out, wrap.err, dryRun.out, dryRun.err)
+            let inConfig = leaks(value, in: wrappedText),
+                inOutput = leaks(value, in: wrap.out, wrap.err, dryRun.out, dryRun.err)
             #expect(!inConfig, "a moved value is still in the config")
             #expect(!inOutput, "wrap printed a value")
         }
@@ -157,14 +208,19 @@ struct MCPConfigTests {
         }
         for (label, expected) in testCase.wrapped {
             let args = try #require(after[label]!["args"] as? [String])
-            let originalCommand = [try #require(before[label]?["command"] as? String)] + ((before[label]!["args"] as? [String]) ?? [])
+            let originalCommand =
+                [try #require(before[label]?["command"] as? String)] + ((before[label]!["args"] as? [String]) ?? [])
             #expect(Array(args.drop { $0 != "--" }.dropFirst()) == originalCommand)
             let hashes = try launch(after[label]!, asking: Array(expected.keys))
-            #expect(hashes == Dictionary(uniqueKeysWithValues: zip(expected.keys, sha256(Array(expected.values)))), "\(label): the server saw the wrong values")
+            #expect(
+                hashes == Dictionary(uniqueKeysWithValues: zip(expected.keys, sha256(Array(expected.values)))),
+                "\(label): the server saw the wrong values")
         }
         // Everything before the first rewritten server is byte-for-byte as it was.
         let originalText = String(decoding: original, as: UTF8.self)
-        let firstKey = testCase.wrapped.keys.map { "\"\($0.split(separator: ".").last!)\": {" }.compactMap { originalText.range(of: $0)?.lowerBound }.min()!
+        let firstKey = testCase.wrapped.keys.map { "\"\($0.split(separator: ".").last!)\": {" }.compactMap {
+            originalText.range(of: $0)?.lowerBound
+        }.min()!
         #expect(wrappedText.hasPrefix(originalText[..<firstKey]), "bytes before the first server changed")
 
         let again = sandbox.process.vault(["mcp", "wrap", "--client", testCase.client], env: env)
@@ -177,9 +233,15 @@ struct MCPConfigTests {
         #expect(!unwrapPrinted, "unwrap printed a value")
         let restored = try servers(path, client: testCase.client)
         for (label, server) in before {
-            #expect(restored[label]?["command"] as? String == server["command"] as? String, "\(label): command not restored")
-            #expect((restored[label]?["args"] as? [String]) ?? [] == (server["args"] as? [String]) ?? [], "\(label): args not restored")
-            #expect(same(restored[label]?["env"] as? [String: Any], server["env"] as? [String: Any]), "\(label): env not restored")
+            #expect(
+                restored[label]?["command"] as? String == server["command"] as? String, "\(label): command not restored"
+            )
+            #expect(
+                (restored[label]?["args"] as? [String]) ?? [] == (server["args"] as? [String]) ?? [],
+                "\(label): args not restored")
+            #expect(
+                same(restored[label]?["env"] as? [String: Any], server["env"] as? [String: Any]),
+                "\(label): env not restored")
         }
     }
 
@@ -199,24 +261,36 @@ struct MCPConfigTests {
         // Import, then wrap: nothing is stored twice.
         let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
         #expect(wrap.status == 0 && !wrap.out.contains("stored "), "\(wrap.out)")
-        #expect(sandbox.process.vault(["history", "mcp/github/github_personal_access_token"], env: env).out.split(separator: "\n").count == 2)
+        #expect(
+            sandbox.process.vault(["history", "mcp/github/github_personal_access_token"], env: env).out.split(
+                separator: "\n"
+            ).count == 2)
     }
 
     @Test func aValueThatDiffersFromTheStoredOneGetsItsOwnName() throws {
-        _ = sandbox.process.vault(["add", "mcp/github/github_personal_access_token"], stdin: Array("ghp_SomeOtherTokenThatIsAlreadyStored000".utf8), env: env)
+        _ = sandbox.process.vault(
+            ["add", "mcp/github/github_personal_access_token"],
+            stdin: Array("ghp_SomeOtherTokenThatIsAlreadyStored000".utf8), env: env)
         try install(Self.cases[0])
         let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
         #expect(wrap.status == 0, "\(wrap.err)")
         #expect(wrap.out.contains("mcp/github/github_personal_access_token-2"))
-        #expect(sandbox.process.vault(["get", "mcp/github/github_personal_access_token"], env: env).out == "ghp_SomeOtherTokenThatIsAlreadyStored000")
+        #expect(
+            sandbox.process.vault(["get", "mcp/github/github_personal_access_token"], env: env).out
+                == "ghp_SomeOtherTokenThatIsAlreadyStored000")
     }
 
     @Test func malformedConfigIsAClearErrorAndStaysUntouched() throws {
         let path = home + "/.config/Claude/claude_desktop_config.json"
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let broken = "{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"npx\", \"env\": {\"GITHUB_TOKEN\": \"ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq\"}}\n    \"x\": 1\n}\n"
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let broken =
+            "{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"npx\", \"env\": {\"GITHUB_TOKEN\": \"ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq\"}}\n    \"x\": 1\n}\n"
         try broken.write(toFile: path, atomically: false, encoding: .utf8)
-        for command in [["mcp", "wrap", "--client", "claude"], ["mcp", "import", "--client", "claude"], ["mcp", "doctor", "--client", "claude"]] {
+        for command in [
+            ["mcp", "wrap", "--client", "claude"], ["mcp", "import", "--client", "claude"],
+            ["mcp", "doctor", "--client", "claude"],
+        ] {
             let result = sandbox.process.vault(command, env: env)
             #expect(result.status == 2, "\(command): \(result.err)")
             #expect(result.err.contains("is not valid JSON (line 4, column 5"), "\(result.err)")
@@ -230,7 +304,8 @@ struct MCPConfigTests {
 
     @Test func wrapSaysWhatItFoundButCouldNotMove() throws {
         let path = home + "/.config/Claude/claude_desktop_config.json"
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let original = """
             {"mcpServers": {
               "linear": {"url": "https://mcp.linear.app/sse", "headers": {"Authorization": "Bearer lin_api_Qw3rTy8uIo0pAs5dFg7hJk2lZx9cVb4nM1"}},
@@ -241,35 +316,43 @@ struct MCPConfigTests {
         let result = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
         #expect(result.status == 0, "\(result.err)")
         #expect(result.out.contains("nothing to change") && result.out.contains("(why, below)"), "\(result.out)")
-        #expect(result.err.contains("linear: a remote server (url); headers.Authorization holds a secret"), "\(result.err)")
-        #expect(result.err.contains("half: has no command, so vault run cannot start it; env.OPENAI_API_KEY holds a secret"), "\(result.err)")
+        #expect(
+            result.err.contains("linear: a remote server (url); headers.Authorization holds a secret"), "\(result.err)")
+        #expect(
+            result.err.contains(
+                "half: has no command, so vault run cannot start it; env.OPENAI_API_KEY holds a secret"),
+            "\(result.err)")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
     }
 
     @Test func doctorReadsCommentsInEveryClientsFileAndBothCopiesOfARepeatedTable() throws {
         let path = home + "/.config/Claude/claude_desktop_config.json"
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try """
-            // Claude Desktop does not read comments, but a file with one is still scanned
-            {"mcpServers": {"a": {"command": "npx", "env": {"GITHUB_TOKEN": "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq"}}},
-             "mcpServers": {"b": {"command": "npx", "env": {"SLACK_BOT_TOKEN": "xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp"}}}}
-            """.write(toFile: path, atomically: false, encoding: .utf8)
+        // Claude Desktop does not read comments, but a file with one is still scanned
+        {"mcpServers": {"a": {"command": "npx", "env": {"GITHUB_TOKEN": "ghp_R8xTq2LmZ5vN0bWc3YhK7sJd9FgA1eUo4iPq"}}},
+         "mcpServers": {"b": {"command": "npx", "env": {"SLACK_BOT_TOKEN": "xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp"}}}}
+        """.write(toFile: path, atomically: false, encoding: .utf8)
         let result = sandbox.process.vault(["mcp", "doctor", "--client", "claude", "--json"], env: env)
         #expect(result.status == 1, "\(result.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
-        let found = (report["findings"] as? [[String: Any]] ?? []).map { "\($0["server"] as? String ?? "-") \($0["location"] as? String ?? "-")" }
+        let found = (report["findings"] as? [[String: Any]] ?? []).map {
+            "\($0["server"] as? String ?? "-") \($0["location"] as? String ?? "-")"
+        }
         #expect(Set(found) == ["a env.GITHUB_TOKEN", "b env.SLACK_BOT_TOKEN"])
     }
 
     @Test func aProjectCursorFileWithCommentsIsReadAndLabelledCursor() throws {
         let path = sandbox.root + "/project/.cursor/mcp.json"
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try """
-            {
-              // project servers
-              "mcpServers": {"s": {"command": "npx", "env": {"API_KEY": "Zq8fK2mL9xR4vN7cB1wT6yH3jP5sD0gA"}}},
-            }
-            """.write(toFile: path, atomically: false, encoding: .utf8)
+        {
+          // project servers
+          "mcpServers": {"s": {"command": "npx", "env": {"API_KEY": "Zq8fK2mL9xR4vN7cB1wT6yH3jP5sD0gA"}}},
+        }
+        """.write(toFile: path, atomically: false, encoding: .utf8)
         let result = sandbox.process.vault(["mcp", "doctor", "--json", path], env: env)
         #expect(result.status == 1, "\(result.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
@@ -282,7 +365,9 @@ struct MCPConfigTests {
     @Test func unknownClientListsTheKnownOnes() {
         let result = sandbox.process.vault(["mcp", "wrap", "--client", "emacs"], env: env)
         #expect(result.status == 2)
-        for known in ["claude", "claude-code", "vscode", "cursor", "gemini", "windsurf", "zed"] { #expect(result.err.contains("- \(known)\n"), "\(result.err)") }
+        for known in ["claude", "claude-code", "vscode", "cursor", "gemini", "windsurf", "zed"] {
+            #expect(result.err.contains("- \(known)\n"), "\(result.err)")
+        }
     }
 
     @Test func missingConfigNamesThePathsLookedAt() {

@@ -34,7 +34,9 @@ struct RollbackTests {
         try restoreDatabase(from: sandbox.root + "/old.db")
         let get = sandbox.process.vault("get", "app/one")
         #expect(get.status == 5, "\(get.err)")
-        #expect(get.err.contains("the database is behind the audit log by 2 change(s)") && get.err.contains("vault audit accept"), "\(get.err)")
+        #expect(
+            get.err.contains("the database is behind the audit log by 2 change(s)")
+                && get.err.contains("vault audit accept"), "\(get.err)")
         let verify = sandbox.process.vault("audit", "verify")
         #expect(verify.status == 5)
         #expect(verify.out.contains("the database is behind the audit log by 2 change(s)"), "\(verify.out)")
@@ -48,7 +50,9 @@ struct RollbackTests {
     }
 
     @Test func deletingTheWholeAuditHistoryIsReported() throws {
-        for name in try FileManager.default.contentsOfDirectory(atPath: home) where name.hasPrefix("audit.") { unlink(home + "/" + name) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: home) where name.hasPrefix("audit.") {
+            unlink(home + "/" + name)
+        }
         let get = sandbox.process.vault("get", "app/one")
         #expect(get.status == 5, "\(get.err)")
         #expect(get.err.contains("the log is behind by"), "\(get.err)")
@@ -59,7 +63,8 @@ struct RollbackTests {
 
     @Test func olderCopiesOfTheAuditFilesAreReported() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix("audit.") }
-        let saved = Dictionary(uniqueKeysWithValues: files.map { ($0, FileManager.default.contents(atPath: home + "/" + $0) ?? Data()) })
+        let saved = Dictionary(
+            uniqueKeysWithValues: files.map { ($0, FileManager.default.contents(atPath: home + "/" + $0) ?? Data()) })
         _ = sandbox.process.vault("add", "app/two", input: "value-two")
         for (name, data) in saved { try data.write(to: URL(fileURLWithPath: home + "/" + name)) }
         let get = sandbox.process.vault("get", "app/one")

@@ -14,8 +14,9 @@ struct RotationTests {
         for dir in [sandbox.root + "/policies", sandbox.root + "/control"] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        try FileManager.default.copyItem(atPath: Bundle.module.path(forResource: "rotator", ofType: "py", inDirectory: "Fixtures")!,
-                                         toPath: sandbox.root + "/rotator.py")
+        try FileManager.default.copyItem(
+            atPath: Bundle.module.path(forResource: "rotator", ofType: "py", inDirectory: "Fixtures")!,
+            toPath: sandbox.root + "/rotator.py")
     }
 
     private func writePolicy(_ name: String, _ text: String) { writePrivateFile(policies + "/" + name, text.utf8) }
@@ -28,19 +29,27 @@ struct RotationTests {
 
     /// Secrets without a current version (must always be none).
     private func secretsWithoutCurrent() throws -> Int {
-        try database().read { try Int.fetchOne($0, sql: """
-            SELECT count(*) FROM secrets s WHERE s.deleted_at IS NULL AND NOT EXISTS
-              (SELECT 1 FROM secret_versions v WHERE v.secret_id = s.id AND v.label = 'current')
-            """)! }
+        try database().read {
+            try Int.fetchOne(
+                $0,
+                sql: """
+                    SELECT count(*) FROM secrets s WHERE s.deleted_at IS NULL AND NOT EXISTS
+                      (SELECT 1 FROM secret_versions v WHERE v.secret_id = s.id AND v.label = 'current')
+                    """)!
+        }
     }
 
     private func versionCounts() throws -> [Int] {
-        try database().read { try Int.fetchAll($0, sql: "SELECT count(*) FROM secret_versions GROUP BY secret_id ORDER BY secret_id") }
+        try database().read {
+            try Int.fetchAll($0, sql: "SELECT count(*) FROM secret_versions GROUP BY secret_id ORDER BY secret_id")
+        }
     }
 
     @Test func badPolicyFilesAreReportedByFileAndLineAndNothingIsApplied() throws {
         _ = vault("add", "hooks/a", input: "a1")
-        writePolicy("bad.yaml", """
+        writePolicy(
+            "bad.yaml",
+            """
             policies:
               - name: one
                 secrets: ["hooks/*"]
@@ -64,13 +73,21 @@ struct RotationTests {
         let check = vault("policy", "check")
         #expect(check.status == 2)
         let file = policies + "/bad.yaml"
-        for expected in ["\(file):4: unknown key 'evry'", "\(file):9: `every: 30x` is not a duration", "\(file):12: policy 'three' has no `rotator`",
-                         "\(file):19: `length` must be a whole number from 16 to 4096"] {
+        for expected in [
+            "\(file):4: unknown key 'evry'", "\(file):9: `every: 30x` is not a duration",
+            "\(file):12: policy 'three' has no `rotator`",
+            "\(file):19: `length` must be a whole number from 16 to 4096",
+        ] {
             #expect(check.err.contains(expected), "missing: \(expected)\n\(check.err)")
         }
-        writePolicy("bad.yaml", "policies:\n  - name: five\n    secrets: [\"nothing/*\"]\n    every: 1s\n    rotator:\n      generate: {}\n")
+        writePolicy(
+            "bad.yaml",
+            "policies:\n  - name: five\n    secrets: [\"nothing/*\"]\n    every: 1s\n    rotator:\n      generate: {}\n"
+        )
         let unmatched = vault("policy", "check")
-        #expect(unmatched.status == 2 && unmatched.err.contains("\(file):3: 'nothing/*' in policy 'five' matches no secret"))
+        #expect(
+            unmatched.status == 2 && unmatched.err.contains("\(file):3: 'nothing/*' in policy 'five' matches no secret")
+        )
         writePolicy("bad.yaml", "policies:\n  - name: [broken\n")
         #expect(vault("policy", "check").err.contains("\(file):3: not valid YAML"))
         let refused = vault("rotate", "--due")
@@ -80,7 +97,9 @@ struct RotationTests {
 
     @Test func dueSecretsRotateOnceAndThePreviousExpiresWithItsGrace() throws {
         for index in 1...3 { _ = vault("add", "hooks/k\(index)", input: "orig-\(index)") }
-        writePolicy("hooks.yaml", """
+        writePolicy(
+            "hooks.yaml",
+            """
             policies:
               - name: hooks
                 secrets: ["hooks/*"]
@@ -105,7 +124,9 @@ struct RotationTests {
     }
 
     private func commandPolicy(every: String = "1h") {
-        writePolicy("cmd.yaml", """
+        writePolicy(
+            "cmd.yaml",
+            """
             policies:
               - name: issuer
                 secrets: ["api/*"]
@@ -117,7 +138,8 @@ struct RotationTests {
     }
 
     private func steps() -> [String] {
-        ((try? String(contentsOfFile: control + "/steps.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        ((try? String(contentsOfFile: control + "/steps.log", encoding: .utf8)) ?? "").split(separator: "\n").map(
+            String.init)
     }
 
     @Test func aCommandRotatorRunsEveryStepAndAFailedTestKeepsTheOldValue() throws {
@@ -132,9 +154,12 @@ struct RotationTests {
 
         writePrivateFile(control + "/fail-at", "test".utf8)
         let failed = vault("rotate", "api/key")
-        #expect(failed.status == 1 && failed.err.contains("test: the command answered ok=false: test refused by the test"))
+        #expect(
+            failed.status == 1 && failed.err.contains("test: the command answered ok=false: test refused by the test"))
         #expect(vault("get", "api/key").out == issued, "a failed test leaves the old current in place")
-        let history = try #require(try JSONSerialization.jsonObject(with: Data(vault("history", "api/key", "--json").stdout)) as? [[String: Any]])
+        let history = try #require(
+            try JSONSerialization.jsonObject(with: Data(vault("history", "api/key", "--json").stdout))
+                as? [[String: Any]])
         #expect(!history.contains { $0["label"] as? String == "pending" })
         #expect(vault("audit", "--json").out.contains("\"op\":\"rotate.failed\""))
     }
@@ -154,7 +179,9 @@ struct RotationTests {
             } else {
                 writePrivateFile(control + "/sleep-at", step.utf8)  // vault is SIGKILLed while the step runs
                 let running = sandbox.process.start(VaultProcess.binary, ["rotate", "--due"], env: env)
-                for _ in 0..<200 where !self.steps().suffix(4).contains(where: { $0.hasSuffix(" " + step) }) { usleep(10_000) }
+                for _ in 0..<200 where !self.steps().suffix(4).contains(where: { $0.hasSuffix(" " + step) }) {
+                    usleep(10_000)
+                }
                 kill(running.pid, SIGKILL)
                 _ = running.wait()
             }
@@ -167,34 +194,50 @@ struct RotationTests {
         #expect(final.status == 0, "\(final.err)")
         for index in 1...4 { #expect(vault("get", "api/k\(index)").out.hasPrefix("issued-")) }
         #expect(try database().read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
-        #expect(try database().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rotation_runs WHERE step NOT IN ('finished','failed')") } == 0)
+        #expect(
+            try database().read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM rotation_runs WHERE step NOT IN ('finished','failed')")
+            } == 0)
         // Runs of killed processes were taken over, and each takeover is in the audit log, whose chain holds.
-        let claims = vault("audit", "--json").out.split(separator: "\n").filter { $0.contains("\"op\":\"rotate.claimed\"") }
+        let claims = vault("audit", "--json").out.split(separator: "\n").filter {
+            $0.contains("\"op\":\"rotate.claimed\"")
+        }
         #expect(!claims.isEmpty)
         #expect(vault("audit", "verify").status == 0)
-        _ = sandbox.process.start("/usr/bin/pkill", ["-KILL", "-f", control]).wait()  // sleeping rotators left by killed runs
+        // Sleeping rotators left by killed runs.
+        _ = sandbox.process.start("/usr/bin/pkill", ["-KILL", "-f", control]).wait()
     }
 
     @Test func twoJobsAndTheAgentRotateEachOf200SecretsOnce() throws {
-        let script = "for i in $(seq 1 200); do printf 'orig-%s' \"$i\" | \"$VAULT\" add \"bulk/s$i\" 2>/dev/null || exit 1; done"
-        #expect(sandbox.process.start("/bin/sh", ["-c", script], env: ["VAULT": VaultProcess.binary]).wait().status == 0)
-        writePolicy("bulk.yaml", "policies:\n  - name: bulk\n    secrets: [\"bulk/*\"]\n    every: 1h\n    rotator:\n      generate: {}\n")
+        let script =
+            "for i in $(seq 1 200); do printf 'orig-%s' \"$i\" | \"$VAULT\" add \"bulk/s$i\" 2>/dev/null || exit 1; done"
+        #expect(
+            sandbox.process.start("/bin/sh", ["-c", script], env: ["VAULT": VaultProcess.binary]).wait().status == 0)
+        writePolicy(
+            "bulk.yaml",
+            "policies:\n  - name: bulk\n    secrets: [\"bulk/*\"]\n    every: 1h\n    rotator:\n      generate: {}\n")
         // Two hours pass: every secret is due, and after one rotation none is due again for an hour.
-        try database().write { try $0.execute(sql: "UPDATE secret_versions SET created_at = datetime('now', '-2 hours')") }
+        try database().write {
+            try $0.execute(sql: "UPDATE secret_versions SET created_at = datetime('now', '-2 hours')")
+        }
         let agent = AgentProcess(sandbox, arguments: ["--rotate-every", "1s"], env: env)
         let jobs = (0..<2).map { _ in sandbox.process.start(VaultProcess.binary, ["rotate", "--due"], env: env) }
         for job in jobs { #expect(job.wait().status == 0) }
         usleep(1_500_000)  // one more scheduler tick
         kill(agent.running.pid, SIGTERM)
         #expect(try versionCounts() == Array(repeating: 2, count: 200), "each secret rotated exactly once")
-        let audit = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter { $0.contains("\"op\":\"rotate\"") }
+        let audit = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter {
+            $0.contains("\"op\":\"rotate\"")
+        }
         #expect(audit.count == 200)
     }
 
     @Test func onRotateHooksRunWithNamesNeverValues() throws {
         _ = vault("add", "hooks/h", input: "hook-original-value")
         let out = sandbox.root + "/hook.out"
-        writePolicy("hook.yaml", """
+        writePolicy(
+            "hook.yaml",
+            """
             policies:
               - name: hooked
                 secrets: ["hooks/h"]
@@ -212,17 +255,23 @@ struct RotationTests {
     }
 
     @Test func theShippedPoliciesParseAndMatchTheSchema() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let check = sandbox.process.vault(["policy", "check", repository + "/Policies/examples"], env: ["VAULT_HOME": sandbox.root + "/no-vault"])
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let check = sandbox.process.vault(
+            ["policy", "check", repository + "/Policies/examples"], env: ["VAULT_HOME": sandbox.root + "/no-vault"])
         #expect(check.status == 0 && check.out.contains("3 policies"), "\(check.err)")
         let validator = Bundle.module.path(forResource: "validate_policies", ofType: "py", inDirectory: "Fixtures")!
-        let schema = sandbox.process.start("/usr/bin/env", ["python3", validator, repository + "/Policies"],
-                                           env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]).wait()
-        #expect(schema.status == 0 && schema.out.trimmingCharacters(in: .whitespacesAndNewlines) == "3", "\(schema.err)")
+        let schema = sandbox.process.start(
+            "/usr/bin/env", ["python3", validator, repository + "/Policies"],
+            env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+        ).wait()
+        #expect(
+            schema.status == 0 && schema.out.trimmingCharacters(in: .whitespacesAndNewlines) == "3", "\(schema.err)")
     }
 
     @Test func theDeployUnitsPassSystemdAnalyzeVerify() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
         for kind in ["user", "system"] {
             let dir = sandbox.root + "/units-\(kind)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -237,8 +286,11 @@ struct RotationTests {
             let verify = sandbox.process.start("/usr/bin/systemd-analyze", ["verify"] + units.sorted()).wait()
             #expect(verify.status == 0 && verify.err.isEmpty, "\(kind): \(verify.err)")
             // The check can fail: a broken copy must be refused.
-            writePrivateFile(dir + "/broken.service", "[Service]\nType=bogus\nExecStart=\(VaultProcess.binary) status\n".utf8)
-            #expect(!sandbox.process.start("/usr/bin/systemd-analyze", ["verify", dir + "/broken.service"]).wait().err.isEmpty)
+            writePrivateFile(
+                dir + "/broken.service", "[Service]\nType=bogus\nExecStart=\(VaultProcess.binary) status\n".utf8)
+            #expect(
+                !sandbox.process.start("/usr/bin/systemd-analyze", ["verify", dir + "/broken.service"]).wait().err
+                    .isEmpty)
         }
     }
 }

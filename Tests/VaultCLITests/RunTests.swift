@@ -12,7 +12,8 @@ struct RunTests {
         _ = sandbox.process.vault("add", "svc/alpha", input: alpha)
         _ = sandbox.process.vault("add", "svc/beta", input: beta)
         _ = sandbox.process.vault("add", "svc/other", input: "not-for-this-profile")
-        sandbox.writePolicies("""
+        sandbox.writePolicies(
+            """
             profiles:
               - name: svc
                 env:
@@ -24,21 +25,30 @@ struct RunTests {
                   TOKEN: svc/alpha
             """, as: "run.yaml")
         for name in ["child_report.py", "mcp_server.py", "mcp_client.py"] {
-            try FileManager.default.copyItem(atPath: Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures")!,
-                                             toPath: sandbox.root + "/" + name)
+            try FileManager.default.copyItem(
+                atPath: Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures")!,
+                toPath: sandbox.root + "/" + name)
         }
     }
 
-    private var env: [String: String] { ["VAULT_POLICIES": sandbox.policiesDirectory, "ALLOWED_EXTRA": "yes", "LEAKY_PARENT_VAR": "no"] }
+    private var env: [String: String] {
+        ["VAULT_POLICIES": sandbox.policiesDirectory, "ALLOWED_EXTRA": "yes", "LEAKY_PARENT_VAR": "no"]
+    }
 
     private func sha256(_ text: String) -> String {
-        let result = sandbox.process.start("/usr/bin/python3", ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]).wait()
+        let result = sandbox.process.start(
+            "/usr/bin/python3",
+            ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]
+        ).wait()
         return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func report(_ arguments: [String], env extra: [String: String] = [:]) throws -> [String: Any] {
-        let result = sandbox.process.vault(arguments + ["--", "/usr/bin/python3", sandbox.root + "/child_report.py", "VAULT_TEST_ALPHA", "VAULT_TEST_BETA"],
-                                           env: env.merging(extra) { $1 })
+        let result = sandbox.process.vault(
+            arguments + [
+                "--", "/usr/bin/python3", sandbox.root + "/child_report.py", "VAULT_TEST_ALPHA", "VAULT_TEST_BETA",
+            ],
+            env: env.merging(extra) { $1 })
         #expect(result.status == 0, "\(result.err)")
         #expect(!result.out.contains(alpha) && !result.err.contains(alpha))
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
@@ -49,8 +59,14 @@ struct RunTests {
         let hashes = try #require(seen["hashes"] as? [String: String])
         #expect(hashes == ["VAULT_TEST_ALPHA": sha256(alpha), "VAULT_TEST_BETA": sha256(beta)])
         let names = Set(try #require(seen["env"] as? [String]))
-        #expect(names.contains("ALLOWED_EXTRA") && !names.contains("LEAKY_PARENT_VAR") && !names.contains("VAULT_PASSPHRASE_FILE"))
-        #expect(names.isSubset(of: ["PATH", "HOME", "LANG", "XDG_RUNTIME_DIR", "ALLOWED_EXTRA", "VAULT_TEST_ALPHA", "VAULT_TEST_BETA", "LC_CTYPE"]), "\(names)")
+        #expect(
+            names.contains("ALLOWED_EXTRA") && !names.contains("LEAKY_PARENT_VAR")
+                && !names.contains("VAULT_PASSPHRASE_FILE"))
+        #expect(
+            names.isSubset(of: [
+                "PATH", "HOME", "LANG", "XDG_RUNTIME_DIR", "ALLOWED_EXTRA", "VAULT_TEST_ALPHA", "VAULT_TEST_BETA",
+                "LC_CTYPE",
+            ]), "\(names)")
         #expect((seen["cmdline"] as? String)?.contains(alpha) == false)
     }
 
@@ -75,9 +91,11 @@ struct RunTests {
     @Test func exitStatusAndSignalsPassThrough() {
         let exited = sandbox.process.vault(["run", "--env", "T=svc/alpha", "--", "/bin/sh", "-c", "exit 42"], env: env)
         #expect(exited.status == 42)
-        let killed = sandbox.process.vault(["run", "--env", "T=svc/alpha", "--redact", "--", "/bin/sh", "-c", "kill -TERM $$"], env: env)
+        let killed = sandbox.process.vault(
+            ["run", "--env", "T=svc/alpha", "--redact", "--", "/bin/sh", "-c", "kill -TERM $$"], env: env)
         #expect(killed.status == 128 + SIGTERM)
-        let running = sandbox.process.start(VaultProcess.binary, ["run", "--env", "T=svc/alpha", "--mode", "file", "--", "/bin/sleep", "30"], env: env)
+        let running = sandbox.process.start(
+            VaultProcess.binary, ["run", "--env", "T=svc/alpha", "--mode", "file", "--", "/bin/sleep", "30"], env: env)
         usleep(500_000)
         kill(running.pid, SIGTERM)
         #expect(running.wait().status == 128 + SIGTERM)
@@ -93,7 +111,8 @@ struct RunTests {
             sys.stderr.write("leak " + t[:half]); sys.stderr.flush(); time.sleep(0.2)
             sys.stderr.write(t[half:] + " end\\n"); sys.stderr.flush()
             """
-        let result = sandbox.process.vault(["run", "--env", "T=svc/alpha", "--redact", "--", "/usr/bin/python3", "-c", script], env: env)
+        let result = sandbox.process.vault(
+            ["run", "--env", "T=svc/alpha", "--redact", "--", "/usr/bin/python3", "-c", script], env: env)
         #expect(result.status == 0)
         #expect(!result.out.contains(alpha) && !result.err.contains(alpha))
         #expect(result.err == "leak [REDACTED] end\n")
@@ -101,7 +120,9 @@ struct RunTests {
         #expect(lines.count == 2)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect((first["result"] as? [String: Any])?["text"] as? String == "token=[REDACTED]")
-        #expect(lines[1] == #"{"jsonrpc": "2.0", "id": 2, "result": "clean"}"#, "a line without a value passes byte for byte")
+        #expect(
+            lines[1] == #"{"jsonrpc": "2.0", "id": 2, "result": "clean"}"#,
+            "a line without a value passes byte for byte")
     }
 
     @Test func badInvocationsAreClear() {
@@ -115,12 +136,21 @@ struct RunTests {
 
     static let venvPython = FileManager.default.currentDirectoryPath + "/.build/mcp-venv/bin/python"
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: venvPython), "needs the MCP SDK venv that Scripts/test creates"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: venvPython), "needs the MCP SDK venv that Scripts/test creates"))
     func aRealMCPExchangeOverStdio() throws {
         for redact in [false, true] {
-            let result = sandbox.process.start(Self.venvPython, [
-                sandbox.root + "/mcp_client.py", VaultProcess.binary, redact ? "1" : "0", Self.venvPython, sandbox.root + "/mcp_server.py",
-            ], env: env.merging(["VAULT_HOME": sandbox.vaultHome, "VAULT_PASSPHRASE_FILE": sandbox.passphraseFile]) { $1 }).wait()
+            let result = sandbox.process.start(
+                Self.venvPython,
+                [
+                    sandbox.root + "/mcp_client.py", VaultProcess.binary, redact ? "1" : "0", Self.venvPython,
+                    sandbox.root + "/mcp_server.py",
+                ],
+                env: env.merging(["VAULT_HOME": sandbox.vaultHome, "VAULT_PASSPHRASE_FILE": sandbox.passphraseFile]) {
+                    $1
+                }
+            ).wait()
             #expect(result.status == 0, "\(result.err.suffix(2000))")
             let exchange = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
             #expect(exchange["server"] as? String == "vault-test")

@@ -33,7 +33,8 @@ struct VaultProcess {
     /// The `vault` binary next to this test bundle (or `$VAULT_BIN`).
     static let binary: String = {
         if let path = ProcessInfo.processInfo.environment["VAULT_BIN"] { return path }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("vault").path
     }()
 
@@ -43,7 +44,9 @@ struct VaultProcess {
     var environment: [String: String]
 
     /// Runs `vault ARGS` and waits.
-    func vault(_ arguments: [String], stdin: [UInt8] = [], fds: [Int32: [UInt8]] = [:], env: [String: String] = [:]) -> Result {
+    func vault(
+        _ arguments: [String], stdin: [UInt8] = [], fds: [Int32: [UInt8]] = [:], env: [String: String] = [:]
+    ) -> Result {
         start(Self.binary, arguments, stdin: stdin, fds: fds, env: env).wait()
     }
 
@@ -54,7 +57,10 @@ struct VaultProcess {
     func vault(_ arguments: String...) -> Result { vault(arguments) }
 
     /// Starts `executable` without waiting.
-    func start(_ executable: String, _ arguments: [String], stdin: [UInt8] = [], fds: [Int32: [UInt8]] = [:], env: [String: String] = [:]) -> Running {
+    func start(
+        _ executable: String, _ arguments: [String], stdin: [UInt8] = [], fds: [Int32: [UInt8]] = [:],
+        env: [String: String] = [:]
+    ) -> Running {
         let id = UUID().uuidString
         let outPath = scratch + "/\(id).out", errPath = scratch + "/\(id).err"
         var actions = posix_spawn_file_actions_t()
@@ -83,7 +89,8 @@ struct VaultProcess {
         sigemptyset(&defaults)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(0x80 | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))  // 0x80: POSIX_SPAWN_SETSID
+        // 0x80: POSIX_SPAWN_SETSID
+        posix_spawnattr_setflags(&attributes, Int16(0x80 | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.merging(env) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -105,13 +112,16 @@ struct Sandbox {
     init() {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("vault-cli-\(UUID().uuidString)").path
         for dir in [root, root + "/home", root + "/run", root + "/scratch"] {
-            try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try! FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         writePrivateFile(root + "/pass", Self.passphrase.utf8)
-        process = VaultProcess(scratch: root + "/scratch", environment: [
-            "HOME": root + "/home", "VAULT_HOME": root + "/data", "XDG_RUNTIME_DIR": root + "/run",
-            "PATH": "/usr/bin:/bin", "VAULT_PASSPHRASE_FILE": root + "/pass", "LANG": "C.UTF-8",
-        ])
+        process = VaultProcess(
+            scratch: root + "/scratch",
+            environment: [
+                "HOME": root + "/home", "VAULT_HOME": root + "/data", "XDG_RUNTIME_DIR": root + "/run",
+                "PATH": "/usr/bin:/bin", "VAULT_PASSPHRASE_FILE": root + "/pass", "LANG": "C.UTF-8",
+            ])
     }
 
     /// `vault init --kdf interactive` (the cheapest cost a user may choose); returns the printed recovery key.
@@ -128,7 +138,8 @@ struct Sandbox {
 
     /// Writes `yaml` as `name` in the policies directory (0700), creating it if needed.
     func writePolicies(_ yaml: String, as name: String = "p.yaml") {
-        try? FileManager.default.createDirectory(atPath: policiesDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: policiesDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         writePrivateFile(policiesDirectory + "/" + name, yaml.utf8)
     }
 
@@ -143,7 +154,8 @@ struct Sandbox {
 
 /// Writes `bytes` to a new 0600 file.
 func writePrivateFile<Bytes: Sequence<UInt8>>(_ path: String, _ bytes: Bytes) {
-    let created = FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+    let created = FileManager.default.createFile(
+        atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
     precondition(created, "cannot write \(path)")
 }
 

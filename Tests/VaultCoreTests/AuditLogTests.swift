@@ -50,7 +50,10 @@ struct AuditLogTests {
         all.swapAt(4, 5)
         try rewrite(all)
         let problems = try vault.verifyAudit().problems
-        #expect(problems.contains("audit.log:6: record 5 is out of order (expected 7): records were reordered or duplicated"), "\(problems)")
+        #expect(
+            problems.contains(
+                "audit.log:6: record 5 is out of order (expected 7): records were reordered or duplicated"),
+            "\(problems)")
     }
 
     @Test func aTruncatedTailAndARemovedHeadAreNamed() throws {
@@ -60,7 +63,10 @@ struct AuditLogTests {
         #expect(try vault.verifyAudit().problems.contains { $0.contains("missing from the end") })
         all.removeFirst()
         try rewrite(all)
-        #expect(try vault.verifyAudit().problems.contains { $0.contains("records 1…1 are missing (removed from the start)") })
+        #expect(
+            try vault.verifyAudit().problems.contains {
+                $0.contains("records 1…1 are missing (removed from the start)")
+            })
     }
 
     @Test func aLostStateFileIsRebuiltByAnUnlockedVault() throws {
@@ -81,7 +87,8 @@ struct AuditLogTests {
     }
 
     @Test func rotationKeepsTheChainVerifiable() throws {
-        let small = try Vault.open(at: VaultLocation(directory: vault.vault.location.directory, auditMaximumBytes: 1024))
+        let small = try Vault.open(
+            at: VaultLocation(directory: vault.vault.location.directory, auditMaximumBytes: 1024))
         let unlocked = try small.unlock(passphrase: TestSupport.secret("correct horse battery"))
         for _ in 0..<40 { _ = try unlocked.value(of: SecretName("audit/s2")) }
         let result = try unlocked.verifyAudit()

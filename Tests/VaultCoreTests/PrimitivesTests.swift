@@ -25,14 +25,18 @@ struct SecretBytesTests {
         let value = SecretBytes(randomCount: length)
         let encoded = value.base64Encoded()
         let text = encoded.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
-        #expect(text.utf8.count == (length + 2) / 3 * 4 && text.allSatisfy { $0.isLetter || $0.isNumber || "+/=".contains($0) })
+        #expect(
+            text.utf8.count == (length + 2) / 3 * 4
+                && text.allSatisfy { $0.isLetter || $0.isNumber || "+/=".contains($0) })
         let decoded = encoded.withUnsafeBytes { SecretBytes.decodingBase64($0) }
         #expect(decoded?.constantTimeEquals(value) == true)
     }
 
     @Test(arguments: ["A", "AP/+g!==", "AP/+gA", "AP-_gA==", "AP/+gA==x"])
     func malformedBase64IsRefused(_ text: String) {
-        let refused = TestSupport.secret(text).withUnsafeBytes { bytes -> Bool in SecretBytes.decodingBase64(bytes) == nil }
+        let refused = TestSupport.secret(text).withUnsafeBytes { bytes -> Bool in
+            SecretBytes.decodingBase64(bytes) == nil
+        }
         #expect(refused)
     }
 
@@ -47,14 +51,19 @@ struct SecretNameTests {
         #expect(try SecretName(name).rawValue == name)
     }
 
-    @Test(arguments: ["", "Github/token", "/lead", "trail/", "a//b", "a/../b", "a/./b", "sp ace", "tab\tname", "ünï",
-                      "-dash", ".dot", "semi;colon", String(repeating: "a", count: 257)])
+    @Test(arguments: [
+        "", "Github/token", "/lead", "trail/", "a//b", "a/../b", "a/./b", "sp ace", "tab\tname", "ünï",
+        "-dash", ".dot", "semi;colon", String(repeating: "a", count: 257),
+    ])
     func rejects(_ name: String) {
         #expect(throws: VaultError.self) { try SecretName(name) }
     }
 
     @Test func errorNamesTheRuleBroken() {
-        #expect(throws: VaultError.invalidName("a b", reason: "it contains ' '; use a-z, 0-9, '.', '_', '-' and '/' between segments")) {
+        #expect(
+            throws: VaultError.invalidName(
+                "a b", reason: "it contains ' '; use a-z, 0-9, '.', '_', '-' and '/' between segments")
+        ) {
             try SecretName("a b")
         }
     }
@@ -78,7 +87,8 @@ struct RecoveryKeyTests {
     @Test func parsingForgivesCaseSpacesAndLookalikes() throws {
         let key = RecoveryKey.generate()
         let text = TestSupport.string(key.formatted())
-        let sloppy = text.lowercased().replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "0", with: "o")
+        let sloppy =
+            text.lowercased().replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "0", with: "o")
             .replacingOccurrences(of: "1", with: "l") + "\n"
         let equal = try RecoveryKey(parsing: TestSupport.secret(sloppy)).key.constantTimeEquals(key.key)
         #expect(equal)
@@ -117,12 +127,16 @@ struct SecureJSONEscapeTests {
         #expect(decodedAlike, "the secret value decodes like the public string")
     }
 
-    @Test(arguments: [#"{"name": "\x"}"#, #"{"name": "\ud83d\u0041"}"#, #"{"name": "\u12"}"#, #"{"value": "abc\"#, #"{"name": "\"#])
+    @Test(arguments: [
+        #"{"name": "\x"}"#, #"{"name": "\ud83d\u0041"}"#, #"{"name": "\u12"}"#, #"{"value": "abc\"#, #"{"name": "\"#,
+    ])
     func malformedEscapesAreRefused(_ text: String) {
         #expect(throws: SecureJSON.ParseError.self) { try parse(text) }
     }
 
-    @Test(arguments: [#"{"name": "a", "name": "b"}"#, #"{"value": "a", "x": 1, "value": "b"}"#, #"{"o": {"k": 1, "k": 1}}"#])
+    @Test(arguments: [
+        #"{"name": "a", "name": "b"}"#, #"{"value": "a", "x": 1, "value": "b"}"#, #"{"o": {"k": 1, "k": 1}}"#,
+    ])
     func aRepeatedMemberIsRefused(_ text: String) {
         #expect(throws: SecureJSON.ParseError.self) { try parse(text) }
     }

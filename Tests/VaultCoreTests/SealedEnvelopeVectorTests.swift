@@ -21,7 +21,9 @@ struct SealedEnvelopeVectorTests {
         var testDescription: String { description }
 
         func key() -> SecretBytes {
-            if kind == "value" { return UnlockedVault.valueKey(for: TestSupport.secret(TestSupport.bytes(hex: vault_key!))) }
+            if kind == "value" {
+                return UnlockedVault.valueKey(for: TestSupport.secret(TestSupport.bytes(hex: vault_key!)))
+            }
             return TestSupport.secret(TestSupport.bytes(hex: kek!))
         }
 
@@ -49,7 +51,8 @@ struct SealedEnvelopeVectorTests {
 
     @Test("the vector's envelope opens to the plaintext", arguments: file.good)
     func openMatches(_ vector: Vector) throws {
-        let opened = try SealedEnvelope.open(TestSupport.bytes(hex: vector.envelope), key: vector.key(), binding: try vector.binding())
+        let opened = try SealedEnvelope.open(
+            TestSupport.bytes(hex: vector.envelope), key: vector.key(), binding: try vector.binding())
         #expect(TestSupport.array(opened) == TestSupport.bytes(hex: vector.plaintext))
     }
 
@@ -66,6 +69,8 @@ struct SealedEnvelopeVectorTests {
         let key = SecretBytes(randomCount: 32)
         let binding = SealedEnvelope.Binding.keyslot(vaultID: Array(repeating: 0, count: 16), kind: .recovery)
         let value = TestSupport.secret("same value")
-        #expect(SealedEnvelope.seal(value, key: key, binding: binding) != SealedEnvelope.seal(value, key: key, binding: binding))
+        #expect(
+            SealedEnvelope.seal(value, key: key, binding: binding)
+                != SealedEnvelope.seal(value, key: key, binding: binding))
     }
 }

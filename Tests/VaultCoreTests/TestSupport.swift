@@ -29,12 +29,15 @@ enum TestSupport {
     /// A fresh, empty directory under the system temp dir, private as the vault requires.
     static func temporaryDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vault-test-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try! FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return path
     }
 
     /// A vault with the cheapest KDF a user may choose, so the suite stays fast; returns the vault and its recovery key text.
-    static func makeVault(passphrase: String = "correct horse battery", kdf: KDFParameters = KDFParameters.Strength.interactive.parameters) throws -> (UnlockedVault, recovery: [UInt8]) {
+    static func makeVault(
+        passphrase: String = "correct horse battery", kdf: KDFParameters = KDFParameters.Strength.interactive.parameters
+    ) throws -> (UnlockedVault, recovery: [UInt8]) {
         let location = VaultLocation(directory: temporaryDirectory() + "/vault")
         let recoveryKey = RecoveryKey.generate()
         let vault = try Vault.create(at: location, passphrase: secret(passphrase), recoveryKey: recoveryKey, kdf: kdf)

@@ -15,7 +15,9 @@ struct VaultStoreTests {
     private func name(_ text: String) throws -> SecretName { try SecretName(text) }
 
     private func sealedRows() throws -> [Data] {
-        try vault.vault.database.read { try Data.fetchAll($0, sql: "SELECT sealed_value FROM secret_versions ORDER BY id") }
+        try vault.vault.database.read {
+            try Data.fetchAll($0, sql: "SELECT sealed_value FROM secret_versions ORDER BY id")
+        }
     }
 
     @Test func addGetRoundTripIsExactIncludingBinary() throws {
@@ -42,7 +44,9 @@ struct VaultStoreTests {
 
     @Test func addingAnExistingNameIsAConflict() throws {
         try vault.add(name("a"), value: TestSupport.secret("1"))
-        #expect(throws: VaultError.secretExists(try name("a"))) { try vault.add(name("a"), value: TestSupport.secret("2")) }
+        #expect(throws: VaultError.secretExists(try name("a"))) {
+            try vault.add(name("a"), value: TestSupport.secret("2"))
+        }
         #expect(TestSupport.string(try vault.value(of: name("a"))) == "1")
     }
 
@@ -62,7 +66,9 @@ struct VaultStoreTests {
 
     @Test func valueSizeLimitsAreEnforced() throws {
         try vault.add(name("max"), value: SecretBytes(randomCount: UnlockedVault.maximumValueLength))
-        #expect(throws: VaultError.self) { try vault.add(name("over"), value: SecretBytes(randomCount: UnlockedVault.maximumValueLength + 1)) }
+        #expect(throws: VaultError.self) {
+            try vault.add(name("over"), value: SecretBytes(randomCount: UnlockedVault.maximumValueLength + 1))
+        }
         #expect(throws: VaultError.invalidValue(reason: "it is empty; nothing was stored")) {
             try vault.add(name("empty"), value: SecretBytes(zeroedCount: 0))
         }
@@ -70,27 +76,38 @@ struct VaultStoreTests {
 
     @Test(arguments: [0, 1, 12, 25, 30, 40])
     func flippingAnyEnvelopeByteIsDetectedForThatSecretOnly(offset: Int) throws {
-        for index in 0..<4 { try vault.add(name("s\(index)"), value: TestSupport.secret("value-\(index)-padding-to-be-long")) }
+        for index in 0..<4 {
+            try vault.add(name("s\(index)"), value: TestSupport.secret("value-\(index)-padding-to-be-long"))
+        }
         try vault.vault.database.write { db in
             var blob = try Data.fetchOne(db, sql: "SELECT sealed_value FROM secret_versions WHERE id = 3")!
             blob[offset] ^= 0x01
             try db.execute(sql: "UPDATE secret_versions SET sealed_value = ? WHERE id = 3", arguments: [blob])
         }
         #expect(throws: VaultError.tampered(try name("s2"), version: 1)) { _ = try vault.value(of: name("s2")) }
-        for index in [0, 1, 3] { #expect(TestSupport.string(try vault.value(of: name("s\(index)"))) == "value-\(index)-padding-to-be-long") }
+        for index in [0, 1, 3] {
+            #expect(TestSupport.string(try vault.value(of: name("s\(index)"))) == "value-\(index)-padding-to-be-long")
+        }
     }
 
     @Test func movingACiphertextToAnotherRowOrVersionFails() throws {
         try vault.add(name("a"), value: TestSupport.secret("aaa"))
         try vault.add(name("b"), value: TestSupport.secret("bbb"))
         try vault.vault.database.write { db in
-            try db.execute(sql: "UPDATE secret_versions SET sealed_value = (SELECT sealed_value FROM secret_versions WHERE id = 1) WHERE id = 2")
+            try db.execute(
+                sql:
+                    "UPDATE secret_versions SET sealed_value = (SELECT sealed_value FROM secret_versions WHERE id = 1) WHERE id = 2"
+            )
         }
         #expect(throws: VaultError.tampered(try name("b"), version: 1)) { _ = try vault.value(of: name("b")) }
-        try vault.vault.database.write { db in try db.execute(sql: "UPDATE secret_versions SET version = 5 WHERE id = 1") }
+        try vault.vault.database.write { db in
+            try db.execute(sql: "UPDATE secret_versions SET version = 5 WHERE id = 1")
+        }
         #expect(throws: VaultError.tampered(try name("a"), version: 5)) { _ = try vault.value(of: name("a")) }
         try vault.vault.database.write { db in try db.execute(sql: "UPDATE secrets SET name = 'c' WHERE name = 'a'") }
-        try vault.vault.database.write { db in try db.execute(sql: "UPDATE secret_versions SET version = 1 WHERE id = 1") }
+        try vault.vault.database.write { db in
+            try db.execute(sql: "UPDATE secret_versions SET version = 1 WHERE id = 1")
+        }
         #expect(throws: VaultError.tampered(try name("c"), version: 1)) { _ = try vault.value(of: name("c")) }
     }
 
@@ -99,9 +116,14 @@ struct VaultStoreTests {
         let path = vault.vault.location.databasePath
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let reopened = try Vault.open(at: vault.vault.location)
-        #expect(throws: VaultError.wrongPassphrase) { _ = try reopened.unlock(passphrase: TestSupport.secret("wrong horse battery")) }
+        #expect(throws: VaultError.wrongPassphrase) {
+            _ = try reopened.unlock(passphrase: TestSupport.secret("wrong horse battery"))
+        }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
-        #expect(TestSupport.string(try reopened.unlock(passphrase: TestSupport.secret("correct horse battery")).value(of: name("k"))) == "v")
+        #expect(
+            TestSupport.string(
+                try reopened.unlock(passphrase: TestSupport.secret("correct horse battery")).value(of: name("k")))
+                == "v")
     }
 
     @Test func failedUnlocksAreSlowedDownExponentiallyAndASuccessResets() throws {
@@ -111,7 +133,9 @@ struct VaultStoreTests {
         var durations: [TimeInterval] = []
         for _ in 0..<5 {
             let start = Date()
-            #expect(throws: VaultError.wrongPassphrase) { _ = try reopened.unlock(passphrase: TestSupport.secret("not the passphrase")) }
+            #expect(throws: VaultError.wrongPassphrase) {
+                _ = try reopened.unlock(passphrase: TestSupport.secret("not the passphrase"))
+            }
             durations.append(Date().timeIntervalSince(start))
         }
         #expect(durations[3] >= 0.25 && durations[4] >= 0.5, "\(durations)")
@@ -135,16 +159,23 @@ struct VaultStoreTests {
     @Test func changingThePassphraseRewrapsOneKeyAndReencryptsNothing() throws {
         for index in 0..<3 { try vault.add(name("s\(index)"), value: TestSupport.secret("value \(index)")) }
         let before = try sealedRows()
-        try vault.changePassphrase(to: TestSupport.secret("a brand new passphrase"), kdf: KDFParameters.Strength.interactive.parameters)
+        try vault.changePassphrase(
+            to: TestSupport.secret("a brand new passphrase"), kdf: KDFParameters.Strength.interactive.parameters)
         #expect(try sealedRows() == before)
         let reopened = try Vault.open(at: vault.vault.location)
-        #expect(throws: VaultError.wrongPassphrase) { _ = try reopened.unlock(passphrase: TestSupport.secret("correct horse battery")) }
+        #expect(throws: VaultError.wrongPassphrase) {
+            _ = try reopened.unlock(passphrase: TestSupport.secret("correct horse battery"))
+        }
         let unlocked = try reopened.unlock(passphrase: TestSupport.secret("a brand new passphrase"))
-        for index in 0..<3 { #expect(TestSupport.string(try unlocked.value(of: name("s\(index)"))) == "value \(index)") }
+        for index in 0..<3 {
+            #expect(TestSupport.string(try unlocked.value(of: name("s\(index)"))) == "value \(index)")
+        }
     }
 
     @Test func tamperedKeyslotParametersAreReportedAsCorrupt() throws {
-        try vault.vault.database.write { db in try db.execute(sql: "UPDATE keyslots SET kdf_ops_limit = 0 WHERE kind = 'passphrase'") }
+        try vault.vault.database.write { db in
+            try db.execute(sql: "UPDATE keyslots SET kdf_ops_limit = 0 WHERE kind = 'passphrase'")
+        }
         #expect(throws: VaultError.corrupt(what: "the passphrase keyslot")) {
             _ = try Vault.open(at: vault.vault.location).unlock(passphrase: TestSupport.secret("correct horse battery"))
         }
@@ -153,7 +184,9 @@ struct VaultStoreTests {
     @Test func aDirectoryOpenToOthersIsRefused() throws {
         let directory = vault.vault.location.directory
         chmod(directory, 0o755)
-        #expect(throws: VaultError.unsafePermissions(path: directory, mode: 0o755)) { _ = try Vault.open(at: vault.vault.location) }
+        #expect(throws: VaultError.unsafePermissions(path: directory, mode: 0o755)) {
+            _ = try Vault.open(at: vault.vault.location)
+        }
         chmod(directory, 0o700)
         #expect(throws: Never.self) { _ = try Vault.open(at: vault.vault.location) }
     }
@@ -174,8 +207,10 @@ struct VaultStoreTests {
     @Test func initTwiceIsAConflictAndLeavesTheVaultIntact() throws {
         try vault.add(name("k"), value: TestSupport.secret("v"))
         #expect(throws: VaultError.alreadyInitialised(path: vault.vault.location.directory)) {
-            _ = try Vault.create(at: vault.vault.location, passphrase: TestSupport.secret("another pass"), recoveryKey: RecoveryKey.generate(),
-                                 kdf: KDFParameters.Strength.interactive.parameters)
+            _ = try Vault.create(
+                at: vault.vault.location, passphrase: TestSupport.secret("another pass"),
+                recoveryKey: RecoveryKey.generate(),
+                kdf: KDFParameters.Strength.interactive.parameters)
         }
         #expect(TestSupport.string(try vault.value(of: name("k"))) == "v")
     }
@@ -183,6 +218,9 @@ struct VaultStoreTests {
     @Test func theDefaultKDFPathWorks() throws {
         let (defaultVault, _) = try TestSupport.makeVault(kdf: .default)
         #expect(try defaultVault.vault.keyslots().first { $0.kind == .passphrase }?.kdf == "moderate")
-        #expect(throws: Never.self) { _ = try Vault.open(at: defaultVault.vault.location).unlock(passphrase: TestSupport.secret("correct horse battery")) }
+        #expect(throws: Never.self) {
+            _ = try Vault.open(at: defaultVault.vault.location).unlock(
+                passphrase: TestSupport.secret("correct horse battery"))
+        }
     }
 }

@@ -57,6 +57,8 @@ struct JSONSourceTests {
     }
 
     @Test func deepNestingIsRefused() {
-        #expect(failure(String(repeating: "[", count: 100) + String(repeating: "]", count: 100))?.message.contains("nested") == true)
+        #expect(
+            failure(String(repeating: "[", count: 100) + String(repeating: "]", count: 100))?.message.contains("nested")
+                == true)
     }
 }

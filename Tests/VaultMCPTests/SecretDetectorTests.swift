@@ -13,7 +13,10 @@ struct SecretDetectorTests {
         ("sk-ant-api03-abcdefghijklmnopqrstuv", "Anthropic"),
         ("xoxb-2048-4096-Kf8Lq2Zm9Xn1Rw6Yt3Vp", "Slack bot"),
         ("AKIAZ7Q4R2M9X1W3V5T8", "AWS"),
-        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "JSON Web Token"),
+        (
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "JSON Web Token"
+        ),
         ("glpat-abcdefghij0123456789", "GitLab"),
         ("AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "Google"),
         ("Bearer lin_api_Qw3rTy8uIo0pAs5dFg7hJk2lZx9cVb4nM1", "Linear"),
@@ -30,13 +33,16 @@ struct SecretDetectorTests {
     }
 
     @Test func urlsWithPasswordsAreFound() {
-        #expect(reason("DATABASE_URL", "postgresql://shop:Tr0ub4dor-and-3@db.internal:5432/shop") == "a URL with a password in it")
+        #expect(
+            reason("DATABASE_URL", "postgresql://shop:Tr0ub4dor-and-3@db.internal:5432/shop")
+                == "a URL with a password in it")
         #expect(reason("DATABASE_URL", "postgresql://shop@db.internal/shop") == nil)
         #expect(reason("DATABASE_URL", "postgresql://shop:${PGPASSWORD}@db/shop") == nil)
     }
 
     @Test(arguments: [
-        ("GITHUB_TOKEN", "${input:github-token}"), ("GITHUB_TOKEN", "${env:GITHUB_TOKEN}"), ("GITHUB_TOKEN", "${GITHUB_TOKEN}"),
+        ("GITHUB_TOKEN", "${input:github-token}"), ("GITHUB_TOKEN", "${env:GITHUB_TOKEN}"),
+        ("GITHUB_TOKEN", "${GITHUB_TOKEN}"),
         ("GITHUB_TOKEN", "$GITHUB_TOKEN"), ("GITHUB_TOKEN", "vault://github/token"), ("GITHUB_TOKEN", "<your-token>"),
         ("API_KEY", "YOUR_API_KEY_HERE"), ("API_KEY", "xxxxxxxxxxxxxxxx"), ("API_KEY", "changeme"), ("API_KEY", ""),
         ("TOKEN_FILE", "/run/secrets/token"), ("KEY_PATH", "~/.ssh/id_ed25519"), ("API_KEY_ID", "AK-1234-abcd"),
@@ -46,8 +52,10 @@ struct SecretDetectorTests {
         ("PATH", "/usr/local/bin:/usr/bin:/bin"), ("DESCRIPTION", "A tool that reads files and writes them back again"),
         // Placeholders as READMEs write them, references behind an auth scheme, and names about something else.
         ("Authorization", "Bearer ${input:linear-key}"), ("GITHUB_TOKEN", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
-        ("BRAVE_API_KEY", "BSA_xxxxxxxxxxxxxxxxxxxxxxxx"), ("GITHUB_TOKEN", "ghp_your_token_here"), ("SLACK_BOT_TOKEN", "xoxb-your-bot-token"),
-        ("SLACK_BOT_TOKEN", "xoxb-your-token-here"), ("OPENAI_API_KEY", "sk-...your-key..."), ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+        ("BRAVE_API_KEY", "BSA_xxxxxxxxxxxxxxxxxxxxxxxx"), ("GITHUB_TOKEN", "ghp_your_token_here"),
+        ("SLACK_BOT_TOKEN", "xoxb-your-bot-token"),
+        ("SLACK_BOT_TOKEN", "xoxb-your-token-here"), ("OPENAI_API_KEY", "sk-...your-key..."),
+        ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
         ("GOOGLE_CLIENT_ID", "1234567890-abcdefghijklmnopqrstuvwxyz123456.apps.googleusercontent.com"),
         ("API_KEY", "<API_KEY>"), ("API_KEY", "[YOUR KEY]"), ("SECRET", "sk-00000000000000000000000000"),
     ])
@@ -62,10 +70,13 @@ struct SecretDetectorTests {
     }
 
     @Test func secretsInsideJSONValuesAndURLQueriesAreFound() {
-        let notion = #"{"Authorization": "Bearer ntn_4f8Kq2Lz9Xw1Rt6Yp3Vb7Nm5Jc0Hd8Gs2Ae", "Notion-Version": "2022-06-28"}"#
+        let notion =
+            #"{"Authorization": "Bearer ntn_4f8Kq2Lz9Xw1Rt6Yp3Vb7Nm5Jc0Hd8Gs2Ae", "Notion-Version": "2022-06-28"}"#
         #expect(reason("OPENAPI_MCP_HEADERS", notion) == "JSON with a secret inside (Authorization)")
         #expect(reason("OPENAPI_MCP_HEADERS", #"{"Authorization": "Bearer ${NOTION_TOKEN}"}"#) == nil)
-        #expect(reason(nil, "https://mcp.example.com/sse?api_key=sk9f8d7s6a5d4f3g2h1j") == "a URL with a secret in its query (api_key=)")
+        #expect(
+            reason(nil, "https://mcp.example.com/sse?api_key=sk9f8d7s6a5d4f3g2h1j")
+                == "a URL with a secret in its query (api_key=)")
         #expect(reason(nil, "https://mcp.example.com/sse?token=${TOKEN}&page=2") == nil)
         #expect(reason(nil, "https://mcp.example.com/sse?page=2&sort=name") == nil)
     }

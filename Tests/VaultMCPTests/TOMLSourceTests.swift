@@ -2,7 +2,9 @@ import Testing
 import VaultMCP
 
 struct TOMLSourceTests {
-    private func parse(_ text: String) throws(ConfigParseError) -> (ConfigNode, [UInt8]) { try ConfigParsing.parse(.toml, text) }
+    private func parse(_ text: String) throws(ConfigParseError) -> (ConfigNode, [UInt8]) {
+        try ConfigParsing.parse(.toml, text)
+    }
 
     private func text(_ bytes: [UInt8], _ node: ConfigNode?) -> String? { ConfigParsing.text(bytes, node) }
 
@@ -33,7 +35,8 @@ struct TOMLSourceTests {
         let github = try #require(servers["github"])
         #expect(github.style == .lines)
         #expect(text(bytes, github["command"]) == "npx")
-        #expect(github["args"]?.elements?.compactMap { text(bytes, $0) } == ["-y", "@modelcontextprotocol/server-github"])
+        #expect(
+            github["args"]?.elements?.compactMap { text(bytes, $0) } == ["-y", "@modelcontextprotocol/server-github"])
         let env = try #require(github["env"])
         #expect(env.style == .delimited)
         #expect(env.members?.map(\.key) == ["GITHUB_TOKEN", "ORG"])
@@ -48,7 +51,8 @@ struct TOMLSourceTests {
     }
 
     @Test(arguments: [
-        ("a = ", 1, "expected a value"), ("[t]\nx = 1\n[t]\n", 3, "the table 't' is defined twice"), ("a = \"open\n", 1, "a string is not closed before the end of the line"),
+        ("a = ", 1, "expected a value"), ("[t]\nx = 1\n[t]\n", 3, "the table 't' is defined twice"),
+        ("a = \"open\n", 1, "a string is not closed before the end of the line"),
         ("a = [1, 2", 1, "the array is not closed (missing ']')"), ("a = 1 b = 2", 1, "expected the end of the line"),
     ])
     func malformedTextNamesTheLine(_ source: String, _ line: Int, _ message: String) {

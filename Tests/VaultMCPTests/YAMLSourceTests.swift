@@ -2,7 +2,9 @@ import Testing
 import VaultMCP
 
 struct YAMLSourceTests {
-    private func parse(_ text: String) throws(ConfigParseError) -> (ConfigNode, [UInt8]) { try ConfigParsing.parse(.yaml, text) }
+    private func parse(_ text: String) throws(ConfigParseError) -> (ConfigNode, [UInt8]) {
+        try ConfigParsing.parse(.yaml, text)
+    }
 
     private func text(_ bytes: [UInt8], _ node: ConfigNode?) -> String? { ConfigParsing.text(bytes, node) }
 
@@ -37,7 +39,8 @@ struct YAMLSourceTests {
         #expect(github.style == .lines)
         #expect(text(bytes, github["cmd"]) == "npx")
         #expect(github["args"]?.style == .lines)
-        #expect(github["args"]?.elements?.compactMap { text(bytes, $0) } == ["-y", "@modelcontextprotocol/server-github"])
+        #expect(
+            github["args"]?.elements?.compactMap { text(bytes, $0) } == ["-y", "@modelcontextprotocol/server-github"])
         #expect(github["envs"]?.members?.map(\.key) == ["GITHUB_PERSONAL_ACCESS_TOKEN", "GITHUB_HOST"])
         #expect(text(bytes, github["envs"]?["GITHUB_PERSONAL_ACCESS_TOKEN"]) == "ghp_abc")
         #expect(text(bytes, github["envs"]?["GITHUB_HOST"]) == "github.example.com")
@@ -52,7 +55,8 @@ struct YAMLSourceTests {
     }
 
     @Test(arguments: [
-        ("a: 1\n  b: 2\n", 2, "this line is indented more than the mapping it follows"), ("a: 'open\n", 1, "a quoted string is not closed on its line"),
+        ("a: 1\n  b: 2\n", 2, "this line is indented more than the mapping it follows"),
+        ("a: 'open\n", 1, "a quoted string is not closed on its line"),
         ("a: [1, 2\n", 2, "a flow collection is not closed"), ("a: 1\na: 2\n", 2, "'a' is defined twice"),
     ])
     func malformedTextNamesTheLine(_ source: String, _ line: Int, _ message: String) {

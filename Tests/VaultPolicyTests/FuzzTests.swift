@@ -28,8 +28,11 @@ struct FuzzTests {
         let interesting: [UInt8] = Array("{}[]\":,\\u0 \n\t-eE.9tfn".utf8) + [0, 0x7f, 0x80, 0xc3, 0xff]
         for _ in 0..<Int.random(in: 1...6, using: &random) {
             switch Int.random(in: 0..<5, using: &random) {
-            case 0 where !bytes.isEmpty: bytes[Int.random(in: 0..<bytes.count, using: &random)] = interesting.randomElement(using: &random)!
-            case 1: bytes.insert(interesting.randomElement(using: &random)!, at: Int.random(in: 0...bytes.count, using: &random))
+            case 0 where !bytes.isEmpty:
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = interesting.randomElement(using: &random)!
+            case 1:
+                bytes.insert(
+                    interesting.randomElement(using: &random)!, at: Int.random(in: 0...bytes.count, using: &random))
             case 2 where !bytes.isEmpty: bytes.remove(at: Int.random(in: 0..<bytes.count, using: &random))
             case 3 where bytes.count > 2:
                 let cut = Int.random(in: 0..<bytes.count, using: &random)
@@ -45,7 +48,8 @@ struct FuzzTests {
     @Test func theAgentsJSONParserNeverCrashesOnMutatedFrames() {
         let seeds = [
             #"{"id":1,"op":"hello","version":1}"#, #"{"id":2,"op":"unlock","passphrase":"p\u00e9\"ss"}"#,
-            #"{"id":3,"ok":true,"entries":[{"var":"A","secret":"a/b","value":"v\n"}],"inherit":[]}"#, "[1,-2.5e3,null,false]",
+            #"{"id":3,"ok":true,"entries":[{"var":"A","secret":"a/b","value":"v\n"}],"inherit":[]}"#,
+            "[1,-2.5e3,null,false]",
         ].map { Array($0.utf8) }
         var random = Generator(state: Self.seed)
         var parsed = 0, rejected = 0
@@ -59,12 +63,16 @@ struct FuzzTests {
                 rejected += 1
             }
         }
-        #expect(parsed > 0 && rejected > 0, "the mutations should hit both outcomes (parsed \(parsed), rejected \(rejected))")
+        #expect(
+            parsed > 0 && rejected > 0,
+            "the mutations should hit both outcomes (parsed \(parsed), rejected \(rejected))")
     }
 
     @Test func thePolicyParserNeverCrashesOnMutatedFiles() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let examples = try FileManager.default.contentsOfDirectory(atPath: repository.path + "/Policies/examples").sorted()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let examples = try FileManager.default.contentsOfDirectory(atPath: repository.path + "/Policies/examples")
+            .sorted()
             .map { try Array(Data(contentsOf: repository.appendingPathComponent("Policies/examples/" + $0))) }
         var random = Generator(state: Self.seed ^ 0xABCD)
         var clean = 0, diagnosed = 0

@@ -18,7 +18,8 @@ struct CronTests {
     private func date(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
 
     @Test(arguments: [
-        ("0 4 * * 1", "2026-11-23T05:00:00Z", "2026-11-30T04:00:00Z"),  // Mondays 04:00; the 23rd is a Monday, past 04:00
+        // Mondays 04:00; the 23rd is a Monday, past 04:00.
+        ("0 4 * * 1", "2026-11-23T05:00:00Z", "2026-11-30T04:00:00Z"),
         ("*/15 * * * *", "2026-11-23T10:07:30Z", "2026-11-23T10:15:00Z"),
         ("0 0 1 * *", "2026-12-15T00:00:00Z", "2027-01-01T00:00:00Z"),
         ("30 2 29 2 *", "2026-03-01T00:00:00Z", "2028-02-29T02:30:00Z"),
@@ -37,14 +38,18 @@ struct CronTests {
         #expect(try CronExpression(expression).next(after: date(after)) == date(expected))
     }
 
-    @Test(arguments: ["* * * *", "60 * * * *", "* 24 * * *", "a * * * *", "*/0 * * * *", "5-1 * * * *", "@fortnightly", "0 0 * FOO *"])
+    @Test(arguments: [
+        "* * * *", "60 * * * *", "* 24 * * *", "a * * * *", "*/0 * * * *", "5-1 * * * *", "@fortnightly", "0 0 * FOO *",
+    ])
     func rejects(_ expression: String) {
         #expect(throws: PolicyError.self) { try CronExpression(expression) }
     }
 }
 
 struct DurationTests {
-    @Test(arguments: [("90s", 90.0), ("15m", 900), ("24h", 86_400), ("30d", 2_592_000), ("2w", 1_209_600), ("1h30m", 5_400)])
+    @Test(arguments: [
+        ("90s", 90.0), ("15m", 900), ("24h", 86_400), ("30d", 2_592_000), ("2w", 1_209_600), ("1h30m", 5_400),
+    ])
     func parses(_ text: String, _ seconds: Double) { #expect(DurationText.seconds(text) == seconds) }
 
     @Test(arguments: ["", "30", "30x", "h", "-5m", "1.5h", "5 m"])
@@ -58,11 +63,18 @@ struct CommandProtocolTests {
         let request = try CommandProtocol.request(
             step: "create", secret: SecretName("x/y"), policy: "p", currentVersion: 3, pendingVersion: nil,
             current: current, pending: SecretBytes(zeroedCount: 0))
-        let parsed = try #require(try request.withUnsafeBytes { try JSONSerialization.jsonObject(with: Data($0)) } as? [String: Any])
-        #expect(parsed["current"] as? String == "a\"b\\c" && parsed["pending"] == nil && parsed["current_version"] as? Int == 3)
-        let reply = try Array(#"{"ok": true, "pending": "new\u00e9\n"}"#.utf8).withUnsafeBytes { try CommandProtocol.parseReply($0) }
+        let parsed = try #require(
+            try request.withUnsafeBytes { try JSONSerialization.jsonObject(with: Data($0)) } as? [String: Any])
+        #expect(
+            parsed["current"] as? String == "a\"b\\c" && parsed["pending"] == nil
+                && parsed["current_version"] as? Int == 3)
+        let reply = try Array(#"{"ok": true, "pending": "new\u00e9\n"}"#.utf8).withUnsafeBytes {
+            try CommandProtocol.parseReply($0)
+        }
         #expect(reply.ok)
         #expect(reply.pending?.bytes.withUnsafeBytes { Array($0) } == Array("newé\n".utf8))
-        #expect(throws: PolicyError.self) { try Array(#"{"pending": "x"}"#.utf8).withUnsafeBytes { try CommandProtocol.parseReply($0) } }
+        #expect(throws: PolicyError.self) {
+            try Array(#"{"pending": "x"}"#.utf8).withUnsafeBytes { try CommandProtocol.parseReply($0) }
+        }
     }
 }

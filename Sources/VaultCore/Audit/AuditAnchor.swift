@@ -25,7 +25,8 @@ public struct AuditAnchor: Sendable, Equatable {
 
     /// Writes this anchor in the current transaction.
     func store(_ db: Database) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO audit_anchor (id, seq, mac) VALUES (1, ?, ?)", arguments: [seq, mac])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO audit_anchor (id, seq, mac) VALUES (1, ?, ?)", arguments: [seq, mac])
     }
 
     /// What `records` (the whole kept log, in order) say about this anchor: nil when they agree, else the one-line
@@ -33,17 +34,20 @@ public struct AuditAnchor: Sendable, Equatable {
     func disagreement(with records: [AuditRecord], oldestKept: Int?) -> String? {
         let last = records.last?.seq ?? 0
         if last < seq {
-            return "the audit log ends at record \(last) but the database's last change was recorded as \(seq): the log is behind by \(seq - last) record(s) (cut, deleted or an older copy restored)"
+            return
+                "the audit log ends at record \(last) but the database's last change was recorded as \(seq): the log is behind by \(seq - last) record(s) (cut, deleted or an older copy restored)"
         }
         if let record = records.first(where: { $0.seq == seq }) {
             guard record.mac == mac else {
-                return "record \(seq) of the audit log is not the one the database's last change was recorded as: the log or the database was replaced"
+                return
+                    "record \(seq) of the audit log is not the one the database's last change was recorded as: the log or the database was replaced"
             }
         } else if let oldest = oldestKept, seq >= oldest {
             return "record \(seq), the database's last recorded change, is missing from the audit log"
         }
         let later = records.filter { $0.seq > seq && Self.changes.contains($0.op) }
         guard !later.isEmpty else { return nil }
-        return "the database is behind the audit log by \(later.count) change(s) (from record \(later[0].seq), \(later[0].op)\(later[0].secret.map { " \($0)" } ?? "")): an older vault.db was restored or its WAL was lost"
+        return
+            "the database is behind the audit log by \(later.count) change(s) (from record \(later[0].seq), \(later[0].op)\(later[0].secret.map { " \($0)" } ?? "")): an older vault.db was restored or its WAL was lost"
     }
 }

@@ -4,10 +4,13 @@ extension AuditLog {
     /// Compares the database's anchor with the end of the log, under the audit lock so a change between its
     /// commit and its append is never mistaken for a rollback. Reads only the last `window` bytes of the newest
     /// non-empty log file (every unlock does this); `vault audit verify` compares against the whole log.
-    func anchorDisagreement(window: Int = 256 * 1024, _ anchor: () throws(VaultError) -> AuditAnchor?) throws(VaultError) -> String? {
+    func anchorDisagreement(
+        window: Int = 256 * 1024, _ anchor: () throws(VaultError) -> AuditAnchor?
+    ) throws(VaultError) -> String? {
         try withLock { () throws(VaultError) -> String? in
             guard let anchor = try anchor() else { return nil }
-            let tail = files.reversed().lazy.map { Self.tailRecords(of: $0, window: window) }.first { !$0.isEmpty } ?? []
+            let tail =
+                files.reversed().lazy.map { Self.tailRecords(of: $0, window: window) }.first { !$0.isEmpty } ?? []
             return anchor.disagreement(with: tail, oldestKept: tail.first?.seq)
         }
     }

@@ -38,14 +38,17 @@ public final class AuditLog: Sendable {
     func start(firstKey: borrowing SecretBytes) throws(VaultError) {
         let fd = try openState()
         defer { close(fd) }
-        try AuditState(nextSeq: 1, key: firstKey.prefix(firstKey.count), prevMAC: [UInt8](repeating: 0, count: 32), logSize: 0)
-            .write(fd, path: statePath)
+        try AuditState(
+            nextSeq: 1, key: firstKey.prefix(firstKey.count), prevMAC: [UInt8](repeating: 0, count: 32), logSize: 0
+        )
+        .write(fd, path: statePath)
     }
 
     /// Appends `event`. Fails if the state file is missing (an unlocked vault rebuilds it, see below).
     public func append(_ event: AuditEvent) throws(VaultError) {
         try append([event]) { () throws(VaultError) -> AuditState in
-            throw .storage("the audit state \(statePath) is missing or damaged; any command that unlocks the vault rebuilds it")
+            throw .storage(
+                "the audit state \(statePath) is missing or damaged; any command that unlocks the vault rebuilds it")
         }
     }
 
@@ -59,7 +62,9 @@ public final class AuditLog: Sendable {
 
     private func append(_ events: [AuditEvent], missingState: () throws(VaultError) -> AuditState) throws(VaultError) {
         try appendSigned(missingState: missingState) { (sign) throws(VaultError) in
-            do { _ = try sign(events) } catch let error as VaultError { throw error } catch { throw .storage("\(error)") }
+            do { _ = try sign(events) } catch let error as VaultError { throw error } catch {
+                throw .storage("\(error)")
+            }
         }
     }
 
@@ -69,11 +74,13 @@ public final class AuditLog: Sendable {
     /// commit (nothing changed, the torn bytes cut off), and a commit that fails after the append has the
     /// records cut back off.
     func appendAnchored(
-        firstKey: () throws(VaultError) -> SecretBytes, _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
+        firstKey: () throws(VaultError) -> SecretBytes,
+        _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
     ) throws(VaultError) {
-        try appendSigned(missingState: { () throws(VaultError) -> AuditState in
-            AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32), logSize: -1)
-        }, change)
+        try appendSigned(
+            missingState: { () throws(VaultError) -> AuditState in
+                AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32), logSize: -1)
+            }, change)
     }
 
     /// Runs `body` holding the audit lock (this process's threads and other processes alike).
@@ -90,7 +97,8 @@ public final class AuditLog: Sendable {
     }
 
     private func appendSigned(
-        missingState: () throws(VaultError) -> AuditState, _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
+        missingState: () throws(VaultError) -> AuditState,
+        _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
     ) throws(VaultError) {
         try handles.withLock { (handles) throws(VaultError) in
             let lock = try handles.lock.descriptor(lockPath, flags: O_RDWR | O_CREAT).fd
@@ -113,7 +121,8 @@ public final class AuditLog: Sendable {
                 try change { events in
                     var text = ""
                     for event in events {
-                        let line = Self.line(for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
+                        let line = Self.line(
+                            for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
                         text += line.text + "\n"
                         state.prevMAC = Hex.decode(line.mac) ?? state.prevMAC
                         AuditRatchet.step(&state.key)
@@ -128,7 +137,8 @@ public final class AuditLog: Sendable {
                         // A short write would leave a torn line that breaks verification for good: cut it back off.
                         _ = ftruncate(log.fd, before.st_size)
                         let reason = code == ENOSPC ? "disk full" : String(cString: strerror(code))
-                        throw VaultError.storage("cannot append to \(path): \(reason); nothing was changed — free some space and retry")
+                        throw VaultError.storage(
+                            "cannot append to \(path): \(reason); nothing was changed — free some space and retry")
                     }
                     appendedFrom = appendedFrom ?? before.st_size
                     appended += bytes.count
@@ -165,7 +175,9 @@ public final class AuditLog: Sendable {
 
     /// The signed line: the record's JSON (keys sorted, nulls left out) without `mac`, then `,"mac":"…"}` over
     /// exactly those bytes. Built by hand: it is on every request's path.
-    static func line(for event: AuditEvent, seq: Int, prev: String, key: borrowing SecretBytes) -> (text: String, mac: String) {
+    static func line(
+        for event: AuditEvent, seq: Int, prev: String, key: borrowing SecretBytes
+    ) -> (text: String, mac: String) {
         var members: [String] = []
         if let detail = event.detail { members.append("\"detail\":" + JSONQuoting.quoted(detail)) }
         if let exe = event.actor.exe { members.append("\"exe\":" + JSONQuoting.quoted(exe)) }
@@ -190,7 +202,8 @@ public final class AuditLog: Sendable {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { JSONQuoting.zeroPadded(String(value), to: 2) }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// Splits a line into the bytes its MAC covers and the MAC.

@@ -45,6 +45,8 @@ struct AuditState: ~Copyable {
             return Self.byteCount
         }
         let written = raw.withUnsafeBytes { pwrite(fd, $0.baseAddress!, Self.byteCount, 0) }
-        guard written == Self.byteCount else { throw .storage("cannot write \(path): \(String(cString: strerror(errno))); free some space and retry") }
+        guard written == Self.byteCount else {
+            throw .storage("cannot write \(path): \(String(cString: strerror(errno))); free some space and retry")
+        }
     }
 }

@@ -45,11 +45,14 @@ extension AuditLog {
                 }
                 count += 1
                 if let want = expected, record.seq > want {
-                    problems.append(want == record.seq - 1
-                        ? "\(place): record \(want) is missing (removed)"
-                        : "\(place): records \(want)…\(record.seq - 1) are missing (removed)")
+                    problems.append(
+                        want == record.seq - 1
+                            ? "\(place): record \(want) is missing (removed)"
+                            : "\(place): records \(want)…\(record.seq - 1) are missing (removed)")
                 } else if let want = expected, record.seq < want {
-                    problems.append("\(place): record \(record.seq) is out of order (expected \(want)): records were reordered or duplicated")
+                    problems.append(
+                        "\(place): record \(record.seq) is out of order (expected \(want)): records were reordered or duplicated"
+                    )
                 } else if expected == nil, record.seq != 1, !(fileIndex == 0 && paths.count > Self.keptFiles) {
                     problems.append("\(place): records 1…\(record.seq - 1) are missing (removed from the start)")
                 }
@@ -62,7 +65,8 @@ extension AuditLog {
                 if AuditRatchet.mac(signed.body, key: key) != signed.mac {
                     problems.append("\(place): record \(record.seq) was edited (its MAC does not match)")
                 } else if let previousMAC, record.seq == expected, record.prev != previousMAC {
-                    problems.append("\(place): record \(record.seq) does not follow the record before it (chain broken)")
+                    problems.append(
+                        "\(place): record \(record.seq) does not follow the record before it (chain broken)")
                 }
                 previousMAC = record.mac
                 expected = record.seq + 1

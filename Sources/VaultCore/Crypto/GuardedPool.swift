@@ -16,9 +16,15 @@ enum GuardedPool {
 
     /// A zeroed region of at least `count` bytes and its real size.
     static func take(_ count: Int) -> (pointer: UnsafeMutableRawPointer, size: Int) {
-        guard let index = sizeClasses.firstIndex(where: { $0 >= count }) else { return (allocate(max(count, 1)), max(count, 1)) }
+        guard let index = sizeClasses.firstIndex(where: { $0 >= count }) else {
+            return (allocate(max(count, 1)), max(count, 1))
+        }
         let size = sizeClasses[index]
-        if let recycled = free.withLock({ $0[index].popLast() }), let pointer = UnsafeMutableRawPointer(bitPattern: recycled) { return (pointer, size) }
+        if let recycled = free.withLock({ $0[index].popLast() }),
+            let pointer = UnsafeMutableRawPointer(bitPattern: recycled)
+        {
+            return (pointer, size)
+        }
         return (allocate(size), size)
     }
 
@@ -38,7 +44,9 @@ enum GuardedPool {
     }
 
     private static func allocate(_ size: Int) -> UnsafeMutableRawPointer {
-        guard let pointer = sodium_malloc(size) else { fatalError("sodium_malloc failed for \(size) bytes: out of memory") }
+        guard let pointer = sodium_malloc(size) else {
+            fatalError("sodium_malloc failed for \(size) bytes: out of memory")
+        }
         sodium_memzero(pointer, size)
         return pointer
     }

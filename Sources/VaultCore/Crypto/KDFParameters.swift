@@ -27,14 +27,17 @@ public struct KDFParameters: Sendable, Hashable, Codable {
         public var parameters: KDFParameters {
             switch self {
             case .interactive:
-                KDFParameters(opsLimit: UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE),
-                              memLimit: UInt64(crypto_pwhash_MEMLIMIT_INTERACTIVE))
+                KDFParameters(
+                    opsLimit: UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE),
+                    memLimit: UInt64(crypto_pwhash_MEMLIMIT_INTERACTIVE))
             case .moderate:
-                KDFParameters(opsLimit: UInt64(crypto_pwhash_OPSLIMIT_MODERATE),
-                              memLimit: UInt64(crypto_pwhash_MEMLIMIT_MODERATE))
+                KDFParameters(
+                    opsLimit: UInt64(crypto_pwhash_OPSLIMIT_MODERATE),
+                    memLimit: UInt64(crypto_pwhash_MEMLIMIT_MODERATE))
             case .sensitive:
-                KDFParameters(opsLimit: UInt64(crypto_pwhash_OPSLIMIT_SENSITIVE),
-                              memLimit: UInt64(crypto_pwhash_MEMLIMIT_SENSITIVE))
+                KDFParameters(
+                    opsLimit: UInt64(crypto_pwhash_OPSLIMIT_SENSITIVE),
+                    memLimit: UInt64(crypto_pwhash_MEMLIMIT_SENSITIVE))
             }
         }
     }

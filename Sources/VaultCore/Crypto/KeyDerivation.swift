@@ -65,7 +65,9 @@ enum KeyDerivation {
         _ = Sodium.ready
         var out = [UInt8](repeating: 0, count: 32)
         let status = key.withUnsafeBytes { keyBytes in
-            crypto_generichash(&out, 32, message, UInt64(message.count), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), keyBytes.count)
+            crypto_generichash(
+                &out, 32, message, UInt64(message.count), keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                keyBytes.count)
         }
         precondition(status == 0, "crypto_generichash failed")
         return out

@@ -25,7 +25,8 @@ public struct RecoveryKey: ~Copyable, Sendable {
                 for byte in input {
                     if byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ") || (9...13).contains(byte) { continue }
                     guard let digit = Self.digit(byte) else {
-                        throw .malformedRecoveryKey(reason: "it contains a character that is not 0-9 or A-Z (I, L, O, U excepted)")
+                        throw .malformedRecoveryKey(
+                            reason: "it contains a character that is not 0-9 or A-Z (I, L, O, U excepted)")
                     }
                     characters += 1
                     guard characters <= Self.characterCount else { continue }
@@ -44,7 +45,9 @@ public struct RecoveryKey: ~Copyable, Sendable {
         guard characters == Self.characterCount else {
             throw .malformedRecoveryKey(reason: "it has \(characters) characters, expected \(Self.characterCount)")
         }
-        let key = raw.withUnsafeBytes { SecretBytes(copying: UnsafeRawBufferPointer(rebasing: $0[..<Self.keyByteCount])) }
+        let key = raw.withUnsafeBytes {
+            SecretBytes(copying: UnsafeRawBufferPointer(rebasing: $0[..<Self.keyByteCount]))
+        }
         let matches = raw.withUnsafeBytes { Array($0[Self.keyByteCount...]) } == Self.checksum(of: key)
         guard matches else { throw .malformedRecoveryKey(reason: "its checksum does not match (a character is wrong)") }
         self.key = key

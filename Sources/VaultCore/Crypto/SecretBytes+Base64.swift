@@ -14,8 +14,9 @@ extension SecretBytes {
         return withUnsafeBytes { bytes in
             SecretBytes(capacity: size) { out in
                 guard let target = out.baseAddress else { return 0 }
-                _ = sodium_bin2base64(target.assumingMemoryBound(to: CChar.self), size,
-                                      bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, variant)
+                _ = sodium_bin2base64(
+                    target.assumingMemoryBound(to: CChar.self), size,
+                    bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, variant)
                 return size - 1  // without the terminating NUL
             }
         }
@@ -30,9 +31,11 @@ extension SecretBytes {
         let decoded = SecretBytes(capacity: capacity) { out in
             var length = 0
             guard let target = out.baseAddress else { return 0 }
-            valid = sodium_base642bin(target.assumingMemoryBound(to: UInt8.self), capacity,
-                                      start.assumingMemoryBound(to: CChar.self), text.count, nil, &length, nil,
-                                      sodium_base64_VARIANT_ORIGINAL) == 0
+            valid =
+                sodium_base642bin(
+                    target.assumingMemoryBound(to: UInt8.self), capacity,
+                    start.assumingMemoryBound(to: CChar.self), text.count, nil, &length, nil,
+                    sodium_base64_VARIANT_ORIGINAL) == 0
             return valid ? length : 0
         }
         return valid ? .some(decoded) : nil

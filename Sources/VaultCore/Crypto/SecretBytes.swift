@@ -25,7 +25,9 @@ public struct SecretBytes: ~Copyable, @unchecked Sendable {
 
     /// Guarded storage of `capacity` bytes that `fill` writes and returns how many it used: the result holds that
     /// many (no second allocation to trim, as `prefix` would need).
-    public init<Failure: Error>(capacity: Int, _ fill: (UnsafeMutableRawBufferPointer) throws(Failure) -> Int) throws(Failure) {
+    public init<Failure: Error>(
+        capacity: Int, _ fill: (UnsafeMutableRawBufferPointer) throws(Failure) -> Int
+    ) throws(Failure) {
         self.init(zeroedCount: capacity)
         let used = try fill(UnsafeMutableRawBufferPointer(start: base, count: capacity))
         precondition(used >= 0 && used <= capacity, "fill reported more bytes than it was given")
@@ -80,8 +82,9 @@ public struct SecretBytes: ~Copyable, @unchecked Sendable {
     public func hexEncodedCString() -> SecretBytes {
         var hex = SecretBytes(zeroedCount: count * 2 + 1)
         hex.withUnsafeMutableBytes { out in
-            _ = sodium_bin2hex(out.baseAddress!.assumingMemoryBound(to: CChar.self), out.count,
-                               base.assumingMemoryBound(to: UInt8.self), count)
+            _ = sodium_bin2hex(
+                out.baseAddress!.assumingMemoryBound(to: CChar.self), out.count,
+                base.assumingMemoryBound(to: UInt8.self), count)
         }
         return hex
     }
@@ -93,8 +96,9 @@ public struct SecretBytes: ~Copyable, @unchecked Sendable {
         var out = SecretBytes(zeroedCount: expectedCount)
         var decoded = 0
         let status = out.withUnsafeMutableBytes { bytes in
-            sodium_hex2bin(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), expectedCount,
-                           text.baseAddress!.assumingMemoryBound(to: CChar.self), text.count, nil, &decoded, nil)
+            sodium_hex2bin(
+                bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), expectedCount,
+                text.baseAddress!.assumingMemoryBound(to: CChar.self), text.count, nil, &decoded, nil)
         }
         guard status == 0, decoded == expectedCount else { return nil }
         return .some(out)

@@ -18,7 +18,8 @@ enum Hex {
         out.reserveCapacity(chars.count / 2)
         var index = 0
         while index < chars.count {
-            guard let high = digits.firstIndex(of: chars[index]), let low = digits.firstIndex(of: chars[index + 1]) else { return nil }
+            guard let high = digits.firstIndex(of: chars[index]), let low = digits.firstIndex(of: chars[index + 1])
+            else { return nil }
             out.append(UInt8(high << 4 | low))
             index += 2
         }

@@ -70,5 +70,7 @@ public enum JSONQuoting {
     }
 
     /// `text` with leading zeros up to `width` characters.
-    public static func zeroPadded(_ text: String, to width: Int) -> String { String(repeating: "0", count: max(0, width - text.count)) + text }
+    public static func zeroPadded(_ text: String, to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - text.count)) + text
+    }
 }

@@ -18,7 +18,9 @@ public indirect enum SecureJSON: Sendable {
     /// The value as text, if it is a (non-secret) string.
     public var string: String? { if case let .string(text) = self { text } else { nil } }
     /// The value as an integer, if it is a whole number.
-    public var int: Int? { if case let .number(value) = self, value == value.rounded(), abs(value) < 1e15 { Int(value) } else { nil } }
+    public var int: Int? {
+        if case let .number(value) = self, value == value.rounded(), abs(value) < 1e15 { Int(value) } else { nil }
+    }
     /// The value as a boolean.
     public var bool: Bool? { if case let .bool(value) = self { value } else { nil } }
     /// The secret, if this is one.
@@ -28,7 +30,8 @@ public indirect enum SecureJSON: Sendable {
     public func secretMember(_ key: String) -> SecretBox? {
         if let box = self[key]?.secret { return box }
         guard let encoded = self[key + "_base64"]?.secret,
-              let bytes = encoded.bytes.withUnsafeBytes({ SecretBytes.decodingBase64($0) }) else { return nil }
+            let bytes = encoded.bytes.withUnsafeBytes({ SecretBytes.decodingBase64($0) })
+        else { return nil }
         return SecretBox(bytes)
     }
     /// The elements, if this is an array.
@@ -43,7 +46,9 @@ public indirect enum SecureJSON: Sendable {
 
     /// Parses one JSON value (and nothing after it but white space). Strings that are the value of a member named
     /// in `secretKeys` become `.secret`. Nesting deeper than 32 levels is refused.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, secretKeys: Set<String> = []) throws(ParseError) -> SecureJSON {
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, secretKeys: Set<String> = []
+    ) throws(ParseError) -> SecureJSON {
         var parser = SecureJSONParser(bytes: bytes, secretKeys: secretKeys)
         let value = try parser.value(depth: 0, key: nil)
         try parser.end()
@@ -75,7 +80,9 @@ struct SecureJSONParser {
                 guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
                 let name = String(decoding: try publicString(), as: UTF8.self)
                 // Parsers disagree on a repeated name (first or last wins), so a message with one is refused.
-                guard !members.contains(where: { $0.0 == name }) else { throw fail("the member \"\(name)\" appears twice") }
+                guard !members.contains(where: { $0.0 == name }) else {
+                    throw fail("the member \"\(name)\" appears twice")
+                }
                 guard try next() == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 members.append((name, try value(depth: depth + 1, key: name)))
                 let separator = try next()
@@ -179,9 +186,13 @@ struct SecureJSONParser {
 
     private mutating func decodeUnicode(_ emit: (UInt8) -> Void) throws(SecureJSON.ParseError) {
         var scalar = try hex4()
-        if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+        if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+            bytes[index + 1] == UInt8(ascii: "u")
+        {
             index += 2
-            guard let paired = JSONQuoting.scalar(high: scalar, low: try hex4()) else { throw fail("bad surrogate pair") }
+            guard let paired = JSONQuoting.scalar(high: scalar, low: try hex4()) else {
+                throw fail("bad surrogate pair")
+            }
             scalar = paired
         }
         guard let unicode = Unicode.Scalar(scalar) else { throw fail("bad \\u escape") }
@@ -191,7 +202,9 @@ struct SecureJSONParser {
     }
 
     private mutating func hex4() throws(SecureJSON.ParseError) -> UInt32 {
-        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        guard index + 4 <= bytes.count,
+            let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+        else {
             throw fail("bad \\u escape")
         }
         index += 4

@@ -112,7 +112,9 @@ public struct SecureJSONWriter: ~Copyable {
         if length == guarded.bytes.count {
             var bigger = SecretBytes(zeroedCount: guarded.bytes.count * 2)
             let used = length
-            guarded.bytes.withUnsafeBytes { old in bigger.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: old.baseAddress!, byteCount: used) } }
+            guarded.bytes.withUnsafeBytes { old in
+                bigger.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: old.baseAddress!, byteCount: used) }
+            }
             guarded.bytes = bigger
         }
         let at = length

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Creates the vault's files with tight modes and refuses ones that other users can reach.
@@ -41,7 +41,8 @@ enum FileSecurity {
         let mode = UInt32(info.st_mode) & 0o777
         guard mode & 0o077 == 0 else { throw .unsafePermissions(path: path, mode: mode) }
         guard info.st_uid == getuid() else {
-            throw .storage("\(path) belongs to uid \(info.st_uid), not to you (uid \(getuid())); use your own VAULT_HOME")
+            throw .storage(
+                "\(path) belongs to uid \(info.st_uid), not to you (uid \(getuid())); use your own VAULT_HOME")
         }
     }
 
@@ -49,7 +50,9 @@ enum FileSecurity {
         var partial = ""
         for component in path.split(separator: "/") {
             partial += "/" + component
-            guard mkdir(partial, 0o755) == 0 || errno == EEXIST else { throw .storage(describe(errno, creating: partial)) }
+            guard mkdir(partial, 0o755) == 0 || errno == EEXIST else {
+                throw .storage(describe(errno, creating: partial))
+            }
         }
     }
 

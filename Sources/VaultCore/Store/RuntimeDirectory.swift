@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The per-user runtime directory and the session bus inside it, found the way systemd and GLib find them, so a
@@ -17,7 +17,9 @@ public enum RuntimeDirectory {
     public static func standardPath() -> String? {
         let candidate = "/run/user/\(getuid())"
         var info = stat()
-        guard lstat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid(), info.st_mode & 0o077 == 0 else {
+        guard lstat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid(),
+            info.st_mode & 0o077 == 0
+        else {
             return nil
         }
         return candidate
@@ -27,9 +29,13 @@ public enum RuntimeDirectory {
     /// then `/run/user/UID/bus`, as GLib and sd-bus look); else nil.
     public static func sessionBusAddress(_ environment: [String: String]) -> String? {
         if let address = environment["DBUS_SESSION_BUS_ADDRESS"], !address.isEmpty { return address }
-        for directory in [environment["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }, standardPath()].compactMap({ $0 }) {
+        for directory in [environment["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }, standardPath()]
+            .compactMap({ $0 })
+        {
             var info = stat()
-            if stat(directory + "/bus", &info) == 0, info.st_mode & S_IFMT == S_IFSOCK { return "unix:path=\(directory)/bus" }
+            if stat(directory + "/bus", &info) == 0, info.st_mode & S_IFMT == S_IFSOCK {
+                return "unix:path=\(directory)/bus"
+            }
         }
         return nil
     }

@@ -45,7 +45,10 @@ enum VaultDatabase {
     /// Whether the file system holding `path` has (almost) no room left.
     private static func diskIsFull(_ path: String) -> Bool {
         let directory = (path as NSString).deletingLastPathComponent
-        guard let free = (try? FileManager.default.attributesOfFileSystem(forPath: directory))?[.systemFreeSize] as? NSNumber else { return false }
+        guard
+            let free = (try? FileManager.default.attributesOfFileSystem(forPath: directory))?[.systemFreeSize]
+                as? NSNumber
+        else { return false }
         return free.int64Value < 64 * 1024
     }
 
@@ -58,7 +61,8 @@ enum VaultDatabase {
             // SQLite reports a full disk met while growing its WAL or shared memory as a plain I/O error.
             return .storage("disk full using \(path): nothing was changed; free some space and retry")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .storage("the vault database \(path) stayed locked by another process for \(Int(busyTimeout)) s; retry")
+            return .storage(
+                "the vault database \(path) stayed locked by another process for \(Int(busyTimeout)) s; retry")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return .corrupt(what: "the vault database \(path)")
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:

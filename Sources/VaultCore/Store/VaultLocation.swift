@@ -25,12 +25,15 @@ public struct VaultLocation: Sendable, Equatable {
             }
             limit = value
         }
-        if let home = environment["VAULT_HOME"], !home.isEmpty { return VaultLocation(directory: home, auditMaximumBytes: limit) }
+        if let home = environment["VAULT_HOME"], !home.isEmpty {
+            return VaultLocation(directory: home, auditMaximumBytes: limit)
+        }
         if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
             return VaultLocation(directory: data + "/vault", auditMaximumBytes: limit)
         }
         guard let home = environment["HOME"], home.hasPrefix("/") else {
-            throw .invalidInput("neither VAULT_HOME nor HOME is set to an absolute path; set VAULT_HOME to the vault's directory")
+            throw .invalidInput(
+                "neither VAULT_HOME nor HOME is set to an absolute path; set VAULT_HOME to the vault's directory")
         }
         return VaultLocation(directory: home + "/.local/share/vault", auditMaximumBytes: limit)
     }

@@ -9,7 +9,9 @@ public enum Descriptors {
         guard let base = bytes.baseAddress else { return nil }
         var offset = 0
         while offset < bytes.count {
-            let written = socketFlags.map { send(fd, base + offset, bytes.count - offset, $0) } ?? write(fd, base + offset, bytes.count - offset)
+            let written =
+                socketFlags.map { send(fd, base + offset, bytes.count - offset, $0) }
+                ?? write(fd, base + offset, bytes.count - offset)
             if written < 0 {
                 let failure = errno
                 if failure == EINTR { continue }

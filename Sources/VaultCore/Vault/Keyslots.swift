@@ -8,11 +8,16 @@ enum Keyslots {
         kdf: KDFParameters, now: Date
     ) throws(VaultError) -> KeyslotRecord {
         guard kdf.isWithinLibsodiumBounds else {
-            throw .invalidInput("Argon2id limits ops=\(kdf.opsLimit) mem=\(kdf.memLimit) are outside libsodium's bounds")
+            throw .invalidInput(
+                "Argon2id limits ops=\(kdf.opsLimit) mem=\(kdf.memLimit) are outside libsodium's bounds")
         }
         let salt = Sodium.randomBytes(KeyDerivation.saltByteCount)
-        guard let kek = KeyDerivation.argon2id(passphrase: passphrase, salt: salt, opsLimit: kdf.opsLimit, memLimit: kdf.memLimit) else {
-            throw .storage("Argon2id could not get \(kdf.memLimit >> 20) MiB of memory; free memory or choose `--kdf interactive`")
+        guard
+            let kek = KeyDerivation.argon2id(
+                passphrase: passphrase, salt: salt, opsLimit: kdf.opsLimit, memLimit: kdf.memLimit)
+        else {
+            throw .storage(
+                "Argon2id could not get \(kdf.memLimit >> 20) MiB of memory; free memory or choose `--kdf interactive`")
         }
         var slot = sealed(wrapping: vaultKey, vaultID: vaultID, kind: .passphrase, kek: kek, now: now)
         slot.kdfSalt = Data(salt)
@@ -23,7 +28,8 @@ enum Keyslots {
 
     /// A slot whose KEK comes from elsewhere (recovery key, keyring).
     static func sealed(
-        wrapping vaultKey: borrowing SecretBytes, vaultID: [UInt8], kind: KeyslotKind, kek: borrowing SecretBytes, now: Date
+        wrapping vaultKey: borrowing SecretBytes, vaultID: [UInt8], kind: KeyslotKind, kek: borrowing SecretBytes,
+        now: Date
     ) -> KeyslotRecord {
         let wrapped = SealedEnvelope.seal(vaultKey, key: kek, binding: .keyslot(vaultID: vaultID, kind: kind))
         return KeyslotRecord(kind: kind.rawValue, wrappedKey: Data(wrapped), createdAt: now)
@@ -35,30 +41,40 @@ enum Keyslots {
             throw .corrupt(what: "the passphrase keyslot")
         }
         let parameters = KDFParameters(opsLimit: UInt64(ops), memLimit: UInt64(mem))
-        guard parameters.isWithinLibsodiumBounds else { throw .corrupt(what: "the passphrase keyslot's Argon2id limits") }
+        guard parameters.isWithinLibsodiumBounds else {
+            throw .corrupt(what: "the passphrase keyslot's Argon2id limits")
+        }
         return parameters
     }
 
     /// Runs Argon2id with a passphrase slot's stored salt and limits.
-    static func passphraseKEK(for slot: KeyslotRecord, passphrase: borrowing SecretBytes) throws(VaultError) -> SecretBytes {
+    static func passphraseKEK(
+        for slot: KeyslotRecord, passphrase: borrowing SecretBytes
+    ) throws(VaultError) -> SecretBytes {
         let parameters = try parameters(of: slot)
         guard let salt = slot.kdfSalt, salt.count == KeyDerivation.saltByteCount else {
             throw .corrupt(what: "the passphrase keyslot's salt")
         }
-        guard let kek = KeyDerivation.argon2id(
-            passphrase: passphrase, salt: Array(salt), opsLimit: parameters.opsLimit, memLimit: parameters.memLimit)
+        guard
+            let kek = KeyDerivation.argon2id(
+                passphrase: passphrase, salt: Array(salt), opsLimit: parameters.opsLimit, memLimit: parameters.memLimit)
         else {
-            throw .storage("Argon2id could not get \(parameters.memLimit >> 20) MiB of memory to unlock; free some memory and retry")
+            throw .storage(
+                "Argon2id could not get \(parameters.memLimit >> 20) MiB of memory to unlock; free some memory and retry"
+            )
         }
         return kek
     }
 
     /// Unwraps the vault key; `wrong` is the error for a KEK that does not open the slot.
-    static func open(_ slot: KeyslotRecord, vaultID: [UInt8], kek: borrowing SecretBytes, wrong: VaultError) throws(VaultError) -> SecretBytes {
+    static func open(
+        _ slot: KeyslotRecord, vaultID: [UInt8], kek: borrowing SecretBytes, wrong: VaultError
+    ) throws(VaultError) -> SecretBytes {
         guard let kind = KeyslotKind(rawValue: slot.kind) else { throw .corrupt(what: "keyslot \(slot.id ?? 0)") }
         let key: SecretBytes
         do {
-            key = try SealedEnvelope.open(Array(slot.wrappedKey), key: kek, binding: .keyslot(vaultID: vaultID, kind: kind))
+            key = try SealedEnvelope.open(
+                Array(slot.wrappedKey), key: kek, binding: .keyslot(vaultID: vaultID, kind: kind))
         } catch .malformed {
             throw .corrupt(what: "the \(kind.rawValue) keyslot")
         } catch {

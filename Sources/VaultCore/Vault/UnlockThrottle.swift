@@ -15,9 +15,13 @@ struct UnlockThrottle {
 
     /// Runs one attempt: waits for earlier attempts, then for the delay the recorded failures impose, then runs
     /// `body` with that count; a `wrong` error adds one failure, success clears them.
-    func attempt<Result: ~Copyable>(wrong: VaultError, _ body: (_ failures: Int) throws(VaultError) -> Result) throws(VaultError) -> Result {
+    func attempt<Result: ~Copyable>(
+        wrong: VaultError, _ body: (_ failures: Int) throws(VaultError) -> Result
+    ) throws(VaultError) -> Result {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .storage("cannot open \(path): \(String(cString: strerror(errno))); check the vault directory") }
+        guard fd >= 0 else {
+            throw .storage("cannot open \(path): \(String(cString: strerror(errno))); check the vault directory")
+        }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else { throw .storage("cannot lock \(path): \(String(cString: strerror(errno)))") }

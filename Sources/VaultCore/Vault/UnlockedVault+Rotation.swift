@@ -62,9 +62,9 @@ extension UnlockedVault {
             var done: [(name: SecretName, version: Int)] = []
             for item in items {
                 guard let secret = try SecretRecord.filter(Column("name") == item.name.rawValue).fetchOne(db),
-                      secret.deletedAt == nil,
-                      try Self.currentVersion(of: secret.id!, db) == item.expectedVersion,
-                      try Self.activeRun(of: secret.id!, db) == nil
+                    secret.deletedAt == nil,
+                    try Self.currentVersion(of: secret.id!, db) == item.expectedVersion,
+                    try Self.activeRun(of: secret.id!, db) == nil
                 else { continue }
                 let version = try Self.nextVersion(of: secret.id!, db)
                 let value = makeValue(item.name)
@@ -77,7 +77,12 @@ extension UnlockedVault {
                 try run.insert(db)
                 done.append((item.name, version))
             }
-            return (done, done.map { AuditEvent("rotate", secret: $0.name.rawValue, version: $0.version, detail: "policy \(policy)") })
+            return (
+                done,
+                done.map {
+                    AuditEvent("rotate", secret: $0.name.rawValue, version: $0.version, detail: "policy \(policy)")
+                }
+            )
         }
     }
 
@@ -89,7 +94,9 @@ extension UnlockedVault {
         try Self.checkValue(pending)
         return try commit { db -> (RotationRun?, [AuditEvent]) in
             let secret = try Self.liveSecret(name, db)
-            guard try Self.currentVersion(of: secret.id!, db) == expectedVersion, try Self.activeRun(of: secret.id!, db) == nil else {
+            guard try Self.currentVersion(of: secret.id!, db) == expectedVersion,
+                try Self.activeRun(of: secret.id!, db) == nil
+            else {
                 return (nil, [])
             }
             let version = try Self.nextVersion(of: secret.id!, db)
@@ -101,20 +108,26 @@ extension UnlockedVault {
                 secretID: secret.id!, policy: policy, fromVersion: expectedVersion, pendingVersion: version,
                 step: RotationStep.created.rawValue, ownerPID: getpid(), startedAt: now, updatedAt: now)
             try run.insert(db)
-            return (RotationRun(run, name: name), [AuditEvent("rotate.created", secret: name.rawValue, version: version, detail: "policy \(policy)")])
+            return (
+                RotationRun(run, name: name),
+                [AuditEvent("rotate.created", secret: name.rawValue, version: version, detail: "policy \(policy)")]
+            )
         }
     }
 
     /// Rotations not finished or failed.
     public func activeRotations() throws(VaultError) -> [RotationRun] {
         try vault.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.*, s.name FROM rotation_runs r JOIN secrets s ON s.id = r.secret_id
-                WHERE r.step NOT IN ('finished', 'failed') ORDER BY r.id
-                """).compactMap { row in
-                    guard let name = try? SecretName(row["name"] as String) else { return nil }
-                    return RotationRun(try RotationRunRecord(row: row), name: name)
-                }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, s.name FROM rotation_runs r JOIN secrets s ON s.id = r.secret_id
+                    WHERE r.step NOT IN ('finished', 'failed') ORDER BY r.id
+                    """
+            ).compactMap { row in
+                guard let name = try? SecretName(row["name"] as String) else { return nil }
+                return RotationRun(try RotationRunRecord(row: row), name: name)
+            }
         }
     }
 
@@ -123,7 +136,7 @@ extension UnlockedVault {
     public func claim(_ run: RotationRun, now: Date = Date()) throws(VaultError) -> Bool {
         try commit { db -> (Bool, [AuditEvent]) in
             guard var row = try RotationRunRecord.fetchOne(db, key: run.id),
-                  row.step != RotationStep.finished.rawValue, row.step != RotationStep.failed.rawValue
+                row.step != RotationStep.finished.rawValue, row.step != RotationStep.failed.rawValue
             else { return (false, []) }
             if row.ownerPID == getpid() { return (true, []) }
             guard !Self.processIsAlive(row.ownerPID) else { return (false, []) }
@@ -131,8 +144,14 @@ extension UnlockedVault {
             row.ownerPID = getpid()
             row.updatedAt = now
             try row.update(db)
-            return (true, [AuditEvent("rotate.claimed", secret: run.secret.rawValue, version: run.pendingVersion,
-                                      detail: "step \(row.step), owner pid \(previousOwner) gone")])
+            return (
+                true,
+                [
+                    AuditEvent(
+                        "rotate.claimed", secret: run.secret.rawValue, version: run.pendingVersion,
+                        detail: "step \(row.step), owner pid \(previousOwner) gone")
+                ]
+            )
         }
     }
 
@@ -141,7 +160,14 @@ extension UnlockedVault {
         try commit { db in
             _ = try RotationRunRecord.filter(key: run.id).updateAll(
                 db, Column("step").set(to: step.rawValue), Column("updated_at").set(to: now))
-            return ((), [AuditEvent("rotate.\(step.rawValue)", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)")])
+            return (
+                (),
+                [
+                    AuditEvent(
+                        "rotate.\(step.rawValue)", secret: run.secret.rawValue, version: run.pendingVersion,
+                        detail: "policy \(run.policy)")
+                ]
+            )
         }
     }
 
@@ -149,11 +175,20 @@ extension UnlockedVault {
     public func finish(_ run: RotationRun, grace: TimeInterval, now: Date = Date()) throws(VaultError) {
         try commit { db in
             try Self.demoteCurrent(of: run.secretID, previousExpires: now.addingTimeInterval(grace), db)
-            try SecretVersionRecord.filter(Column("secret_id") == run.secretID).filter(Column("version") == run.pendingVersion)
-                .updateAll(db, Column("label").set(to: VersionLabel.current.rawValue))
+            try SecretVersionRecord.filter(Column("secret_id") == run.secretID).filter(
+                Column("version") == run.pendingVersion
+            )
+            .updateAll(db, Column("label").set(to: VersionLabel.current.rawValue))
             try RotationRunRecord.filter(key: run.id).updateAll(
                 db, Column("step").set(to: RotationStep.finished.rawValue), Column("updated_at").set(to: now))
-            return ((), [AuditEvent("rotate", secret: run.secret.rawValue, version: run.pendingVersion, detail: "policy \(run.policy)")])
+            return (
+                (),
+                [
+                    AuditEvent(
+                        "rotate", secret: run.secret.rawValue, version: run.pendingVersion,
+                        detail: "policy \(run.policy)")
+                ]
+            )
         }
     }
 
@@ -161,7 +196,14 @@ extension UnlockedVault {
     public func abandon(_ run: RotationRun, reason: String, now: Date = Date()) throws(VaultError) {
         try commit { db in
             try Self.abandon(runID: run.id, reason: reason, now: now, db)
-            return ((), [AuditEvent("rotate.failed", secret: run.secret.rawValue, version: run.pendingVersion, outcome: .failed, detail: reason)])
+            return (
+                (),
+                [
+                    AuditEvent(
+                        "rotate.failed", secret: run.secret.rawValue, version: run.pendingVersion, outcome: .failed,
+                        detail: reason)
+                ]
+            )
         }
     }
 
@@ -169,8 +211,10 @@ extension UnlockedVault {
 
     private static func abandon(runID: Int64, reason: String, now: Date, _ db: Database) throws {
         guard let row = try RotationRunRecord.fetchOne(db, key: runID) else { return }
-        try SecretVersionRecord.filter(Column("secret_id") == row.secretID).filter(Column("version") == row.pendingVersion)
-            .filter(Column("label") == VersionLabel.pending.rawValue).deleteAll(db)
+        try SecretVersionRecord.filter(Column("secret_id") == row.secretID).filter(
+            Column("version") == row.pendingVersion
+        )
+        .filter(Column("label") == VersionLabel.pending.rawValue).deleteAll(db)
         try RotationRunRecord.filter(key: runID).updateAll(
             db, Column("step").set(to: RotationStep.failed.rawValue), Column("updated_at").set(to: now),
             Column("error").set(to: reason))
@@ -187,12 +231,15 @@ extension UnlockedVault {
 
     private static func activeRun(of secretID: Int64, _ db: Database) throws -> RotationRunRecord? {
         try RotationRunRecord.filter(Column("secret_id") == secretID)
-            .filter(![RotationStep.finished.rawValue, RotationStep.failed.rawValue].contains(Column("step"))).fetchOne(db)
+            .filter(![RotationStep.finished.rawValue, RotationStep.failed.rawValue].contains(Column("step"))).fetchOne(
+                db)
     }
 
     private static func currentVersion(of secretID: Int64, _ db: Database) throws -> Int? {
-        try Int.fetchOne(db, SecretVersionRecord.filter(Column("secret_id") == secretID)
-            .filter(Column("label") == VersionLabel.current.rawValue).select(Column("version")))
+        try Int.fetchOne(
+            db,
+            SecretVersionRecord.filter(Column("secret_id") == secretID)
+                .filter(Column("label") == VersionLabel.current.rawValue).select(Column("version")))
     }
 
     static func processIsAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
@@ -201,7 +248,8 @@ extension UnlockedVault {
 extension RotationRun {
     init(_ row: RotationRunRecord, name: SecretName) {
         self.init(
-            id: row.id!, secret: name, policy: row.policy, fromVersion: row.fromVersion, pendingVersion: row.pendingVersion,
+            id: row.id!, secret: name, policy: row.policy, fromVersion: row.fromVersion,
+            pendingVersion: row.pendingVersion,
             step: RotationStep(rawValue: row.step) ?? .failed, ownerPID: row.ownerPID, secretID: row.secretID)
     }
 }

@@ -19,21 +19,30 @@ public final class UnlockedVault: Sendable {
 
     /// The value of `name`: its current version, or `version` if given. Throws `.tampered` if the stored envelope
     /// fails authentication (edited, moved to another row, name or version).
-    public func value(of name: SecretName, version: Int? = nil, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
+    public func value(
+        of name: SecretName, version: Int? = nil, by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> SecretBytes {
         guard let version else { return try value(of: name, label: .current, by: actor) }
-        return try value(of: name, missing: .versionNotFound(name, version: version), actor: actor,
-                         condition: "v.version = ?", argument: version)
+        return try value(
+            of: name, missing: .versionNotFound(name, version: version), actor: actor,
+            condition: "v.version = ?", argument: version)
     }
 
     /// The value of the version of `name` that carries `label`.
     /// A previous version past its grace period (`expires_at`) no longer resolves.
-    public func value(of name: SecretName, label: VersionLabel, by actor: AuditActor = .currentProcess) throws(VaultError) -> SecretBytes {
+    public func value(
+        of name: SecretName, label: VersionLabel, by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> SecretBytes {
         // Only a previous version carries an expiry; the current one never does, so its hot path binds no date.
         guard label == .previous else {
-            return try value(of: name, missing: .labelNotFound(name, label: label), actor: actor, condition: "v.label = ?", argument: label.rawValue)
+            return try value(
+                of: name, missing: .labelNotFound(name, label: label), actor: actor, condition: "v.label = ?",
+                argument: label.rawValue)
         }
-        return try value(of: name, missing: .labelNotFound(name, label: label), actor: actor,
-                         condition: "v.label = ? AND (v.expires_at IS NULL OR v.expires_at > ?)", argument: label.rawValue, expiry: Date())
+        return try value(
+            of: name, missing: .labelNotFound(name, label: label), actor: actor,
+            condition: "v.label = ? AND (v.expires_at IS NULL OR v.expires_at > ?)", argument: label.rawValue,
+            expiry: Date())
     }
 
     /// The hot path of every read: one cached statement, outside an explicit transaction (a single SELECT is
@@ -63,7 +72,9 @@ public final class UnlockedVault: Sendable {
         do {
             value = try open(sealed, name: name, version: version)
         } catch {
-            try record(AuditEvent("get", secret: name.rawValue, version: version, outcome: .failed, detail: "tampered", actor: actor))
+            try record(
+                AuditEvent(
+                    "get", secret: name.rawValue, version: version, outcome: .failed, detail: "tampered", actor: actor))
             throw error
         }
         try record(AuditEvent("get", secret: name.rawValue, version: version, actor: actor))
@@ -78,30 +89,37 @@ public final class UnlockedVault: Sendable {
     ) throws(VaultError) -> Int {
         try Self.checkValue(value)
         return try commit { db in
-            var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db)
+            var secret =
+                try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db)
                 ?? SecretRecord(name: name.rawValue, createdAt: now)
             if secret.id != nil, secret.deletedAt == nil { throw VaultError.secretExists(name) }
             secret.deletedAt = nil
             try secret.save(db)
             let version = try Self.nextVersion(of: secret.id!, db)
             try Self.storeCurrent(
-                seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now, previousExpires: nil, db)
+                seal(value, name: name, version: version), version: version, secretID: secret.id!, now: now,
+                previousExpires: nil, db)
             return (version, [AuditEvent("add", secret: name.rawValue, version: version, actor: actor)])
         }
     }
 
     /// Adds many new secrets in one transaction (imports, benchmarks): all or none. Names that exist are an error.
     public func addBatch(
-        _ names: [SecretName], now: Date = Date(), by actor: AuditActor = .currentProcess, value: (SecretName) -> SecretBytes
+        _ names: [SecretName], now: Date = Date(), by actor: AuditActor = .currentProcess,
+        value: (SecretName) -> SecretBytes
     ) throws(VaultError) {
         try commit { db in
             for name in names {
                 let made = value(name)
                 try Self.checkValue(made)
-                guard try SecretRecord.filter(Column("name") == name.rawValue).fetchCount(db) == 0 else { throw VaultError.secretExists(name) }
+                guard try SecretRecord.filter(Column("name") == name.rawValue).fetchCount(db) == 0 else {
+                    throw VaultError.secretExists(name)
+                }
                 var secret = SecretRecord(name: name.rawValue, createdAt: now)
                 try secret.insert(db)
-                try Self.storeCurrent(seal(made, name: name, version: 1), version: 1, secretID: secret.id!, now: now, previousExpires: nil, db)
+                try Self.storeCurrent(
+                    seal(made, name: name, version: 1), version: 1, secretID: secret.id!, now: now,
+                    previousExpires: nil, db)
             }
             return ((), names.map { AuditEvent("add", secret: $0.rawValue, version: 1, actor: actor) })
         }
@@ -134,7 +152,9 @@ public final class UnlockedVault: Sendable {
     }
 
     /// Soft-deletes `name` (versions kept, `get` refuses it); with `purge`, erases the secret and every version.
-    public func remove(_ name: SecretName, purge: Bool, now: Date = Date(), by actor: AuditActor = .currentProcess) throws(VaultError) {
+    public func remove(
+        _ name: SecretName, purge: Bool, now: Date = Date(), by actor: AuditActor = .currentProcess
+    ) throws(VaultError) {
         try commit { db in
             guard var secret = try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db) else {
                 throw VaultError.secretNotFound(name, removed: false)
@@ -151,15 +171,21 @@ public final class UnlockedVault: Sendable {
     }
 
     /// Replaces the passphrase keyslot: re-wraps the vault key under the new passphrase; no secret is re-encrypted.
-    public func changePassphrase(to passphrase: borrowing SecretBytes, kdf: KDFParameters, now: Date = Date()) throws(VaultError) {
-        guard passphrase.count > 0 else { throw .invalidInput("the new passphrase is empty; choose a non-empty passphrase") }
+    public func changePassphrase(
+        to passphrase: borrowing SecretBytes, kdf: KDFParameters, now: Date = Date()
+    ) throws(VaultError) {
+        guard passphrase.count > 0 else {
+            throw .invalidInput("the new passphrase is empty; choose a non-empty passphrase")
+        }
         try replaceKeyslot(
             Keyslots.passphrase(wrapping: vaultKey, vaultID: vault.vaultID, passphrase: passphrase, kdf: kdf, now: now),
             event: AuditEvent("passwd", detail: kdf.strength?.rawValue ?? "custom"), described: "the new passphrase")
     }
 
     /// Adds (or replaces) a keyslot of `kind` wrapping the vault key under `kek`.
-    public func setKeyslot(_ kind: KeyslotKind, keyEncryptionKey kek: borrowing SecretBytes, now: Date = Date()) throws(VaultError) {
+    public func setKeyslot(
+        _ kind: KeyslotKind, keyEncryptionKey kek: borrowing SecretBytes, now: Date = Date()
+    ) throws(VaultError) {
         try replaceKeyslot(
             Keyslots.sealed(wrapping: vaultKey, vaultID: vault.vaultID, kind: kind, kek: kek, now: now),
             event: AuditEvent("keyslot.add", detail: kind.rawValue), described: "the \(kind.rawValue) keyslot")
@@ -175,7 +201,8 @@ public final class UnlockedVault: Sendable {
     @discardableResult
     func commit<Result>(_ body: (Database) throws -> (Result, [AuditEvent])) throws(VaultError) -> Result {
         var outcome: Result?
-        try vault.audit.appendAnchored(firstKey: { () throws(VaultError) -> SecretBytes in try auditFirstKey() }) { (sign) throws(VaultError) in
+        try vault.audit.appendAnchored(firstKey: { () throws(VaultError) -> SecretBytes in try auditFirstKey() }) {
+            (sign) throws(VaultError) in
             outcome = try vault.write { db in
                 let (result, events) = try body(db)
                 if !events.isEmpty { try sign(events).store(db) }
@@ -204,13 +231,17 @@ public final class UnlockedVault: Sendable {
         guard let disagreement else { return chain }
         return AuditVerification(
             records: chain.records, firstSeq: chain.firstSeq, lastSeq: chain.lastSeq, files: chain.files,
-            problems: chain.problems + [disagreement + "; if you restored a backup on purpose, `vault audit accept` records it"])
+            problems: chain.problems + [
+                disagreement + "; if you restored a backup on purpose, `vault audit accept` records it"
+            ])
     }
 
     /// Refuses to go on when the audit log and the database disagree on the last change (one was rolled back or
     /// deleted), naming which side is behind; `vault audit accept` is the way past it after a deliberate restore.
     public func checkAuditAnchor() throws(VaultError) {
-        let disagreement = try vault.audit.anchorDisagreement { () throws(VaultError) -> AuditAnchor? in try vault.read { try AuditAnchor.stored($0) } }
+        let disagreement = try vault.audit.anchorDisagreement { () throws(VaultError) -> AuditAnchor? in
+            try vault.read { try AuditAnchor.stored($0) }
+        }
         if let disagreement {
             throw .auditRollback(disagreement)
         }
@@ -219,11 +250,19 @@ public final class UnlockedVault: Sendable {
     /// Accepts the audit log and the database as they are now (after restoring one of them from a backup on
     /// purpose): records `audit.accept` with what disagreed, which becomes the new anchor.
     public func acceptAuditState(by actor: AuditActor = .currentProcess) throws(VaultError) -> String? {
-        let disagreement = try vault.audit.anchorDisagreement(window: Int.max) { () throws(VaultError) -> AuditAnchor? in
+        let disagreement = try vault.audit.anchorDisagreement(window: Int.max) {
+            () throws(VaultError) -> AuditAnchor? in
             try vault.read { try AuditAnchor.stored($0) }
         }
         try commit { _ in
-            ((), [AuditEvent("audit.accept", detail: disagreement.map { "accepted: \($0)" } ?? "nothing disagreed", actor: actor)])
+            (
+                (),
+                [
+                    AuditEvent(
+                        "audit.accept", detail: disagreement.map { "accepted: \($0)" } ?? "nothing disagreed",
+                        actor: actor)
+                ]
+            )
         }
         return disagreement
     }
@@ -232,15 +271,17 @@ public final class UnlockedVault: Sendable {
         let row = try vault.read { try AuditKeyRecord.fetchOne($0) }
         guard let row else { throw .corrupt(what: "the audit key (missing from the vault)") }
         do {
-            return try SealedEnvelope.open(Array(row.sealedKey), key: Self.auditSealingKey(for: vaultKey),
-                                           binding: .auditKey(vaultID: vault.vaultID))
+            return try SealedEnvelope.open(
+                Array(row.sealedKey), key: Self.auditSealingKey(for: vaultKey),
+                binding: .auditKey(vaultID: vault.vaultID))
         } catch {
             throw .corrupt(what: "the sealed audit key")
         }
     }
 
     /// The audit chain's first key, sealed for storage in the vault.
-    static func sealAuditKey(_ key: borrowing SecretBytes, vaultKey: borrowing SecretBytes, vaultID: [UInt8]) -> [UInt8] {
+    static func sealAuditKey(_ key: borrowing SecretBytes, vaultKey: borrowing SecretBytes, vaultID: [UInt8]) -> [UInt8]
+    {
         SealedEnvelope.seal(key, key: auditSealingKey(for: vaultKey), binding: .auditKey(vaultID: vaultID))
     }
 
@@ -259,7 +300,9 @@ public final class UnlockedVault: Sendable {
     }
 
     func seal(_ value: borrowing SecretBytes, name: SecretName, version: Int) -> Data {
-        Data(SealedEnvelope.seal(value, key: valueKey, binding: .value(vaultID: vault.vaultID, name: name, version: version)))
+        Data(
+            SealedEnvelope.seal(
+                value, key: valueKey, binding: .value(vaultID: vault.vaultID, name: name, version: version)))
     }
 
     private func open(_ sealed: Data, name: SecretName, version: Int) throws(VaultError) -> SecretBytes {
@@ -274,7 +317,10 @@ public final class UnlockedVault: Sendable {
     static func checkValue(_ value: borrowing SecretBytes) throws(VaultError) {
         guard value.count > 0 else { throw .invalidValue(reason: "it is empty; nothing was stored") }
         guard value.count <= maximumValueLength else {
-            throw .invalidValue(reason: "it is \(value.count) bytes, more than the \(maximumValueLength)-byte limit; store a path to a file instead")
+            throw .invalidValue(
+                reason:
+                    "it is \(value.count) bytes, more than the \(maximumValueLength)-byte limit; store a path to a file instead"
+            )
         }
     }
 
@@ -289,7 +335,8 @@ public final class UnlockedVault: Sendable {
     /// current → previous (expiring at `previousExpires`), previous → unlabelled.
     static func demoteCurrent(of secretID: Int64, previousExpires: Date?, _ db: Database) throws {
         let versions = SecretVersionRecord.filter(Column("secret_id") == secretID)
-        try versions.filter(Column("label") == VersionLabel.previous.rawValue).updateAll(db, Column("label").set(to: nil))
+        try versions.filter(Column("label") == VersionLabel.previous.rawValue).updateAll(
+            db, Column("label").set(to: nil))
         try versions.filter(Column("label") == VersionLabel.current.rawValue).updateAll(
             db, Column("label").set(to: VersionLabel.previous.rawValue), Column("expires_at").set(to: previousExpires))
     }
@@ -306,7 +353,8 @@ public final class UnlockedVault: Sendable {
     ) throws {
         try demoteCurrent(of: secretID, previousExpires: previousExpires, db)
         var row = SecretVersionRecord(
-            secretID: secretID, version: version, label: VersionLabel.current.rawValue, sealedValue: sealed, createdAt: now)
+            secretID: secretID, version: version, label: VersionLabel.current.rawValue, sealedValue: sealed,
+            createdAt: now)
         try row.insert(db)
     }
 }

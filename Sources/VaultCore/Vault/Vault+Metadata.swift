@@ -11,31 +11,41 @@ extension Vault {
 
     /// Every secret whose row reads, and the names (or row ids) of those whose rows are damaged — a bad date, a
     /// version that is not a number — so one damaged row never hides the others.
-    public func listing(includeRemoved: Bool = false) throws(VaultError) -> (secrets: [SecretSummary], damaged: [String]) {
+    public func listing(
+        includeRemoved: Bool = false
+    ) throws(VaultError) -> (secrets: [SecretSummary], damaged: [String]) {
         try read { db in
             var secrets: [SecretSummary] = [], damaged: [String] = []
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT s.id, s.name, s.created_at, s.deleted_at, cur.version AS current_version, cur.created_at AS rotated,
-                       (SELECT count(*) FROM secret_versions v WHERE v.secret_id = s.id) AS version_count,
-                       (SELECT group_concat(label, ',') FROM
-                          (SELECT label FROM secret_versions v WHERE v.secret_id = s.id AND label IS NOT NULL
-                           ORDER BY version DESC)) AS labels
-                FROM secrets s
-                LEFT JOIN secret_versions cur ON cur.secret_id = s.id AND cur.label = 'current'
-                WHERE ? OR s.deleted_at IS NULL
-                ORDER BY s.name
-                """, arguments: [includeRemoved])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.id, s.name, s.created_at, s.deleted_at, cur.version AS current_version, cur.created_at AS rotated,
+                           (SELECT count(*) FROM secret_versions v WHERE v.secret_id = s.id) AS version_count,
+                           (SELECT group_concat(label, ',') FROM
+                              (SELECT label FROM secret_versions v WHERE v.secret_id = s.id AND label IS NOT NULL
+                               ORDER BY version DESC)) AS labels
+                    FROM secrets s
+                    LEFT JOIN secret_versions cur ON cur.secret_id = s.id AND cur.label = 'current'
+                    WHERE ? OR s.deleted_at IS NULL
+                    ORDER BY s.name
+                    """, arguments: [includeRemoved])
             for row in rows {
                 do {
-                    secrets.append(SecretSummary(
-                        name: try row.decode(forColumn: "name"), currentVersion: try row.decode(forColumn: "current_version"),
-                        versionCount: try row.decode(forColumn: "version_count"),
-                        labels: (try row.decode(String?.self, forColumn: "labels"))?.split(separator: ",").map(String.init) ?? [],
-                        created: try row.decode(forColumn: "created_at"), rotated: try row.decode(forColumn: "rotated"),
-                        removed: try row.decode(forColumn: "deleted_at")))
+                    secrets.append(
+                        SecretSummary(
+                            name: try row.decode(forColumn: "name"),
+                            currentVersion: try row.decode(forColumn: "current_version"),
+                            versionCount: try row.decode(forColumn: "version_count"),
+                            labels: (try row.decode(String?.self, forColumn: "labels"))?.split(separator: ",").map(
+                                String.init) ?? [],
+                            created: try row.decode(forColumn: "created_at"),
+                            rotated: try row.decode(forColumn: "rotated"),
+                            removed: try row.decode(forColumn: "deleted_at")))
                 } catch {
-                    let name = (try? row.decode(String.self, forColumn: "name")).flatMap { try? SecretName($0) }?.rawValue
-                    damaged.append(name.map { "'\($0)'" } ?? "row \((try? row.decode(Int64.self, forColumn: "id")) ?? 0)")
+                    let name = (try? row.decode(String.self, forColumn: "name")).flatMap { try? SecretName($0) }?
+                        .rawValue
+                    damaged.append(
+                        name.map { "'\($0)'" } ?? "row \((try? row.decode(Int64.self, forColumn: "id")) ?? 0)")
                 }
             }
             return (secrets, damaged)
@@ -50,7 +60,9 @@ extension Vault {
             }
             return try SecretVersionRecord.filter(Column("secret_id") == secret.id).order(Column("version").desc)
                 .fetchAll(db)
-                .map { VersionSummary(version: $0.version, label: $0.label, created: $0.createdAt, expires: $0.expiresAt) }
+                .map {
+                    VersionSummary(version: $0.version, label: $0.label, created: $0.createdAt, expires: $0.expiresAt)
+                }
         }
     }
 
@@ -68,7 +80,9 @@ extension Vault {
     public func status() throws(VaultError) -> VaultStatus {
         let slots = try keyslots()
         return try read { db in
-            guard let header = try HeaderRecord.fetchOne(db) else { throw VaultError.corrupt(what: "the vault header row of \(location.databasePath)") }
+            guard let header = try HeaderRecord.fetchOne(db) else {
+                throw VaultError.corrupt(what: "the vault header row of \(location.databasePath)")
+            }
             let live = try SecretRecord.filter(Column("deleted_at") == nil).fetchCount(db)
             return VaultStatus(
                 directory: location.directory, database: location.databasePath, vaultID: id, created: header.createdAt,

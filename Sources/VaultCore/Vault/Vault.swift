@@ -27,7 +27,9 @@ public final class Vault: Sendable {
         at location: VaultLocation, passphrase: borrowing SecretBytes, recoveryKey: borrowing RecoveryKey,
         kdf: KDFParameters = .default, now: Date = Date()
     ) throws(VaultError) -> UnlockedVault {
-        guard passphrase.count > 0 else { throw .invalidInput("the passphrase is empty; choose a non-empty passphrase") }
+        guard passphrase.count > 0 else {
+            throw .invalidInput("the passphrase is empty; choose a non-empty passphrase")
+        }
         try FileSecurity.prepareDirectory(location.directory)
         if try !FileSecurity.createPrivateFile(location.databasePath) {
             // A database is already there: a vault (refused below), or a damaged one that init must not write over.
@@ -53,8 +55,10 @@ public final class Vault: Sendable {
                 guard try HeaderRecord.fetchCount(db) == 0 else {
                     throw VaultError.alreadyInitialised(path: location.directory)
                 }
-                try HeaderRecord(vaultID: Data(vaultID), formatVersion: Int(SealedEnvelope.formatVersion), createdAt: now)
-                    .insert(db)
+                try HeaderRecord(
+                    vaultID: Data(vaultID), formatVersion: Int(SealedEnvelope.formatVersion), createdAt: now
+                )
+                .insert(db)
                 var slots = [passphraseSlot, recoverySlot]
                 for index in slots.indices { try slots[index].insert(db) }
                 try AuditKeyRecord(sealedKey: Data(sealedAuditKey), createdAt: now).insert(db)
@@ -69,7 +73,10 @@ public final class Vault: Sendable {
 
     /// A database file without a vault in it: emptied, truncated or damaged — never silently a new vault.
     private static func damaged(_ location: VaultLocation) -> VaultError {
-        .corrupt(what: "the vault database \(location.databasePath) (it holds no vault header: emptied or truncated; `vault init` will not write over it — move it aside to start a new vault)")
+        .corrupt(
+            what:
+                "the vault database \(location.databasePath) (it holds no vault header: emptied or truncated; `vault init` will not write over it — move it aside to start a new vault)"
+        )
     }
 
     /// Opens an existing vault, locked. Refuses a data directory or database that other users can reach.
@@ -92,18 +99,25 @@ public final class Vault: Sendable {
 
     /// Unlocks with the passphrase (Argon2id with the slot's stored salt and limits), after the wait that earlier
     /// failures impose (`UnlockThrottle`).
-    public func unlock(passphrase: borrowing SecretBytes, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
+    public func unlock(
+        passphrase: borrowing SecretBytes, by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> UnlockedVault {
         try throttle.attempt(wrong: .wrongPassphrase) { (failures) throws(VaultError) in
             let slot = try keyslot(.passphrase)
             let kek = try Keyslots.passphraseKEK(for: slot, passphrase: passphrase)
-            return try unlock(slot: slot, kind: .passphrase, kek: kek, wrong: .wrongPassphrase, actor: actor, failures: failures)
+            return try unlock(
+                slot: slot, kind: .passphrase, kek: kek, wrong: .wrongPassphrase, actor: actor, failures: failures)
         }
     }
 
     /// Unlocks with the recovery key, after the wait that earlier failures impose.
-    public func unlock(recoveryKey: borrowing RecoveryKey, by actor: AuditActor = .currentProcess) throws(VaultError) -> UnlockedVault {
+    public func unlock(
+        recoveryKey: borrowing RecoveryKey, by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> UnlockedVault {
         try throttle.attempt(wrong: .wrongRecoveryKey) { (failures) throws(VaultError) in
-            try unlock(slot: keyslot(.recovery), kind: .recovery, kek: recoveryKey.keyEncryptionKey(), wrong: .wrongRecoveryKey, actor: actor, failures: failures)
+            try unlock(
+                slot: keyslot(.recovery), kind: .recovery, kek: recoveryKey.keyEncryptionKey(),
+                wrong: .wrongRecoveryKey, actor: actor, failures: failures)
         }
     }
 
@@ -123,11 +137,15 @@ public final class Vault: Sendable {
     /// Removes the keyslot of `kind`; the passphrase slot cannot be removed. Returns whether one existed.
     @discardableResult
     public func removeKeyslot(_ kind: KeyslotKind) throws(VaultError) -> Bool {
-        guard kind != .passphrase else { throw .invalidInput("the passphrase keyslot cannot be removed; `vault passwd` changes it") }
+        guard kind != .passphrase else {
+            throw .invalidInput("the passphrase keyslot cannot be removed; `vault passwd` changes it")
+        }
         var removed = false
         try audit.appendAnchored(
             firstKey: { () throws(VaultError) -> SecretBytes in
-                throw .storage("the audit state \(audit.statePath) is missing or damaged; any command that unlocks the vault rebuilds it")
+                throw .storage(
+                    "the audit state \(audit.statePath) is missing or damaged; any command that unlocks the vault rebuilds it"
+                )
             }
         ) { (sign) throws(VaultError) in
             removed = try write { db in
@@ -142,15 +160,19 @@ public final class Vault: Sendable {
     /// Opens `slot`; `failures` is the throttle's count before this attempt (nil for the keyring, which is not
     /// throttled).
     private func unlock(
-        slot: KeyslotRecord, kind: KeyslotKind, kek: borrowing SecretBytes, wrong: VaultError, actor: AuditActor, failures: Int? = nil
+        slot: KeyslotRecord, kind: KeyslotKind, kek: borrowing SecretBytes, wrong: VaultError, actor: AuditActor,
+        failures: Int? = nil
     ) throws(VaultError) -> UnlockedVault {
         let vaultKey: SecretBytes
         do {
             vaultKey = try Keyslots.open(slot, vaultID: vaultID, kek: kek, wrong: wrong)
         } catch {
             // Best effort: the refusal is already an error, and a locked vault cannot rebuild a lost audit state.
-            let detail = error == wrong ? failures.map { "\(kind.rawValue), failure \($0 + 1) in a row" } ?? kind.rawValue : kind.rawValue
-            try? audit.append(AuditEvent("unlock", outcome: error == wrong ? .denied : .failed, detail: detail, actor: actor))
+            let detail =
+                error == wrong
+                ? failures.map { "\(kind.rawValue), failure \($0 + 1) in a row" } ?? kind.rawValue : kind.rawValue
+            try? audit.append(
+                AuditEvent("unlock", outcome: error == wrong ? .denied : .failed, detail: detail, actor: actor))
             throw error
         }
         let unlocked = UnlockedVault(vault: self, vaultKey: vaultKey)

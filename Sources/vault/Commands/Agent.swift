@@ -41,8 +41,11 @@ extension VaultCLI {
         @OptionGroup var unlock: UnlockOptions
 
         func validate() throws {
-            if DurationText.seconds(frameTimeout) == nil { throw ValidationError("--frame-timeout takes a duration such as 5s") }
-            for (name, text) in [("--idle-lock", idleLock), ("--rotate-every", rotateEvery)] where text != "0" && DurationText.seconds(text) == nil {
+            if DurationText.seconds(frameTimeout) == nil {
+                throw ValidationError("--frame-timeout takes a duration such as 5s")
+            }
+            for (name, text) in [("--idle-lock", idleLock), ("--rotate-every", rotateEvery)]
+            where text != "0" && DurationText.seconds(text) == nil {
                 throw ValidationError("\(name) takes a duration such as 90s, 15m or 8h, or 0")
             }
         }
@@ -51,24 +54,32 @@ extension VaultCLI {
             let environment = Environment.current
             let activated = UnixSocket.activatedListener(environment.variables)
             for variable in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(variable) }
-            guard let path = socket ?? activated.flatMap(UnixSocket.boundPath) ?? AgentAccess.socketPath(environment) else {
-                throw VaultError.invalidInput("no socket path: XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist; pass --socket")
+            guard let path = socket ?? activated.flatMap(UnixSocket.boundPath) ?? AgentAccess.socketPath(environment)
+            else {
+                throw VaultError.invalidInput(
+                    "no socket path: XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist; pass --socket"
+                )
             }
             let journal = environment.variables["JOURNAL_STREAM"].map { !$0.isEmpty } ?? false
             let logger = Logger(label: "vault-agent") { _ in AgentLogHandler(journal: journal) }
             let vault = try VaultAccess.locked(environment)
             let state = AgentState(vault: vault, idleLock: idleLock == "0" ? nil : DurationText.seconds(idleLock))
             // Secrets files of `vault run` processes killed before they could remove them.
-            for root in Set([RuntimeDirectory.path(environment.variables), "/dev/shm"].compactMap { $0 }) { SecretFiles.sweep(root) }
+            for root in Set([RuntimeDirectory.path(environment.variables), "/dev/shm"].compactMap { $0 }) {
+                SecretFiles.sweep(root)
+            }
             do {
                 let outcome = try unlock.unlocker(for: vault, environment).unlock(vault)
                 try outcome.vault.checkAuditAnchor()
                 state.hold(outcome.vault, unlocker: outcome.unlocker.rawValue)
-                if let reason = outcome.fallbackReason { logger.warning("keyring: \(reason); unlocked with the \(outcome.unlocker.rawValue)") }
+                if let reason = outcome.fallbackReason {
+                    logger.warning("keyring: \(reason); unlocked with the \(outcome.unlocker.rawValue)")
+                }
             } catch {
                 logger.warning("starting locked: \(error)")
             }
-            var configuration = AgentServer.Configuration(socketPath: path, policiesDirectory: PolicyAccess.directory(policies, environment))
+            var configuration = AgentServer.Configuration(
+                socketPath: path, policiesDirectory: PolicyAccess.directory(policies, environment))
             configuration.allowedUIDs = Set(allowUid)
             configuration.rotateEvery = rotateEvery == "0" ? nil : DurationText.seconds(rotateEvery)
             configuration.keyringAllowed = environment.keyringAllowed

@@ -29,7 +29,8 @@ extension VaultCLI.Audit {
 
         func validate() throws {
             if let since, Self.cutoff(since) == nil {
-                throw ValidationError("--since takes a duration such as 24h or 7d, or an ISO 8601 time such as 2026-11-23T10:00:00Z")
+                throw ValidationError(
+                    "--since takes a duration such as 24h or 7d, or an ISO 8601 time such as 2026-11-23T10:00:00Z")
             }
         }
 
@@ -47,17 +48,24 @@ extension VaultCLI.Audit {
                 for record in records { try Output.jsonLine(record) }
                 return
             }
-            Output.table(["SEQ", "TIME", "OP", "SECRET", "VERSION", "OUTCOME", "DETAIL", "PID", "UID", "EXE"], records.map {
-                [String($0.seq), Output.time($0.time), $0.op, $0.secret ?? "-", $0.version.map(String.init) ?? "-",
-                 $0.outcome.rawValue, $0.detail ?? "-", String($0.pid), String($0.uid), $0.exe ?? "-"]
-            })
+            Output.table(
+                ["SEQ", "TIME", "OP", "SECRET", "VERSION", "OUTCOME", "DETAIL", "PID", "UID", "EXE"],
+                records.map {
+                    [
+                        String($0.seq), Output.time($0.time), $0.op, $0.secret ?? "-",
+                        $0.version.map(String.init) ?? "-",
+                        $0.outcome.rawValue, $0.detail ?? "-", String($0.pid), String($0.uid), $0.exe ?? "-",
+                    ]
+                })
         }
     }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every record's MAC and chain link; names each removed, edited or reordered record.",
-            discussion: "Unlocks the vault (the chain's first key is sealed in it). Exit 5 when the log was tampered with.\n\nExample:  vault audit verify")
+            discussion:
+                "Unlocks the vault (the chain's first key is sealed in it). Exit 5 when the log was tampered with.\n\nExample:  vault audit verify"
+        )
 
         @OptionGroup var unlock: UnlockOptions
 
@@ -69,7 +77,9 @@ extension VaultCLI.Audit {
             if json {
                 try Output.json(result)
             } else if result.intact {
-                Output.line("audit log intact: \(result.records) records (seq \(result.firstSeq ?? 0)…\(result.lastSeq ?? 0)) in \(result.files.count) file(s)")
+                Output.line(
+                    "audit log intact: \(result.records) records (seq \(result.firstSeq ?? 0)…\(result.lastSeq ?? 0)) in \(result.files.count) file(s)"
+                )
             } else {
                 for problem in result.problems { Output.line("audit: \(problem)") }
             }
@@ -81,7 +91,8 @@ extension VaultCLI.Audit {
 
     struct Accept: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Accept the audit log and the database as they are now, after restoring one from a backup on purpose.",
+            abstract:
+                "Accept the audit log and the database as they are now, after restoring one from a backup on purpose.",
             discussion: """
                 Every unlock checks that the audit log and the database agree on the last change; when one was rolled back (an older vault.db restored, audit files deleted) vault refuses with exit 5 and says which side is behind. After a restore you meant, this records an audit.accept entry naming what disagreed, and that entry is the new point both sides agree on.
 

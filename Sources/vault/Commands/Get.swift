@@ -38,11 +38,14 @@ extension VaultCLI {
         /// Prints the value: from the agent when one answers (and no unlocker was chosen), else from the vault.
         static func print(_ name: SecretName, version: Int?, previous: Bool, unlock: UnlockOptions) throws(VaultError) {
             let request = GetRequest(name: name.rawValue, version: version, previous: previous)
-            if !unlock.namesAnUnlocker, let value = try Get.viaAgent(request, .current, onFailure: SecretValues.noteFallback) {
+            if !unlock.namesAnUnlocker,
+                let value = try Get.viaAgent(request, .current, onFailure: SecretValues.noteFallback)
+            {
                 return try Get.write(value)
             }
             let vault = try VaultAccess.unlocked(unlock)
-            try Get.write(SecretBox(previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)))
+            try Get.write(
+                SecretBox(previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)))
         }
 
         /// The value from the running agent; nil when there is none or it cannot answer (then the vault is opened
@@ -50,7 +53,8 @@ extension VaultCLI {
         static func viaAgent(
             _ request: GetRequest, _ environment: Environment, onFailure: (AgentClient.Failure) -> Void = { _ in }
         ) throws(VaultError) -> SecretBox? {
-            let reference = SecretReference(variable: "", secret: request.name, version: request.version, previous: request.previous)
+            let reference = SecretReference(
+                variable: "", secret: request.name, version: request.version, previous: request.previous)
             return try SecretValues.fromAgent([reference], environment, onFailure: onFailure)?.first?.value
         }
 

@@ -16,9 +16,11 @@ extension VaultCLI {
         func run() throws {
             let versions = try VaultAccess.locked().history(of: SecretName(name))
             if json { return try Output.json(versions) }
-            Output.table(["VERSION", "LABEL", "CREATED", "EXPIRES"], versions.map {
-                [String($0.version), $0.label ?? "-", Output.time($0.created), Output.time($0.expires)]
-            })
+            Output.table(
+                ["VERSION", "LABEL", "CREATED", "EXPIRES"],
+                versions.map {
+                    [String($0.version), $0.label ?? "-", Output.time($0.created), Output.time($0.expires)]
+                })
         }
     }
 }

@@ -42,22 +42,32 @@ extension VaultCLI.Import {
 
         func run() throws {
             let dotenv = try DotenvFile(path: file)
-            let directory = ((URL(fileURLWithPath: file).standardizedFileURL.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+            let directory =
+                ((URL(fileURLWithPath: file).standardizedFileURL.path as NSString).deletingLastPathComponent as NSString)
+                .lastPathComponent
             let base = prefix ?? NameSlug.segment(directory)
-            let wanted = all ? dotenv.entries : dotenv.entries.filter { entry in
-                dotenv.value(of: entry).withUnsafeBytes { SecretDetector.reason(name: entry.key, value: $0) } != nil
-            }
+            let wanted =
+                all
+                ? dotenv.entries
+                : dotenv.entries.filter { entry in
+                    dotenv.value(of: entry).withUnsafeBytes { SecretDetector.reason(name: entry.key, value: $0) } != nil
+                }
             guard !wanted.isEmpty else {
                 Output.line("no variable in \(file) looks secret; nothing imported (--all imports every variable)")
                 return
             }
-            let writer = ImportWriter(session: try VaultSession.open(unlock), vault: try VaultAccess.locked(), dryRun: dryRun)
+            let writer = ImportWriter(
+                session: try VaultSession.open(unlock), vault: try VaultAccess.locked(), dryRun: dryRun)
             for entry in wanted {
                 let name = try SecretName("\(base)/\(NameSlug.segment(entry.key))")
                 let outcome = try writer.store(name, dotenv.value(of: entry))
                 Output.line("\(entry.key) → \(name): \(dryRun ? "would be " : "")\(outcome.text)")
             }
-            if !dryRun { Output.note("vault: \(file) still holds the values in plain text; delete it once the program starts through `vault run`") }
+            if !dryRun {
+                Output.note(
+                    "vault: \(file) still holds the values in plain text; delete it once the program starts through `vault run`"
+                )
+            }
         }
     }
 
@@ -83,22 +93,32 @@ extension VaultCLI.Import {
 
         func run() throws {
             let environment = Environment.current
-            let store = environment.variables["PASSWORD_STORE_DIR"] ?? (environment.variables["HOME"] ?? NSHomeDirectory()) + "/.password-store"
+            let store =
+                environment.variables["PASSWORD_STORE_DIR"] ?? (environment.variables["HOME"] ?? NSHomeDirectory())
+                + "/.password-store"
             let entries = try PassStore.entries(in: store, under: prefix)
             guard !entries.isEmpty else {
-                throw VaultError.invalidInput("no pass entries in \(store)\(prefix.map { "/\($0)" } ?? ""); check the prefix or $PASSWORD_STORE_DIR")
+                throw VaultError.invalidInput(
+                    "no pass entries in \(store)\(prefix.map { "/\($0)" } ?? ""); check the prefix or $PASSWORD_STORE_DIR"
+                )
             }
             var values: [(String, SecretName, SecretBox)] = []
             for entry in entries {
-                let name = try SecretName(entry.split(separator: "/").map { NameSlug.segment(String($0)) }.joined(separator: "/"))
+                let name = try SecretName(
+                    entry.split(separator: "/").map { NameSlug.segment(String($0)) }.joined(separator: "/"))
                 if let clash = values.first(where: { $0.1 == name }) {
-                    throw VaultError.invalidInput("pass entries '\(clash.0)' and '\(entry)' both become \(name); import them separately with different prefixes")
+                    throw VaultError.invalidInput(
+                        "pass entries '\(clash.0)' and '\(entry)' both become \(name); import them separately with different prefixes"
+                    )
                 }
                 values.append((entry, name, SecretBox(try PassStore.read(entry, firstLineOnly: !wholeEntry))))
             }
-            let writer = ImportWriter(session: try VaultSession.open(unlock, environment), vault: try VaultAccess.locked(environment), dryRun: dryRun)
+            let writer = ImportWriter(
+                session: try VaultSession.open(unlock, environment), vault: try VaultAccess.locked(environment),
+                dryRun: dryRun)
             for (entry, name, value) in values {
-                Output.line("\(entry) → \(name): \(dryRun ? "would be " : "")\(try writer.store(name, value.bytes).text)")
+                Output.line(
+                    "\(entry) → \(name): \(dryRun ? "would be " : "")\(try writer.store(name, value.bytes).text)")
             }
         }
     }

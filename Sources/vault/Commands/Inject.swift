@@ -14,10 +14,14 @@ extension VaultCLI {
                 Example:  vault inject < app.env.tpl > app.env
                 """)
 
-        @Option(name: [.customShort("i"), .customLong("in")], help: ArgumentHelp("The template, or - for standard input.", valueName: "template"))
+        @Option(
+            name: [.customShort("i"), .customLong("in")],
+            help: ArgumentHelp("The template, or - for standard input.", valueName: "template"))
         var input: String = "-"
 
-        @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("The file to write, or - for standard output.", valueName: "out"))
+        @Option(
+            name: [.customShort("o"), .customLong("out")],
+            help: ArgumentHelp("The file to write, or - for standard output.", valueName: "out"))
         var output: String = "-"
 
         @OptionGroup var unlock: UnlockOptions
@@ -29,22 +33,28 @@ extension VaultCLI {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
                 guard let read = FileManager.default.contents(atPath: input) else {
-                    throw VaultError.invalidInput("cannot read the template \(input): \(String(cString: strerror(errno)))")
+                    throw VaultError.invalidInput(
+                        "cannot read the template \(input): \(String(cString: strerror(errno)))")
                 }
                 data = read
             }
             let template = try SecretTemplate(text: [UInt8](data), file: input == "-" ? "stdin" : input)
             let known = Set(try VaultAccess.locked(environment).secrets().map(\.name))
             if let unknown = template.references.first(where: { !known.contains($0.reference.secret) }) {
-                throw VaultError.invalidInput("\(input):\(unknown.line): \(unknown.text) names no secret in the vault; add it with `vault add \(unknown.reference.secret)` or fix the reference — nothing was written")
+                throw VaultError.invalidInput(
+                    "\(input):\(unknown.line): \(unknown.text) names no secret in the vault; add it with `vault add \(unknown.reference.secret)` or fix the reference — nothing was written"
+                )
             }
-            let values = try SecretValues.fetch(template.references.map(\.reference), unlock: unlock, environment).map(\.value)
+            let values = try SecretValues.fetch(template.references.map(\.reference), unlock: unlock, environment).map(
+                \.value)
             let rendered = template.render(values)
             if output == "-" {
                 try Output.writeSecret(rendered)
             } else {
                 try PrivateFile.replace(output, with: rendered)
-                Output.note("vault: wrote \(output) (0600) with \(template.references.count) value\(template.references.count == 1 ? "" : "s")")
+                Output.note(
+                    "vault: wrote \(output) (0600) with \(template.references.count) value\(template.references.count == 1 ? "" : "s")"
+                )
             }
         }
     }

@@ -26,7 +26,9 @@ extension VaultCLI.Keyring {
             let environment = Environment.current
             let vault = try VaultAccess.locked(environment)
             var options = unlock
-            if options.unlocker == nil || options.unlocker == .keyring { options.unlocker = options.recoveryKeyFd != nil ? .recovery : .passphrase }
+            if options.unlocker == nil || options.unlocker == .keyring {
+                options.unlocker = options.recoveryKeyFd != nil ? .recovery : .passphrase
+            }
             let unlocked = try options.unlock(vault, environment: environment)
             do {
                 try KeyringEnrollment.enable(unlocked, keyring: SecretServiceKeyring(vaultID: vault.id))
@@ -45,7 +47,9 @@ extension VaultCLI.Keyring {
         func run() throws {
             let vault = try VaultAccess.locked()
             if let problem = try KeyringEnrollment.disable(vault, keyring: SecretServiceKeyring(vaultID: vault.id)) {
-                Output.note("keyring keyslot removed; the keyring item could not be deleted (\(problem)), and it opens nothing now")
+                Output.note(
+                    "keyring keyslot removed; the keyring item could not be deleted (\(problem)), and it opens nothing now"
+                )
             } else {
                 Output.note("keyring keyslot and keyring item removed")
             }
@@ -83,7 +87,8 @@ extension VaultCLI.Keyring {
             } else {
                 present = false
             }
-            let check = VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(vault)
+            let check = VaultUnlocker(forced: .keyring, keyring: keyring, passphrase: nil, recoveryKey: nil).tryKeyring(
+                vault)
             var opens = false
             switch check {
             case .success: opens = true
@@ -92,13 +97,20 @@ extension VaultCLI.Keyring {
             let report = Report(
                 available: problem.map { $0.serviceReachable } ?? true, locked: problem == .locked,
                 keyslot: try vault.hasKeyslot(.keyring), itemPresent: present, itemOpensVault: opens,
-                problem: problem?.description, attributes: keyring.attributes, keyringAllowed: environment.keyringAllowed)
+                problem: problem?.description, attributes: keyring.attributes,
+                keyringAllowed: environment.keyringAllowed)
             if json { return try Output.json(report) }
-            Output.line("secret service  \(report.available ? (report.locked ? "available, locked" : "available, unlocked") : "unavailable")")
+            Output.line(
+                "secret service  \(report.available ? (report.locked ? "available, locked" : "available, unlocked") : "unavailable")"
+            )
             Output.line("keyslot         \(report.keyslot ? "present" : "absent")")
-            Output.line("keyring item    \(report.itemPresent ? (report.itemOpensVault ? "present, opens this vault" : "present, does NOT open this vault") : "absent")")
+            Output.line(
+                "keyring item    \(report.itemPresent ? (report.itemOpensVault ? "present, opens this vault" : "present, does NOT open this vault") : "absent")"
+            )
             Output.line("attributes      application=vault vault-id=\(vault.id)")
-            if !environment.keyringAllowed { Output.line("note            VAULT_NO_KEYRING is set: unlocking skips the keyring") }
+            if !environment.keyringAllowed {
+                Output.line("note            VAULT_NO_KEYRING is set: unlocking skips the keyring")
+            }
             if let problem { Output.line("problem         \(problem)") }
         }
     }

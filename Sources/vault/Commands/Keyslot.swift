@@ -21,7 +21,8 @@ extension VaultCLI.Keyslot {
         func run() throws {
             let slots = try VaultAccess.locked().keyslots()
             if json { return try Output.json(slots) }
-            Output.table(["KIND", "CREATED", "KDF"], slots.map { [$0.kind.rawValue, Output.time($0.created), $0.kdf ?? "-"] })
+            Output.table(
+                ["KIND", "CREATED", "KDF"], slots.map { [$0.kind.rawValue, Output.time($0.created), $0.kdf ?? "-"] })
         }
     }
 }

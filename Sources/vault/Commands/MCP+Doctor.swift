@@ -19,7 +19,10 @@ extension VaultCLI.MCP {
         @Option(help: "Only this client's files.")
         var client: MCPClientOption?
 
-        @Option(help: ArgumentHelp("One config file instead of the clients' usual ones (the same as giving it as an argument).", valueName: "path"))
+        @Option(
+            help: ArgumentHelp(
+                "One config file instead of the clients' usual ones (the same as giving it as an argument).",
+                valueName: "path"))
         var config: String?
 
         @Flag(help: "Print the findings as JSON.")
@@ -31,7 +34,10 @@ extension VaultCLI.MCP {
         @Option(help: "With --probe: how long each server may take to answer.")
         var timeout: String = "20s"
 
-        @Argument(help: "More files: client configs (JSON or JSONC, read as --client, else as the client whose path or shape they have) or .env files.")
+        @Argument(
+            help:
+                "More files: client configs (JSON or JSONC, read as --client, else as the client whose path or shape they have) or .env files."
+        )
         var files: [String] = []
 
         struct Report: Encodable {
@@ -47,9 +53,13 @@ extension VaultCLI.MCP {
         /// Every file to look at once (the clients' usual files, then the ones given), with its client when known.
         private func targets(_ environment: Environment) -> [(path: String, client: MCPClient?)] {
             let clients = client.map { [$0.client] } ?? MCPClient.allCases
-            var targets = config != nil ? [] : clients.flatMap { client in
-                MCPAccess.defaultPaths(client, environment).filter { FileManager.default.fileExists(atPath: $0) }.map { ($0, Optional(client)) }
-            }
+            var targets =
+                config != nil
+                ? []
+                : clients.flatMap { client in
+                    MCPAccess.defaultPaths(client, environment).filter { FileManager.default.fileExists(atPath: $0) }
+                        .map { ($0, Optional(client)) }
+                }
             for file in (config.map { [$0] } ?? []) + files where !targets.contains(where: { $0.0 == file }) {
                 targets.append((file, self.client?.client))
             }
@@ -59,10 +69,13 @@ extension VaultCLI.MCP {
 
         /// The file as a client config and its client; nil for a `.env` file.
         private func config(_ path: String, client: MCPClient?) throws -> (file: ConfigFile, client: MCPClient)? {
-            if let client = client ?? MCPClient.recognise(path: path, root: nil) { return (try ConfigFile(path: path, syntax: client.syntax), client) }
+            if let client = client ?? MCPClient.recognise(path: path, root: nil) {
+                return (try ConfigFile(path: path, syntax: client.syntax), client)
+            }
             guard let config = try MCPAccess.configIfJSON(path) else { return nil }
             guard let client = MCPClient.recognise(path: path, root: config.root) else {
-                throw VaultError.invalidInput("\(path) is JSON but holds no MCP servers (mcpServers, servers or context_servers); give --client")
+                throw VaultError.invalidInput(
+                    "\(path) is JSON but holds no MCP servers (mcpServers, servers or context_servers); give --client")
             }
             return (config, client)
         }
@@ -98,7 +111,9 @@ extension VaultCLI.MCP {
             for (path, client) in targets(environment) {
                 do {
                     guard let config = try config(path, client: client) else { continue }
-                    reports += MCPProbe.probe(config.file, client: config.client, environment: environment.variables, timeout: DurationText.seconds(timeout) ?? 20)
+                    reports += MCPProbe.probe(
+                        config.file, client: config.client, environment: environment.variables,
+                        timeout: DurationText.seconds(timeout) ?? 20)
                 } catch {
                     problems.append("\(error)")
                 }
@@ -107,11 +122,18 @@ extension VaultCLI.MCP {
                 try Output.json(reports)
             } else {
                 for problem in problems { Output.note("vault: \(problem)") }
-                if reports.isEmpty && problems.isEmpty { Output.line("no stdio MCP server configured (give files as arguments)") }
-                Output.table(["SERVER", "CLIENT", "RESULT"], reports.map { report in
-                    let result = report.ok ? "ok: \(report.tools ?? 0) tools in \(report.milliseconds ?? 0) ms" : "failed: \(report.error ?? "?")"
-                    return [report.server, report.client, result]
-                })
+                if reports.isEmpty && problems.isEmpty {
+                    Output.line("no stdio MCP server configured (give files as arguments)")
+                }
+                Output.table(
+                    ["SERVER", "CLIENT", "RESULT"],
+                    reports.map { report in
+                        let result =
+                            report.ok
+                            ? "ok: \(report.tools ?? 0) tools in \(report.milliseconds ?? 0) ms"
+                            : "failed: \(report.error ?? "?")"
+                        return [report.server, report.client, result]
+                    })
             }
             if !problems.isEmpty { throw ExitCode(VaultError.Category.badInput.rawValue) }
             if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
@@ -131,12 +153,15 @@ extension VaultCLI.MCP {
                 let here = findings.filter { $0.file == file }
                 guard !here.isEmpty else { continue }
                 Output.line(file)
-                Output.table(["  SERVER", "WHERE", "WHY"], here.map { ["  " + ($0.server ?? "-"), $0.location, $0.reason] })
+                Output.table(
+                    ["  SERVER", "WHERE", "WHY"], here.map { ["  " + ($0.server ?? "-"), $0.location, $0.reason] })
                 for fix in Set(here.map(\.fix)).sorted() { Output.line("  fix: \(fix)") }
                 Output.line("")
             }
             let files = Set(findings.map(\.file)).count
-            Output.line("\(findings.count) plain-text secret\(findings.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")")
+            Output.line(
+                "\(findings.count) plain-text secret\(findings.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")"
+            )
         }
     }
 }

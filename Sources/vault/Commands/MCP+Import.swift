@@ -5,7 +5,8 @@ import VaultMCP
 extension VaultCLI.MCP {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Copy each server's plain-text secrets into the vault and write its profile; the config is not changed.",
+            abstract:
+                "Copy each server's plain-text secrets into the vault and write its profile; the config is not changed.",
             discussion: """
                 The first half of `wrap`, for trying profiles out (`vault run --profile CLIENT-SERVER -- ...`) before the config changes. Names and profiles are the ones `wrap` uses, so `wrap` afterwards stores nothing twice. The values stay in plain text in the config until `wrap` removes them.
 
@@ -26,7 +27,9 @@ extension VaultCLI.MCP {
             wrapping.describe(dryRun: dryRun)
             let pending = wrapping.configs.filter { !$0.plan.edits.isEmpty }.map(\.file.path)
             if !pending.isEmpty {
-                Output.note("vault: the values are still in plain text in \(pending.joined(separator: ", ")); `vault mcp wrap --client \(wrapping.client.rawValue)` removes them")
+                Output.note(
+                    "vault: the values are still in plain text in \(pending.joined(separator: ", ")); `vault mcp wrap --client \(wrapping.client.rawValue)` removes them"
+                )
             }
         }
     }

@@ -28,18 +28,23 @@ extension VaultCLI.MCP {
             let client = target.client.client
             let set = PolicySet.load(directory: PolicyAccess.directory(target.policies, environment))
             var opened: VaultSession?
-            let reveal: ((SecretReference) throws(VaultError) -> SecretBytes)? = keepReferences ? nil : { (reference) throws(VaultError) in
-                let session: VaultSession
-                if let opened { session = opened } else { session = try VaultSession.open(unlock, environment) }
-                opened = session
-                return try session.value(of: SecretName(reference.secret), version: reference.version, previous: reference.previous)
-            }
+            let reveal: ((SecretReference) throws(VaultError) -> SecretBytes)? =
+                keepReferences
+                ? nil
+                : { (reference) throws(VaultError) in
+                    let session: VaultSession
+                    if let opened { session = opened } else { session = try VaultSession.open(unlock, environment) }
+                    opened = session
+                    return try session.value(
+                        of: SecretName(reference.secret), version: reference.version, previous: reference.previous)
+                }
             let recordsPath = try MCPAccess.recordsPath(environment)
             var records = try WrapRecords.load(recordsPath)
             var changed = false
             for path in try MCPAccess.configPaths(client, explicit: target.config, environment) {
                 let config = try ConfigFile(path: path, syntax: client.syntax)
-                let plan = try MCPRewrite.unwrap(config, client: client, existing: set.profiles, records: records, reveal: reveal)
+                let plan = try MCPRewrite.unwrap(
+                    config, client: client, existing: set.profiles, records: records, reveal: reveal)
                 for note in plan.notes { Output.note("vault: \(path): \(note)") }
                 guard !plan.edits.isEmpty else { continue }
                 changed = true
@@ -53,10 +58,14 @@ extension VaultCLI.MCP {
                 records.removeAll { used in plan.records.contains(used) }
                 try WrapRecords.save(records, to: recordsPath)
                 for server in plan.servers {
-                    Output.line("\(path): \(server.label) starts without vault again\(server.exact ? ", exactly as before wrap" : "") (profile \(server.profile) kept)")
+                    Output.line(
+                        "\(path): \(server.label) starts without vault again\(server.exact ? ", exactly as before wrap" : "") (profile \(server.profile) kept)"
+                    )
                 }
                 Output.note("vault: backup of \(path): \(backup)")
-                if !keepReferences { Output.note("vault: the values are in plain text in \(path) again; `vault mcp wrap` moves them out") }
+                if !keepReferences {
+                    Output.note("vault: the values are in plain text in \(path) again; `vault mcp wrap` moves them out")
+                }
             }
             if !changed { Output.line("nothing to change: no server starts through vault run") }
         }

@@ -5,7 +5,8 @@ import VaultMCP
 extension VaultCLI.MCP {
     struct Wrap: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Move each server's plain-text secrets into the vault and start it through `vault run --profile`.",
+            abstract:
+                "Move each server's plain-text secrets into the vault and start it through `vault run --profile`.",
             discussion: """
                 For every server with a plain-text secret in `env` (or a vault:// reference): the value is stored as mcp/SERVER/VARIABLE (a name that already holds the same value is reused), a profile CLIENT-SERVER is written to mcp-CLIENT.yaml in the policies directory, and the server's entry becomes `vault run --profile CLIENT-SERVER -- COMMAND ARGS`; its other variables stay in `env` and in the profile's `inherit`. Only those bytes change: comments and layout inside the entry stay, and `unwrap` gives the entry back byte for byte. The config is backed up first (0600, values replaced by vault:// references), written atomically with its mode kept, and only if the client did not change it meanwhile. Every other key and byte of the file stays as it was. A second run changes nothing.
 
@@ -23,13 +24,16 @@ extension VaultCLI.MCP {
             let wrapping = try MCPWrapping.plan(target, unlock: unlock, dryRun: dryRun, environment: .current)
             guard !wrapping.isEmpty else {
                 let notes = wrapping.configs.contains { !$0.plan.notes.isEmpty }
-                Output.line("nothing to change: no plain-text secret in a server's env that vault can move in \(wrapping.configs.map(\.file.path).joined(separator: ", "))\(notes ? " (why, below)" : "")")
+                Output.line(
+                    "nothing to change: no plain-text secret in a server's env that vault can move in \(wrapping.configs.map(\.file.path).joined(separator: ", "))\(notes ? " (why, below)" : "")"
+                )
                 wrapping.describe(dryRun: dryRun)
                 return
             }
             if dryRun {
                 for (config, plan) in wrapping.configs where !plan.edits.isEmpty {
-                    Output.line(MCPAccess.maskedDiff(config, client: wrapping.client, edits: plan.edits), terminator: "")
+                    Output.line(
+                        MCPAccess.maskedDiff(config, client: wrapping.client, edits: plan.edits), terminator: "")
                 }
                 Output.line(wrapping.profilesDiff, terminator: "")
                 wrapping.describe(dryRun: true)

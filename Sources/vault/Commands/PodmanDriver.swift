@@ -32,7 +32,9 @@ extension VaultCLI {
                 Output.line(ids.sorted().joined(separator: "\n"))
                 return
             }
-            guard let id = variables["SECRET_ID"], !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            guard let id = variables["SECRET_ID"], !id.isEmpty,
+                id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+            else {
                 throw VaultError.invalidInput("podman-driver \(action.rawValue): $SECRET_ID is missing or not an id")
             }
             let path = directory + "/" + id
@@ -40,14 +42,23 @@ extension VaultCLI {
             case .store:
                 let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile().prefix(1024), as: UTF8.self)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                guard SecretReference.parse(variable: "", text) != nil, (try? SecretName(text.split(separator: "@").first.map(String.init) ?? "")) != nil else {
-                    throw VaultError.invalidInput("podman-driver store: the secret's data must be a vault secret name (name[@version]), not a value")
+                guard SecretReference.parse(variable: "", text) != nil,
+                    (try? SecretName(text.split(separator: "@").first.map(String.init) ?? "")) != nil
+                else {
+                    throw VaultError.invalidInput(
+                        "podman-driver store: the secret's data must be a vault secret name (name[@version]), not a value"
+                    )
                 }
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 try AtomicFileAccess.writePrivate(path, text)
             case .lookup:
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8), let reference = SecretReference.parse(variable: "VALUE", text) else {
-                    throw VaultError.invalidInput("podman-driver lookup: podman secret \(id) is not one of this vault's; re-create it through `vault run`")
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                    let reference = SecretReference.parse(variable: "VALUE", text)
+                else {
+                    throw VaultError.invalidInput(
+                        "podman-driver lookup: podman secret \(id) is not one of this vault's; re-create it through `vault run`"
+                    )
                 }
                 let value = try SecretValues.fetch([reference], unlock: UnlockOptions.parse([]), environment)
                 try Output.writeSecret(value[0].value.bytes)

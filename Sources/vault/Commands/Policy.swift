@@ -7,7 +7,8 @@ extension VaultCLI {
     struct Policy: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check and list rotation policies (YAML files under the policies directory).",
-            discussion: "The directory is $VAULT_POLICIES, else ${XDG_CONFIG_HOME:-~/.config}/vault/policies. Keys: Policies/README.md.",
+            discussion:
+                "The directory is $VAULT_POLICIES, else ${XDG_CONFIG_HOME:-~/.config}/vault/policies. Keys: Policies/README.md.",
             subcommands: [Check.self, List.self])
     }
 }
@@ -16,7 +17,9 @@ extension VaultCLI.Policy {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate every policy file; each problem is printed as FILE:LINE: what is wrong.",
-            discussion: "When a vault exists, also checks that every pattern matches a secret and no secret has two policies.\n\nExample:  vault policy check ~/.config/vault/policies")
+            discussion:
+                "When a vault exists, also checks that every pattern matches a secret and no secret has two policies.\n\nExample:  vault policy check ~/.config/vault/policies"
+        )
 
         @Argument(help: "The directory to check (default: the policies directory).")
         var directory: String?
@@ -58,15 +61,23 @@ extension VaultCLI.Policy {
             let set = try PolicyAccess.load(policies)
             let plan = try RotationEngine.plan(VaultAccess.locked(), policies: set)
             let entries = set.policies.map { policy in
-                Entry(policy: policy.name, source: policy.source, rotator: policy.rotator.kind, schedule: policy.schedule.description,
-                      graceSeconds: Int(policy.grace),
-                      secrets: plan.upcoming.filter { $0.policy.name == policy.name }.map { Covered(name: $0.name.rawValue, version: $0.version, due: $0.dueAt) })
+                Entry(
+                    policy: policy.name, source: policy.source, rotator: policy.rotator.kind,
+                    schedule: policy.schedule.description,
+                    graceSeconds: Int(policy.grace),
+                    secrets: plan.upcoming.filter { $0.policy.name == policy.name }.map {
+                        Covered(name: $0.name.rawValue, version: $0.version, due: $0.dueAt)
+                    })
             }
             if json { return try Output.json(entries) }
-            Output.table(["POLICY", "ROTATOR", "SCHEDULE", "SECRETS", "NEXT DUE", "SOURCE"], entries.map { entry in
-                [entry.policy, entry.rotator, entry.schedule, String(entry.secrets.count),
-                 Output.time(entry.secrets.map(\.due).min()), entry.source]
-            })
+            Output.table(
+                ["POLICY", "ROTATOR", "SCHEDULE", "SECRETS", "NEXT DUE", "SOURCE"],
+                entries.map { entry in
+                    [
+                        entry.policy, entry.rotator, entry.schedule, String(entry.secrets.count),
+                        Output.time(entry.secrets.map(\.due).min()), entry.source,
+                    ]
+                })
         }
     }
 }

@@ -13,7 +13,8 @@ extension VaultCLI {
 extension VaultCLI.Profile {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the profiles in the policies directory: their variables, secrets, mode and file. Never a value.",
+            abstract:
+                "List the profiles in the policies directory: their variables, secrets, mode and file. Never a value.",
             discussion: "Needs no unlocking.\n\nExample:  vault profile list --json")
 
         @Option(help: "The policies directory.")
@@ -40,9 +41,15 @@ extension VaultCLI.Profile {
                     inherit: profile.inherit, source: "\(profile.file):\(profile.line)")
             }
             if json { return try Output.json(entries) }
-            Output.table(["PROFILE", "MODE", "VARIABLES", "SOURCE"], entries.map { entry in
-                [entry.profile, entry.mode, entry.env.keys.sorted().map { "\($0)=\(entry.env[$0] ?? "")" }.joined(separator: " "), entry.source]
-            })
+            Output.table(
+                ["PROFILE", "MODE", "VARIABLES", "SOURCE"],
+                entries.map { entry in
+                    [
+                        entry.profile, entry.mode,
+                        entry.env.keys.sorted().map { "\($0)=\(entry.env[$0] ?? "")" }.joined(separator: " "),
+                        entry.source,
+                    ]
+                })
         }
     }
 }

@@ -12,14 +12,19 @@ extension VaultCLI {
                 Example:  vault read vault://github/token@previous
                 """)
 
-        @Argument(help: "The reference: vault://name, vault://name@3 or vault://name@previous.", completion: Completions.references)
+        @Argument(
+            help: "The reference: vault://name, vault://name@3 or vault://name@previous.",
+            completion: Completions.references)
         var reference: String
 
         @OptionGroup var unlock: UnlockOptions
 
         func run() throws {
-            guard reference.hasPrefix("vault://"), let parsed = SecretReference.parse(variable: "", String(reference.dropFirst("vault://".count))) else {
-                throw VaultError.invalidInput("'\(reference)' is not a reference; write vault://name, vault://name@3 or vault://name@previous")
+            guard reference.hasPrefix("vault://"),
+                let parsed = SecretReference.parse(variable: "", String(reference.dropFirst("vault://".count)))
+            else {
+                throw VaultError.invalidInput(
+                    "'\(reference)' is not a reference; write vault://name, vault://name@3 or vault://name@previous")
             }
             try Get.print(SecretName(parsed.secret), version: parsed.version, previous: parsed.previous, unlock: unlock)
         }

@@ -23,7 +23,8 @@ extension VaultCLI {
         func run() throws {
             let name = try SecretName(name)
             try VaultSession.open(unlock).remove(name, purge: purge)
-            Output.note(purge ? "purged \(name) and all its versions" : "removed \(name) (versions kept; --purge erases them)")
+            Output.note(
+                purge ? "purged \(name) and all its versions" : "removed \(name) (versions kept; --purge erases them)")
         }
     }
 }

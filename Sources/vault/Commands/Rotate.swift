@@ -45,7 +45,8 @@ extension VaultCLI {
             let name = try SecretName(name!)
             if value.fromFile != nil {
                 let secret = try value.read(for: name)
-                let grace = PolicySet.load(directory: PolicyAccess.directory(policies)).policy(for: name.rawValue)?.grace
+                let grace = PolicySet.load(directory: PolicyAccess.directory(policies)).policy(for: name.rawValue)?
+                    .grace
                 let version = try VaultSession.open(unlock).rotate(name, to: secret, grace: grace)
                 return Output.note("rotated \(name): version \(version) is current, version \(version - 1) previous")
             }
@@ -70,9 +71,18 @@ extension VaultCLI {
             if json { return try rotateDueAsJSON(set) }
             if dryRun {
                 let plan = try RotationEngine.plan(VaultAccess.locked(), policies: set)
-                for entry in plan.due { Output.line("due: \(entry.name) version \(entry.version) (policy \(entry.policy.name), since \(Output.time(entry.dueAt)))") }
-                for entry in plan.reminders { Output.line("remind: \(entry.name) (policy \(entry.policy.name), overdue since \(Output.time(entry.dueAt)))") }
-                return Output.note("\(plan.due.count) due, \(plan.reminders.count) reminder(s); nothing changed (--dry-run)")
+                for entry in plan.due {
+                    Output.line(
+                        "due: \(entry.name) version \(entry.version) (policy \(entry.policy.name), since \(Output.time(entry.dueAt)))"
+                    )
+                }
+                for entry in plan.reminders {
+                    Output.line(
+                        "remind: \(entry.name) (policy \(entry.policy.name), overdue since \(Output.time(entry.dueAt)))"
+                    )
+                }
+                return Output.note(
+                    "\(plan.due.count) due, \(plan.reminders.count) reminder(s); nothing changed (--dry-run)")
             }
             var failures = 0, rotated = 0
             try VaultSession.open(unlock).rotatePolicies(nil, policies: set) { event in
@@ -87,16 +97,45 @@ extension VaultCLI {
             var outcomes: [Outcome] = []
             if dryRun {
                 let plan = try RotationEngine.plan(VaultAccess.locked(), policies: set)
-                outcomes = plan.due.map { Outcome(name: $0.name.rawValue, outcome: "due", version: $0.version, policy: $0.policy.name, since: $0.dueAt, reason: nil) }
-                    + plan.reminders.map { Outcome(name: $0.name.rawValue, outcome: "remind", version: nil, policy: $0.policy.name, since: $0.dueAt, reason: nil) }
+                outcomes =
+                    plan.due.map {
+                        Outcome(
+                            name: $0.name.rawValue, outcome: "due", version: $0.version, policy: $0.policy.name,
+                            since: $0.dueAt, reason: nil)
+                    }
+                    + plan.reminders.map {
+                        Outcome(
+                            name: $0.name.rawValue, outcome: "remind", version: nil, policy: $0.policy.name,
+                            since: $0.dueAt, reason: nil)
+                    }
             } else {
                 try VaultSession.open(unlock).rotatePolicies(nil, policies: set) { event in
                     switch event {
-                    case let .rotated(name, version, policy): outcomes.append(Outcome(name: name.rawValue, outcome: "rotated", version: version, policy: policy, since: nil, reason: nil))
-                    case let .resumed(name, step): outcomes.append(Outcome(name: name.rawValue, outcome: "resumed", version: nil, policy: nil, since: nil, reason: "after step \(step.rawValue)"))
-                    case let .remind(name, since, note): outcomes.append(Outcome(name: name.rawValue, outcome: "remind", version: nil, policy: nil, since: since, reason: note))
-                    case let .hookFailed(name, command, reason): outcomes.append(Outcome(name: name.rawValue, outcome: "hook-failed", version: nil, policy: nil, since: nil, reason: "\(command): \(reason)"))
-                    case let .failed(name, reason): outcomes.append(Outcome(name: name.rawValue, outcome: "failed", version: nil, policy: nil, since: nil, reason: reason))
+                    case let .rotated(name, version, policy):
+                        outcomes.append(
+                            Outcome(
+                                name: name.rawValue, outcome: "rotated", version: version, policy: policy, since: nil,
+                                reason: nil))
+                    case let .resumed(name, step):
+                        outcomes.append(
+                            Outcome(
+                                name: name.rawValue, outcome: "resumed", version: nil, policy: nil, since: nil,
+                                reason: "after step \(step.rawValue)"))
+                    case let .remind(name, since, note):
+                        outcomes.append(
+                            Outcome(
+                                name: name.rawValue, outcome: "remind", version: nil, policy: nil, since: since,
+                                reason: note))
+                    case let .hookFailed(name, command, reason):
+                        outcomes.append(
+                            Outcome(
+                                name: name.rawValue, outcome: "hook-failed", version: nil, policy: nil, since: nil,
+                                reason: "\(command): \(reason)"))
+                    case let .failed(name, reason):
+                        outcomes.append(
+                            Outcome(
+                                name: name.rawValue, outcome: "failed", version: nil, policy: nil, since: nil,
+                                reason: reason))
                     }
                 }
             }
@@ -112,7 +151,9 @@ extension VaultCLI {
             case let .resumed(name, step):
                 Output.line("resuming \(name) after step \(step.rawValue) (interrupted earlier)")
             case let .remind(name, since, note):
-                Output.line("remind: rotate \(name) by hand (overdue since \(Output.time(since)))" + (note.map { ": \($0)" } ?? ""))
+                Output.line(
+                    "remind: rotate \(name) by hand (overdue since \(Output.time(since)))"
+                        + (note.map { ": \($0)" } ?? ""))
             case let .hookFailed(name, command, reason):
                 Output.note("vault: on-rotate hook \(command) for \(name) failed: \(reason)")
             case let .failed(name, reason):

@@ -22,10 +22,15 @@ extension VaultCLI {
         @Option(help: "A profile from the policies directory.", completion: Completions.profileNames)
         var profile: String?
 
-        @Option(name: .customLong("env"), help: ArgumentHelp("VARIABLE=secret/name[@version|@previous] (repeatable).", valueName: "assignment"))
+        @Option(
+            name: .customLong("env"),
+            help: ArgumentHelp("VARIABLE=secret/name[@version|@previous] (repeatable).", valueName: "assignment"))
         var assignments: [String] = []
 
-        @Option(help: ArgumentHelp("A .env file: VARIABLE=vault://secret/name references are resolved, other values passed as they are.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "A .env file: VARIABLE=vault://secret/name references are resolved, other values passed as they are.",
+                valueName: "file"))
         var envFile: String?
 
         @Option(help: "How secrets are handed over: env, file or fd (default: the profile's, else env).")
@@ -44,7 +49,9 @@ extension VaultCLI {
 
         /// The request these arguments make.
         var request: RunRequest {
-            RunRequest(profile: profile, assignments: assignments, mode: mode, redact: redact, policies: policies, command: command, envFile: envFile)
+            RunRequest(
+                profile: profile, assignments: assignments, mode: mode, redact: redact, policies: policies,
+                command: command, envFile: envFile)
         }
 
         func validate() throws {
@@ -55,7 +62,8 @@ extension VaultCLI {
             let environment = Environment.current
             let launch = try request.resolved(environment)
             if let container = ContainerCommand(command) {
-                try ContainerLaunch.run(container, references: launch.references, mode: launch.mode, unlock: unlock, environment)
+                try ContainerLaunch.run(
+                    container, references: launch.references, mode: launch.mode, unlock: unlock, environment)
             }
             try launch.start(with: SecretValues.fetch(launch.references, unlock: unlock, environment), environment)
         }

@@ -28,20 +28,36 @@ extension VaultCLI {
                 object["remind"] = try Self.object(remind)
                 object["policyProblems"] = policies.diagnostics.map(\.description)
                 object["agent"] = try Self.object(agent)
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                let data = try JSONSerialization.data(
+                    withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 return Output.line(String(decoding: data, as: UTF8.self))
             }
             Output.line("vault     \(status.vaultID)")
             Output.line("directory \(status.directory)")
             Output.line("database  \(status.database)")
             Output.line("created   \(Output.time(status.created))")
-            Output.line("keyslots  " + status.keyslots.map { slot in slot.kdf.map { "\(slot.kind.rawValue) (\($0))" } ?? slot.kind.rawValue }
-                .joined(separator: ", "))
+            Output.line(
+                "keyslots  "
+                    + status.keyslots.map { slot in
+                        slot.kdf.map { "\(slot.kind.rawValue) (\($0))" } ?? slot.kind.rawValue
+                    }
+                    .joined(separator: ", "))
             Output.line("agent     \(agent.line)")
             Output.line("secrets   \(status.secrets) (\(status.removedSecrets) removed, \(status.versions) versions)")
-            Output.line("policies  \(policies.policies.count) in \(policies.directory)" + (policies.diagnostics.isEmpty ? "" : " (\(policies.diagnostics.count) problem(s): `vault policy check`)"))
-            for entry in due { Output.line("overdue   \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): `vault rotate --due`") }
-            for entry in remind { Output.line("remind    \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): rotate it at its issuer, then `vault rotate \(entry.name) --from-file FILE`") }
+            Output.line(
+                "policies  \(policies.policies.count) in \(policies.directory)"
+                    + (policies.diagnostics.isEmpty
+                        ? "" : " (\(policies.diagnostics.count) problem(s): `vault policy check`)"))
+            for entry in due {
+                Output.line(
+                    "overdue   \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): `vault rotate --due`"
+                )
+            }
+            for entry in remind {
+                Output.line(
+                    "remind    \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): rotate it at its issuer, then `vault rotate \(entry.name) --from-file FILE`"
+                )
+            }
         }
 
         private static func object<T: Encodable>(_ value: T) throws -> Any {

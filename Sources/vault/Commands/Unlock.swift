@@ -17,7 +17,10 @@ extension VaultCLI {
                 return Output.note("agent unlocked")
             }
             guard let source = unlock.passphraseSource(environment) else {
-                throw VaultError.noUnlocker(reason: "the agent could not use the keyring and no passphrase was given; use --passphrase-fd N or VAULT_PASSPHRASE_FILE")
+                throw VaultError.noUnlocker(
+                    reason:
+                        "the agent could not use the keyring and no passphrase was given; use --passphrase-fd N or VAULT_PASSPHRASE_FILE"
+                )
             }
             let passphrase = SecretBox(try source())
             let result = Result { () throws(AgentClient.Failure) in
@@ -27,7 +30,9 @@ extension VaultCLI {
                 }
             }
             if case let .failure(failure) = result {
-                if case let .agent(code, message) = failure, code != .locked { throw VaultError.noUnlocker(reason: message) }
+                if case let .agent(code, message) = failure, code != .locked {
+                    throw VaultError.noUnlocker(reason: message)
+                }
                 if case .agent = failure { throw VaultError.wrongPassphrase }
                 throw VaultError.noUnlocker(reason: failure.description)
             }

@@ -47,26 +47,33 @@ enum AgentAccess {
         var line: String {
             guard running, let socket else { return "none (\(problem ?? "no socket")); \(AgentAccess.startHint)" }
             guard locked == false else { return "locked at \(socket); `vault unlock` opens it" }
-            return "unlocked via \(unlocker ?? "?") at \(socket)" + (idleLockSeconds.map { ", idle lock after \($0)s" } ?? "")
+            return "unlocked via \(unlocker ?? "?") at \(socket)"
+                + (idleLockSeconds.map { ", idle lock after \($0)s" } ?? "")
         }
     }
 
     /// The agent as `vault status` shows it.
     static func summary(_ environment: Environment) -> Summary {
         guard let path = socketPath(environment) else {
-            return Summary(socket: nil, running: false, locked: nil, unlocker: nil, idleLockSeconds: nil, problem: "XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist")
+            return Summary(
+                socket: nil, running: false, locked: nil, unlocker: nil, idleLockSeconds: nil,
+                problem: "XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist")
         }
         do {
             let status = try AgentClient(path: path).request(.status)
-            return Summary(socket: path, running: true, locked: status["locked"]?.bool, unlocker: status["unlocker"]?.string,
-                           idleLockSeconds: status["idle_lock"]?.int, problem: nil)
+            return Summary(
+                socket: path, running: true, locked: status["locked"]?.bool, unlocker: status["unlocker"]?.string,
+                idleLockSeconds: status["idle_lock"]?.int, problem: nil)
         } catch {
-            return Summary(socket: path, running: false, locked: nil, unlocker: nil, idleLockSeconds: nil, problem: "no agent at \(path)")
+            return Summary(
+                socket: path, running: false, locked: nil, unlocker: nil, idleLockSeconds: nil,
+                problem: "no agent at \(path)")
         }
     }
 
     /// How to get an agent that every launcher finds, even one started by an MCP client with a bare environment.
-    static let startHint = "start the agent with `systemctl --user enable --now vault-agent.socket` (or `vault agent &`), then `vault unlock`"
+    static let startHint =
+        "start the agent with `systemctl --user enable --now vault-agent.socket` (or `vault agent &`), then `vault unlock`"
 
     /// Why no unlocked agent answers, naming the socket path that was tried, and what to do about it.
     static func unreachable(_ environment: Environment) -> String {
@@ -76,7 +83,8 @@ enum AgentAccess {
 
     private static func agentState(_ environment: Environment) -> String {
         guard let path = socketPath(environment) else {
-            return "no agent socket: XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist"
+            return
+                "no agent socket: XDG_RUNTIME_DIR and VAULT_SOCKET are not set and /run/user/\(getuid()) does not exist"
         }
         do {
             let client = try AgentClient(path: path)

@@ -15,7 +15,8 @@ struct AgentLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let line = journal
+        let line =
+            journal
             ? "<\(Self.priority(event.level))>vault-agent: \(event.message)\n"
             : "\(Date().formatted(.iso8601)) \(event.level) vault-agent: \(event.message)\n"
         FileHandle.standardError.write(Data(line.utf8))

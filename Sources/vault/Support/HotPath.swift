@@ -63,7 +63,8 @@ enum HotCommand: Equatable {
         while let token = options.next() {
             switch token {
             case .option("version", let value):
-                guard request.version == nil, let text = value ?? options.value(), let number = Int(text), number >= 1 else { return nil }
+                guard request.version == nil, let text = value ?? options.value(), let number = Int(text), number >= 1
+                else { return nil }
                 request.version = number
             case .option("previous", nil):
                 guard !request.previous else { return nil }
@@ -91,7 +92,9 @@ enum HotCommand: Equatable {
                 guard let text = value ?? options.value() else { return nil }
                 request.assignments.append(text)
             case .option("mode", let value):
-                guard request.mode == nil, let text = value ?? options.value(), let mode = LaunchPlan.Mode(rawValue: text) else { return nil }
+                guard request.mode == nil, let text = value ?? options.value(),
+                    let mode = LaunchPlan.Mode(rawValue: text)
+                else { return nil }
                 request.mode = mode
             case .option("redact", nil):
                 guard !request.redact else { return nil }

@@ -23,7 +23,9 @@ struct ImportWriter {
     }
 
     func store(_ name: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> Outcome {
-        guard let summary = try vault.secrets().first(where: { $0.name == name.rawValue }), let current = summary.currentVersion else {
+        guard let summary = try vault.secrets().first(where: { $0.name == name.rawValue }),
+            let current = summary.currentVersion
+        else {
             return .added(dryRun ? 1 : try session.add(name, value: value))
         }
         let existing = try session.value(of: name)

@@ -23,12 +23,15 @@ struct RunRequest: Equatable {
 
     /// Why these arguments cannot be run, or nil when they can.
     var problem: String? {
-        guard !command.isEmpty else { return "give the command to run after --, e.g. vault run --profile github -- npx server" }
+        guard !command.isEmpty else {
+            return "give the command to run after --, e.g. vault run --profile github -- npx server"
+        }
         guard profile != nil || !assignments.isEmpty || envFile != nil else {
             return "give --profile NAME, --env VARIABLE=secret/name or --env-file FILE"
         }
         for assignment in assignments where RunRequest.reference(assignment) == nil {
-            return "--env takes VARIABLE=secret/name (e.g. GITHUB_TOKEN=github/token), not '\(assignment.split(separator: "=").first ?? "")=…'"
+            return
+                "--env takes VARIABLE=secret/name (e.g. GITHUB_TOKEN=github/token), not '\(assignment.split(separator: "=").first ?? "")=…'"
         }
         return nil
     }
@@ -45,11 +48,17 @@ extension RunRequest {
         var plain: [String: String] = [:]
 
         /// Replaces (or, for file mode and redaction, becomes the parent of) this process with the command.
-        func start(with secrets: [(variable: String, value: SecretBox)], _ environment: Environment) throws(VaultError) -> Never {
-            let plan = LaunchPlan(argv: request.command, secrets: secrets, mode: mode, inherit: inherit + plain.keys.sorted(), redact: request.redact)
+        func start(
+            with secrets: [(variable: String, value: SecretBox)], _ environment: Environment
+        ) throws(VaultError) -> Never {
+            let plan = LaunchPlan(
+                argv: request.command, secrets: secrets, mode: mode, inherit: inherit + plain.keys.sorted(),
+                redact: request.redact)
             // A variable a reference fills must not also reach the child as its `vault://` text.
             let referenced = Set(references.map(\.variable))
-            let launcherEnvironment = environment.variables.merging(plain) { $1 }.filter { !referenced.contains($0.key) }
+            let launcherEnvironment = environment.variables.merging(plain) { $1 }.filter {
+                !referenced.contains($0.key)
+            }
             do {
                 try Launcher.run(plan, launcherEnvironment: launcherEnvironment)
             } catch {
@@ -75,7 +84,9 @@ extension RunRequest {
         if let profile {
             let set = PolicySet.load(directory: PolicyAccess.directory(policies, environment))
             guard let found = set.profile(named: profile) else {
-                if let refused = set.diagnostics.first(where: { $0.line == 0 }) { throw VaultError.storage(refused.description) }
+                if let refused = set.diagnostics.first(where: { $0.line == 0 }) {
+                    throw VaultError.storage(refused.description)
+                }
                 let problems = set.diagnostics.isEmpty ? "" : " (the files have problems: `vault policy check`)"
                 throw VaultError.invalidInput("no profile '\(profile)' in \(set.directory)\(problems)")
             }
@@ -89,9 +100,14 @@ extension RunRequest {
             for entry in file.entries {
                 let value = file.value(of: entry).withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
                 if value.hasPrefix("vault://") {
-                    guard let reference = SecretReference.parse(variable: entry.key, String(value.dropFirst("vault://".count))),
-                          (try? SecretName(reference.secret)) != nil else {
-                        throw VaultError.invalidInput("\(envFile):\(entry.line): '\(value)' is not a reference; write vault://name, vault://name@3 or vault://name@previous")
+                    guard
+                        let reference = SecretReference.parse(
+                            variable: entry.key, String(value.dropFirst("vault://".count))),
+                        (try? SecretName(reference.secret)) != nil
+                    else {
+                        throw VaultError.invalidInput(
+                            "\(envFile):\(entry.line): '\(value)' is not a reference; write vault://name, vault://name@3 or vault://name@previous"
+                        )
                     }
                     references.append(reference)
                 } else {
@@ -104,8 +120,11 @@ extension RunRequest {
         for name in ChildEnvironment.allowlist + inherit where !referenced.contains(name) {
             guard let value = environment.variables[name], value.hasPrefix("vault://") else { continue }
             guard let reference = SecretReference.parse(variable: name, String(value.dropFirst("vault://".count))),
-                  (try? SecretName(reference.secret)) != nil else {
-                throw VaultError.invalidInput("$\(name) is '\(value)', not a reference; write vault://name, vault://name@3 or vault://name@previous")
+                (try? SecretName(reference.secret)) != nil
+            else {
+                throw VaultError.invalidInput(
+                    "$\(name) is '\(value)', not a reference; write vault://name, vault://name@3 or vault://name@previous"
+                )
             }
             references.append(reference)
         }

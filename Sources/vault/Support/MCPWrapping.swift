@@ -11,11 +11,14 @@ struct MCPWrapping {
     let placer: SecretPlacer
 
     /// Plans (and, unless `dryRun`, stores the values for) every config `target` names.
-    static func plan(_ target: MCPTarget, unlock: UnlockOptions, dryRun: Bool, environment: Environment) throws(VaultError) -> MCPWrapping {
+    static func plan(
+        _ target: MCPTarget, unlock: UnlockOptions, dryRun: Bool, environment: Environment
+    ) throws(VaultError) -> MCPWrapping {
         let client = target.client.client
         let set = PolicySet.load(directory: PolicyAccess.directory(target.policies, environment))
         if let first = set.diagnostics.first {
-            throw .invalidInput("\(first); fix the policies directory first (`vault policy check`) — nothing was changed")
+            throw .invalidInput(
+                "\(first); fix the policies directory first (`vault policy check`) — nothing was changed")
         }
         let paths = try MCPAccess.configPaths(client, explicit: target.config, environment)
         let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, syntax: client.syntax) }
@@ -31,7 +34,9 @@ struct MCPWrapping {
             profiles += plan.profiles.filter { new in !profiles.contains { $0.name == new.name } }
             planned.append((config, plan))
         }
-        return MCPWrapping(client: client, configs: planned, profiles: try MCPAccess.profilesUpdate(profiles, client: client, set: set), placer: placer)
+        return MCPWrapping(
+            client: client, configs: planned,
+            profiles: try MCPAccess.profilesUpdate(profiles, client: client, set: set), placer: placer)
     }
 
     /// Adds the records of the rewritten entries to the records file (replacing older ones of the same entries).
@@ -39,7 +44,9 @@ struct MCPWrapping {
         let new = configs.flatMap(\.plan.records)
         guard !new.isEmpty else { return }
         let path = try MCPAccess.recordsPath(environment)
-        let kept = try WrapRecords.load(path).filter { old in !new.contains { old.matches(file: $0.file, table: $0.table, server: $0.server) } }
+        let kept = try WrapRecords.load(path).filter { old in
+            !new.contains { old.matches(file: $0.file, table: $0.table, server: $0.server) }
+        }
         try WrapRecords.save(kept + new, to: path)
     }
 
@@ -55,7 +62,9 @@ struct MCPWrapping {
             }
             for note in plan.notes { Output.note("vault: \(config.path): \(note)") }
         }
-        for (name, version) in placer.stored { Output.line("\(dryRun ? "would store" : "stored") \(name) version \(version)") }
+        for (name, version) in placer.stored {
+            Output.line("\(dryRun ? "would store" : "stored") \(name) version \(version)")
+        }
         for name in placer.reused { Output.line("\(name) already holds the value") }
         if let profiles { Output.line("\(dryRun ? "would write" : "wrote") profiles to \(profiles.path)") }
     }

@@ -15,7 +15,10 @@ enum NewPassphrase {
                 try SecretInput.readFile(file, limit: Limits.passphrase, what: "passphrase", privateOnly: true))
         } else {
             guard SecretInput.hasTerminal else {
-                throw .noUnlocker(reason: "no passphrase given and no terminal to ask on; use --passphrase-fd N or set VAULT_PASSPHRASE_FILE")
+                throw .noUnlocker(
+                    reason:
+                        "no passphrase given and no terminal to ask on; use --passphrase-fd N or set VAULT_PASSPHRASE_FILE"
+                )
             }
             passphrase = try SecretInput.prompt(prompt)
             let again = try SecretInput.prompt("Repeat it: ")

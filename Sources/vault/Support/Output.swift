@@ -28,8 +28,13 @@ enum Output {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let object = try JSONSerialization.jsonObject(with: encoder.encode(value), options: [.fragmentsAllowed])
-        let options: JSONSerialization.WritingOptions = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed] : [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
-        return String(decoding: try JSONSerialization.data(withJSONObject: withNulls(object, for: value), options: options), as: UTF8.self)
+        let options: JSONSerialization.WritingOptions =
+            pretty
+            ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
+            : [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: withNulls(object, for: value), options: options),
+            as: UTF8.self)
     }
 
     /// `object` (the JSON of `value`) with a `null` for each of `value`'s nil properties, at every depth.
@@ -42,7 +47,8 @@ enum Output {
         if let array = object as? [Any], mirror.displayStyle == .collection {
             return zip(array, mirror.children.map(\.value)).map { withNulls($0, for: $1) }
         }
-        guard var dictionary = object as? [String: Any], mirror.displayStyle == .struct || mirror.displayStyle == .class else { return object }
+        guard var dictionary = object as? [String: Any], mirror.displayStyle == .struct || mirror.displayStyle == .class
+        else { return object }
         for child in mirror.children {
             guard let label = child.label else { continue }
             let inner = Mirror(reflecting: child.value)
@@ -66,9 +72,10 @@ enum Output {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         for row in all {
-            line(row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  "))
+            line(
+                row.enumerated().map { index, cell in
+                    index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                }.joined(separator: "  "))
         }
     }
 }

@@ -22,12 +22,15 @@ enum PassStore {
         let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
         let outcome: ChildProcess.Outcome
         do {
-            outcome = try ChildProcess.run(["pass", "show", entry], environment: environment, input: SecretBytes(zeroedCount: 0), timeout: 60)
+            outcome = try ChildProcess.run(
+                ["pass", "show", entry], environment: environment, input: SecretBytes(zeroedCount: 0), timeout: 60)
         } catch {
             throw .invalidInput("cannot run pass (is it installed?): \(error)")
         }
         guard outcome.status == 0, !outcome.timedOut else {
-            throw .invalidInput("`pass show \(entry)` failed (exit \(outcome.status)\(outcome.timedOut ? ", timed out" : "")); check that gpg can decrypt it — nothing was imported")
+            throw .invalidInput(
+                "`pass show \(entry)` failed (exit \(outcome.status)\(outcome.timedOut ? ", timed out" : "")); check that gpg can decrypt it — nothing was imported"
+            )
         }
         let length = outcome.output.withUnsafeBytes { bytes in
             firstLineOnly ? (bytes.firstIndex(of: 0x0a) ?? bytes.count) : bytes.count

@@ -12,7 +12,9 @@ enum PolicyAccess {
     static func load(_ explicit: String?, _ environment: Environment = .current) throws(VaultError) -> PolicySet {
         let set = PolicySet.load(directory: directory(explicit, environment))
         if let first = set.diagnostics.first {
-            let more = set.diagnostics.count > 1 ? " (and \(set.diagnostics.count - 1) more; `vault policy check` lists them)" : ""
+            let more =
+                set.diagnostics.count > 1
+                ? " (and \(set.diagnostics.count - 1) more; `vault policy check` lists them)" : ""
             throw .invalidInput("\(first)\(more); nothing was rotated")
         }
         return set

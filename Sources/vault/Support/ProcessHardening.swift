@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CVaultSys
 
@@ -8,8 +8,8 @@ enum ProcessHardening {
     static func apply() {
         umask(0o077)
         #if canImport(Glibc)
-        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
-        setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+            var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+            setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
         #endif
         _ = cvaultsys_set_undumpable()
         silenceCrashReports()
@@ -22,7 +22,8 @@ enum ProcessHardening {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in
                 // Nothing that allocates: the crash may have happened inside malloc.
-                let message: StaticString = "vault: internal error; nothing more is printed, to keep secrets out of crash output\n"
+                let message: StaticString =
+                    "vault: internal error; nothing more is printed, to keep secrets out of crash output\n"
                 _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
                 _exit(128 + signal)
             }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 import VaultCore
 
@@ -11,15 +11,21 @@ enum SecretInput {
     /// Reads everything from `fd` until EOF; more than `limit` bytes is an error naming `what`.
     static func readAll(fd: Int32, limit: Int, what: String) throws(VaultError) -> SecretBytes {
         let bytes: SecretBytes
-        do { bytes = try SecretBytes.read(from: fd, upTo: limit) } catch { throw .invalidInput("cannot read \(what): \(error)") }
+        do { bytes = try SecretBytes.read(from: fd, upTo: limit) } catch {
+            throw .invalidInput("cannot read \(what): \(error)")
+        }
         guard bytes.count <= limit else { throw .invalidValue(reason: "\(what) is longer than \(limit) bytes") }
         return bytes
     }
 
     /// Reads a whole file. With `privateOnly`, refuses a file that group or others can read.
-    static func readFile(_ path: String, limit: Int, what: String, privateOnly: Bool = false) throws(VaultError) -> SecretBytes {
+    static func readFile(
+        _ path: String, limit: Int, what: String, privateOnly: Bool = false
+    ) throws(VaultError) -> SecretBytes {
         let fd = path == "-" ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .invalidInput("cannot open \(what) file \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw .invalidInput("cannot open \(what) file \(path): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         if privateOnly {
             var info = stat()
@@ -104,5 +110,7 @@ enum SecretInput {
 nonisolated(unsafe) private var promptTerminal: (fd: Int32, saved: termios)?
 
 extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
 }

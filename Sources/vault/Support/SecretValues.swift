@@ -6,14 +6,18 @@ import VaultPolicy
 /// was chosen explicitly), else from the vault opened directly.
 enum SecretValues {
     /// Each reference's value, in order.
-    static func fetch(_ references: [SecretReference], unlock: UnlockOptions, _ environment: Environment) throws(VaultError) -> [(variable: String, value: SecretBox)] {
+    static func fetch(
+        _ references: [SecretReference], unlock: UnlockOptions, _ environment: Environment
+    ) throws(VaultError) -> [(variable: String, value: SecretBox)] {
         if !unlock.namesAnUnlocker, let values = try fromAgent(references, environment, onFailure: noteFallback) {
             return values
         }
         let vault = try VaultAccess.unlocked(unlock, environment)
         return try references.map { (reference) throws(VaultError) in
             let name = try SecretName(reference.secret)
-            let value = reference.previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
+            let value =
+                reference.previous
+                ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: reference.version)
             return (reference.variable, SecretBox(value))
         }
     }
@@ -31,7 +35,10 @@ enum SecretValues {
         guard let client = AgentAccess.client(environment) else { return nil }
         do {
             return try references.map { (reference) throws(AgentClient.Failure) in
-                (reference.variable, try client.get(reference.secret, version: reference.version, previous: reference.previous))
+                (
+                    reference.variable,
+                    try client.get(reference.secret, version: reference.version, previous: reference.previous)
+                )
             }
         } catch let .agent(code, message) where code == .notFound || code == .tampered {
             throw VaultError.agent(code.category, message: message)

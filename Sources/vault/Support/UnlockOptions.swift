@@ -42,12 +42,14 @@ struct UnlockOptions: ParsableArguments {
     func passphraseSource(_ environment: Environment) -> VaultUnlocker.Source? {
         if let fd = passphraseFd {
             return { () throws(VaultError) in
-                SecretInput.trimmingFinalNewline(try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the passphrase from fd \(fd)"))
+                SecretInput.trimmingFinalNewline(
+                    try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the passphrase from fd \(fd)"))
             }
         }
         if let path = environment.passphraseFile {
             return { () throws(VaultError) in
-                SecretInput.trimmingFinalNewline(try SecretInput.readFile(path, limit: Limits.passphrase, what: "passphrase", privateOnly: true))
+                SecretInput.trimmingFinalNewline(
+                    try SecretInput.readFile(path, limit: Limits.passphrase, what: "passphrase", privateOnly: true))
             }
         }
         guard SecretInput.hasTerminal else { return nil }
@@ -56,10 +58,14 @@ struct UnlockOptions: ParsableArguments {
 
     private func recoverySource(_ environment: Environment, prompt: Bool) -> VaultUnlocker.Source? {
         if let fd = recoveryKeyFd {
-            return { () throws(VaultError) in try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the recovery key from fd \(fd)") }
+            return { () throws(VaultError) in
+                try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the recovery key from fd \(fd)")
+            }
         }
         if let path = environment.recoveryKeyFile {
-            return { () throws(VaultError) in try SecretInput.readFile(path, limit: Limits.passphrase, what: "recovery key", privateOnly: true) }
+            return { () throws(VaultError) in
+                try SecretInput.readFile(path, limit: Limits.passphrase, what: "recovery key", privateOnly: true)
+            }
         }
         guard prompt, SecretInput.hasTerminal else { return nil }
         return { () throws(VaultError) in try SecretInput.prompt("Recovery key: ") }

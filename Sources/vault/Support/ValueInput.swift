@@ -4,7 +4,8 @@ import VaultCore
 
 /// Where a new secret value comes from: `--from-file`, piped standard input, or a no-echo prompt. Never argv.
 struct ValueInput: ParsableArguments {
-    @Option(help: ArgumentHelp("Read the value from this file ('-' for standard input), byte for byte.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Read the value from this file ('-' for standard input), byte for byte.", valueName: "path"))
     var fromFile: String?
 
     /// Reads the value for `name`. With `requireExplicit`, only `--from-file` is accepted.

@@ -12,7 +12,9 @@ enum VaultAccess {
     /// the passphrase sources — and how to set up the one that serves launchers started by MCP clients.
     /// Every unlock also checks that the audit log and the database agree on the last change, unless
     /// `checkingAudit` is false (only `vault audit accept`, the way past a deliberate restore).
-    static func unlocked(_ options: UnlockOptions, _ environment: Environment = .current, checkingAudit: Bool = true) throws(VaultError) -> UnlockedVault {
+    static func unlocked(
+        _ options: UnlockOptions, _ environment: Environment = .current, checkingAudit: Bool = true
+    ) throws(VaultError) -> UnlockedVault {
         let vault = try locked(environment)
         let unlocked: UnlockedVault
         do {

@@ -11,8 +11,12 @@ enum VaultSession {
     case local(UnlockedVault)
 
     /// The agent's session, or the vault unlocked with `unlock`.
-    static func open(_ unlock: UnlockOptions, _ environment: Environment = .current, checkingAudit: Bool = true) throws(VaultError) -> VaultSession {
-        if !unlock.namesAnUnlocker, let client = AgentAccess.client(environment), (try? client.request(.status))?["locked"]?.bool == false {
+    static func open(
+        _ unlock: UnlockOptions, _ environment: Environment = .current, checkingAudit: Bool = true
+    ) throws(VaultError) -> VaultSession {
+        if !unlock.namesAnUnlocker, let client = AgentAccess.client(environment),
+            (try? client.request(.status))?["locked"]?.bool == false
+        {
             return .agent(client)
         }
         return .local(try VaultAccess.unlocked(unlock, environment, checkingAudit: checkingAudit))
@@ -24,7 +28,9 @@ enum VaultSession {
         case let .local(vault):
             return previous ? try vault.value(of: name, label: .previous) : try vault.value(of: name, version: version)
         case let .agent(client):
-            let value = try Self.mapped { () throws(AgentClient.Failure) in try client.get(name.rawValue, version: version, previous: previous) }
+            let value = try Self.mapped { () throws(AgentClient.Failure) in
+                try client.get(name.rawValue, version: version, previous: previous)
+            }
             return value.bytes.prefix(value.bytes.count)
         }
     }
@@ -65,13 +71,17 @@ enum VaultSession {
         case let .agent(client):
             let response = try Self.ask(client, .verifyAudit) { _ in }
             return AuditVerification(
-                records: response["records"]?.int ?? 0, firstSeq: response["first_seq"]?.int, lastSeq: response["last_seq"]?.int,
-                files: (response["files"]?.array ?? []).compactMap(\.string), problems: (response["problems"]?.array ?? []).compactMap(\.string))
+                records: response["records"]?.int ?? 0, firstSeq: response["first_seq"]?.int,
+                lastSeq: response["last_seq"]?.int,
+                files: (response["files"]?.array ?? []).compactMap(\.string),
+                problems: (response["problems"]?.array ?? []).compactMap(\.string))
         }
     }
 
     /// Runs policy rotations (of `name`, or of everything due), reporting each event.
-    func rotatePolicies(_ name: SecretName?, policies: PolicySet, report: (RotationEngine.Event) -> Void) throws(VaultError) {
+    func rotatePolicies(
+        _ name: SecretName?, policies: PolicySet, report: (RotationEngine.Event) -> Void
+    ) throws(VaultError) {
         switch self {
         case let .local(vault):
             let engine = RotationEngine(vault: vault, policies: policies)
@@ -84,7 +94,9 @@ enum VaultSession {
                 }
             }
             for entry in response["rotated"]?.array ?? [] {
-                guard let text = entry["name"]?.string, let rotated = try? SecretName(text), let version = entry["version"]?.int else { continue }
+                guard let text = entry["name"]?.string, let rotated = try? SecretName(text),
+                    let version = entry["version"]?.int
+                else { continue }
                 report(.rotated(rotated, version: version, policy: "via the agent"))
             }
             for entry in response["failed"]?.array ?? [] {
@@ -94,7 +106,10 @@ enum VaultSession {
         }
     }
 
-    private static func store(_ client: AgentClient, _ op: AgentOperation, _ name: SecretName, _ value: borrowing SecretBytes, grace: TimeInterval?) throws(VaultError) -> Int {
+    private static func store(
+        _ client: AgentClient, _ op: AgentOperation, _ name: SecretName, _ value: borrowing SecretBytes,
+        grace: TimeInterval?
+    ) throws(VaultError) -> Int {
         let response = try ask(client, op) { json in
             json.raw(",\"name\":")
             json.string(name.rawValue)
@@ -106,7 +121,9 @@ enum VaultSession {
     }
 
     /// Sends `op`; the agent's typed errors come back with the exit code the same failure has without it.
-    private static func ask(_ client: AgentClient, _ op: AgentOperation, _ members: (inout SecureJSONWriter) -> Void) throws(VaultError) -> SecureJSON {
+    private static func ask(
+        _ client: AgentClient, _ op: AgentOperation, _ members: (inout SecureJSONWriter) -> Void
+    ) throws(VaultError) -> SecureJSON {
         try mapped { () throws(AgentClient.Failure) in try client.request(op, members: members) }
     }
 

@@ -10,7 +10,10 @@ enum VaultVersion {
     static var buildID: String? {
         var bytes = [UInt8](repeating: 0, count: 64)
         let length = Int(cvaultsys_build_id(&bytes, Int32(bytes.count)))
-        return length > 0 ? bytes[..<length].map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() : nil
+        return length > 0
+            ? bytes[..<length].map {
+                String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+            }.joined() : nil
     }
 
     /// `0.5.0 (build 1a2b…)`.
