@@ -93,13 +93,7 @@ struct ClientLaunchTests {
         }
     }
 
-    private func sha256(_ text: String) -> String {
-        let result = sandbox.process.start(
-            "/usr/bin/python3",
-            ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]
-        ).wait()
-        return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    private func sha256(_ text: String) -> String { sandbox.process.sha256Hex(text) }
 
     /// Launches every wrapped entry through client_launch.py in a private /run; returns what each server saw.
     private func launchAll(mode: String) throws -> [String: String] {

@@ -36,13 +36,7 @@ struct ContainerTests {
         precondition(imported.status == 0, "podman import failed: \(imported.err)")
     }
 
-    private func sha256(_ text: String) -> String {
-        sandbox.process.start(
-            "/usr/bin/python3",
-            ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]
-        ).wait()
-            .out.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    private func sha256(_ text: String) -> String { sandbox.process.sha256Hex(text) }
 
     private func inspectAndLogsAreClean(_ container: String) {
         let inspect = sandbox.process.start(base[0], Array(base.dropFirst()) + ["inspect", container]).wait()

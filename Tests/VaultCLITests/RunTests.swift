@@ -35,13 +35,7 @@ struct RunTests {
         ["VAULT_POLICIES": sandbox.policiesDirectory, "ALLOWED_EXTRA": "yes", "LEAKY_PARENT_VAR": "no"]
     }
 
-    private func sha256(_ text: String) -> String {
-        let result = sandbox.process.start(
-            "/usr/bin/python3",
-            ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text]
-        ).wait()
-        return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    private func sha256(_ text: String) -> String { sandbox.process.sha256Hex(text) }
 
     private func report(_ arguments: [String], env extra: [String: String] = [:]) throws -> [String: Any] {
         let result = sandbox.process.vault(

@@ -56,6 +56,16 @@ struct VaultProcess {
     /// Runs `vault ARGS` with nothing on stdin.
     func vault(_ arguments: String...) -> Result { vault(arguments) }
 
+    /// The SHA-256 of `text` in hex, computed by Python's hashlib (an implementation independent of vault's) with
+    /// the text on stdin, never in an argument.
+    func sha256Hex(_ text: String) -> String {
+        start(
+            "/usr/bin/python3",
+            ["-c", "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"],
+            stdin: Array(text.utf8)
+        ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Starts `executable` without waiting.
     func start(
         _ executable: String, _ arguments: [String], stdin: [UInt8] = [], fds: [Int32: [UInt8]] = [:],
