@@ -55,7 +55,7 @@ private final class TOMLTable {
     }
 }
 
-private struct TOMLParser {
+private struct TOMLParser: HashCommentScanner {
     let bytes: UnsafeRawBufferPointer
     var index = 0
 
@@ -280,20 +280,6 @@ private struct TOMLParser {
         guard index == bytes.count || bytes[index] == 0x0a else { throw fail("expected the end of the line") }
     }
 
-    private mutating func skipSpaces() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-    }
-
-    private mutating func skipWhitespaceAndComments() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0a, 0x0d: index += 1
-            case UInt8(ascii: "#"): while index < bytes.count, bytes[index] != 0x0a { index += 1 }
-            default: return
-            }
-        }
-    }
-
     private static func isBareKey(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
@@ -304,6 +290,4 @@ private struct TOMLParser {
         byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "#")
             || byte == 0x0a || byte == 0x0d || byte == 0x09 || (byte == 0x20)
     }
-
-    private func fail(_ message: String) -> ConfigParseError { ConfigParseError(message, at: index, in: bytes) }
 }

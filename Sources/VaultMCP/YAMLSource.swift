@@ -10,7 +10,7 @@ public enum YAMLSource {
     }
 }
 
-private struct YAMLParser {
+private struct YAMLParser: HashCommentScanner {
     let bytes: UnsafeRawBufferPointer
     var index = 0
 
@@ -313,21 +313,6 @@ private struct YAMLParser {
         String(decoding: bytes[position..<min(position + count, bytes.count)], as: UTF8.self)
     }
 
-    private mutating func skipSpaces() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-    }
-
-    private mutating func skipWhitespaceAndComments() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0a, 0x0d: index += 1
-            case UInt8(ascii: "#"): index = lineEnd(index)
-            default: return
-            }
-        }
-    }
-
-    private func fail(_ message: String) -> ConfigParseError { ConfigParseError(message, at: index, in: bytes) }
 }
 
 private extension String {

@@ -56,12 +56,6 @@ struct TOMLSourceTests {
         ("a = [1, 2", 1, "the array is not closed (missing ']')"), ("a = 1 b = 2", 1, "expected the end of the line"),
     ])
     func malformedTextNamesTheLine(_ source: String, _ line: Int, _ message: String) {
-        do {
-            _ = try parse(source)
-            Issue.record("parsed: \(source)")
-        } catch {
-            #expect(error.line == line)
-            #expect(error.message == message)
-        }
+        ConfigParsing.expectRefusal(.toml, source, line: line, message: message)
     }
 }

@@ -60,12 +60,6 @@ struct YAMLSourceTests {
         ("a: [1, 2\n", 2, "a flow collection is not closed"), ("a: 1\na: 2\n", 2, "'a' is defined twice"),
     ])
     func malformedTextNamesTheLine(_ source: String, _ line: Int, _ message: String) {
-        do {
-            _ = try parse(source)
-            Issue.record("parsed: \(source)")
-        } catch {
-            #expect(error.line == line)
-            #expect(error.message == message)
-        }
+        ConfigParsing.expectRefusal(.yaml, source, line: line, message: message)
     }
 }

@@ -41,8 +41,8 @@ extension VaultCLI {
         }
 
         func run() throws {
-            if due { return try rotateDue() }
-            let name = try SecretName(name!)
+            guard !due, let text = name else { return try rotateDue() }
+            let name = try SecretName(text)
             if value.fromFile != nil {
                 let secret = try value.read(for: name)
                 let grace = PolicySet.load(directory: PolicyAccess.directory(policies)).policy(for: name.rawValue)?
