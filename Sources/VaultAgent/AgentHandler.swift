@@ -208,7 +208,9 @@ struct AgentHandler: Sendable {
     }
 
     private func rotate(_ request: SecureJSON, into json: inout SecureJSONWriter) throws {
-        let set = PolicySet.load(directory: policiesDirectory)
+        // The caller's policies directory when it names one (`vault rotate --policies`), else the agent's; files
+        // there pass the same ownership checks as the agent's own.
+        let set = PolicySet.load(directory: request["policies"]?.string ?? policiesDirectory)
         if let first = set.diagnostics.first { throw AgentError.badRequest("\(first); nothing was rotated") }
         let engine = RotationEngine(vault: try unlocked(), policies: set)
         var rotated: [(String, Int)] = [], failed: [(String, String)] = []

@@ -85,4 +85,17 @@ struct AgentServesEverythingTests {
         #expect(direct.err.contains("locked"), "\(direct.err)")
         #expect(direct.err.contains("opening the vault directly"), "\(direct.err)")
     }
+
+    @Test func rotateThroughTheAgentUsesTheCallersPoliciesDirectory() throws {
+        // The agent knows no policies of its own; the caller names its directory.
+        let empty = sandbox.root + "/no-policies"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let agent = AgentProcess(sandbox, env: ["VAULT_POLICIES": empty])
+        defer { withExtendedLifetime(agent) {} }
+        #expect(sandbox.process.vault(["add", "hooks/stripe"], stdin: Array("whsec-1".utf8), env: env).status == 0)
+        let rotated = sandbox.process.vault(
+            ["rotate", "hooks/stripe", "--policies", sandbox.policiesDirectory], env: env)
+        #expect(rotated.status == 0, "\(rotated.err)")
+        #expect(rotated.out.contains("rotated hooks/stripe"), "\(rotated.out)")
+    }
 }

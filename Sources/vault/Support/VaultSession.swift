@@ -88,6 +88,8 @@ enum VaultSession {
             if let name { try engine.rotateNow(name, report: report) } else { try engine.runDue(report: report) }
         case let .agent(client):
             let response = try Self.ask(client, .rotate) { json in
+                json.raw(",\"policies\":")
+                json.string(policies.directory)
                 if let name {
                     json.raw(",\"name\":")
                     json.string(name.rawValue)
