@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "vault",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vault", targets: ["vault"]),
         .library(name: "VaultCore", targets: ["VaultCore"]),
@@ -27,36 +26,60 @@ let package = Package(
         ),
         .target(name: "CVaultSys"),
         .target(
+            name: "VaultSystem",
+            dependencies: ["CVaultSys"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "VaultCore",
             dependencies: [
                 "CSodium",
+                "VaultSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "VaultKeyring",
-            dependencies: ["VaultCore", "CVaultSys"],
+            dependencies: ["VaultCore", "VaultSystem", "CVaultSys"],
             swiftSettings: strict
         ),
         .target(
             name: "VaultPolicy",
-            dependencies: ["VaultCore", "CVaultSys", .product(name: "Yams", package: "Yams")],
+            dependencies: ["VaultCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VaultRotation",
+            dependencies: ["VaultCore", "VaultPolicy", "VaultSystem"],
             swiftSettings: strict
         ),
         .target(
             name: "VaultAgent",
-            dependencies: ["VaultCore", "VaultKeyring", "VaultPolicy", "CVaultSys", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
             name: "VaultLaunch",
-            dependencies: ["VaultCore", "VaultPolicy", "CVaultSys"],
+            dependencies: ["VaultCore", "VaultSystem"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VaultFormats",
+            dependencies: ["VaultCore", "VaultSystem"],
             swiftSettings: strict
         ),
         .target(
             name: "VaultMCP",
-            dependencies: ["VaultCore", "VaultPolicy", "CVaultSys"],
+            dependencies: ["VaultCore", "VaultPolicy", "VaultFormats", "VaultSystem"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VaultClient",
+            dependencies: ["VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultAgent", "VaultSystem"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -65,10 +88,13 @@ let package = Package(
                 "VaultCore",
                 "VaultKeyring",
                 "VaultPolicy",
+                "VaultRotation",
                 "VaultAgent",
                 "VaultLaunch",
+                "VaultFormats",
                 "VaultMCP",
-                "CVaultSys",
+                "VaultClient",
+                "VaultSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -81,20 +107,38 @@ let package = Package(
         ),
         .executableTarget(
             name: "vault-bench",
-            dependencies: ["VaultCore", "VaultPolicy", "VaultAgent", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "VaultCore", "VaultPolicy", "VaultRotation", "VaultAgent", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/VaultBench",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "vault-fuzz",
-            dependencies: ["VaultCore", "VaultAgent", "VaultPolicy", "VaultMCP"],
+            dependencies: ["VaultCore", "VaultAgent", "VaultPolicy", "VaultFormats", "VaultMCP"],
             path: "Fuzz/VaultFuzz",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VaultTestSupport",
+            dependencies: ["VaultCore"],
+            path: "Tests/VaultTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VaultSystemTests",
+            dependencies: ["VaultSystem"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "VaultCoreTests",
-            dependencies: ["VaultCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VaultCore", "VaultTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Vectors")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VaultKeyringTests",
+            dependencies: ["VaultKeyring", "VaultCore", "VaultTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -103,13 +147,33 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "VaultRotationTests",
+            dependencies: ["VaultRotation", "VaultPolicy", "VaultCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VaultAgentTests",
+            dependencies: ["VaultAgent", "VaultCore", "VaultTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VaultLaunchTests",
+            dependencies: ["VaultLaunch", "VaultCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VaultFormatsTests",
+            dependencies: ["VaultFormats", "VaultCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VaultMCPTests",
-            dependencies: ["VaultMCP", "VaultCore", "VaultLaunch"],
+            dependencies: ["VaultMCP", "VaultCore"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "VaultCLITests",
-            dependencies: ["vault", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["vault", "VaultCore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -5,6 +5,7 @@ import Logging
 import VaultAgent
 import VaultCore
 import VaultPolicy
+import VaultRotation
 
 struct Stats {
     let samples: [Double]

@@ -6,6 +6,7 @@
 import Foundation
 import VaultAgent
 import VaultCore
+import VaultFormats
 import VaultMCP
 import VaultPolicy
 

@@ -1,5 +1,5 @@
-import Foundation
 public import VaultCore
+import VaultSystem
 
 /// A connection to the agent, as the CLI and `vault run` use it. Responses are parsed with `value` strings in
 /// guarded memory.
@@ -32,7 +32,7 @@ public final class AgentClient {
         _ = try request(.hello) { $0.raw(",\"version\":\(AgentHandler.protocolVersion)") }
     }
 
-    deinit { close(fd) }
+    deinit { Descriptors.close(fd) }
 
     /// Sends `op` with extra members written by `members` (each starting with a comma) and returns the response.
     public func request(
@@ -49,7 +49,7 @@ public final class AgentClient {
         guard size <= Frame.maximumLength else {
             throw .broken("the \(op) request is \(size) bytes, over the agent's \(Frame.maximumLength)-byte frame")
         }
-        guard Frame.write(json, to: fd) else { throw .broken("write failed: \(String(cString: strerror(errno)))") }
+        guard Frame.write(json, to: fd) else { throw .broken("\(SystemError.last("write the request"))") }
         let frame: SecretBytes
         do {
             frame = try Frame.read(from: fd, idle: 120, deadline: 30)

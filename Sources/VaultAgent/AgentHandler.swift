@@ -2,6 +2,7 @@ import Foundation
 import VaultCore
 import VaultKeyring
 import VaultPolicy
+import VaultRotation
 
 /// Answers one request frame (docs/PROTOCOL.md). Responses are built in guarded memory because `get` and
 /// `resolve` carry values.
@@ -131,58 +132,85 @@ struct AgentHandler: Sendable {
     private func get(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
         guard let nameText = request["name"]?.string else { throw AgentError.badRequest("get needs \"name\"") }
         let name = try SecretName(nameText)
-        let version = request["version"], label = request["label"]
-        if let version, version.int.map({ $0 < 1 }) ?? true {
-            throw AgentError.badRequest("\"version\" must be a whole number from 1")
-        }
-        if let label, label.string != "previous", label.string != "current" {
-            throw AgentError.badRequest("\"label\" must be \"previous\" or \"current\"")
-        }
-        if version != nil, label != nil { throw AgentError.badRequest("give \"version\" or \"label\", not both") }
-        let vault = try unlocked()
-        let value: SecretBytes
-        if label?.string == "previous" {
-            value = try vault.value(of: name, label: .previous, by: peer)
-        } else {
-            value = try vault.value(of: name, version: version?.int, by: peer)
-        }
+        let selector = try Self.selector(request)
+        let value = try unlocked().value(of: name, selector, by: peer)
         json.raw(",\"name\":")
         json.string(name.rawValue)
         json.secretMember("value", value)
     }
 
-    private func resolve(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
-        guard let profileName = request["profile"]?.string else {
-            throw AgentError.badRequest("resolve needs \"profile\"")
+    /// The version a request's `version` (a whole number from 1) or `label` (`current`, `previous`) picks.
+    private static func selector(_ request: SecureJSON) throws -> VersionSelector {
+        let version = request["version"], label = request["label"]
+        if version != nil, label != nil { throw AgentError.badRequest("give \"version\" or \"label\", not both") }
+        if let version {
+            guard let number = version.int, number >= 1 else {
+                throw AgentError.badRequest("\"version\" must be a whole number from 1")
+            }
+            return .number(number)
         }
-        let set = PolicySet.load(directory: policiesDirectory)
-        guard let profile = set.profile(named: profileName) else {
-            throw AgentError(
-                code: .notFound,
-                message: "no profile '\(profileName)' in \(policiesDirectory); `vault policy check` lists problems")
+        guard let label else { return .current }
+        guard let text = label.string, text == "previous" || text == "current",
+            let selector = VersionSelector(suffix: text)
+        else {
+            throw AgentError.badRequest("\"label\" must be \"previous\" or \"current\"")
+        }
+        return selector
+    }
+
+    /// The values of a profile's references (`profile`, from `policies` or the agent's directory) or of the
+    /// `references` given, all or none.
+    private func resolve(_ request: SecureJSON, peer: AuditActor, into json: inout SecureJSONWriter) throws {
+        let references: [SecretReference]
+        if let list = request["references"] {
+            guard request["profile"] == nil else {
+                throw AgentError.badRequest("give \"profile\" or \"references\", not both")
+            }
+            references = try Self.references(list)
+        } else {
+            guard let profileName = request["profile"]?.string else {
+                throw AgentError.badRequest("resolve needs \"profile\" or \"references\"")
+            }
+            let directory = request["policies"]?.string ?? policiesDirectory
+            guard let profile = PolicySet.load(directory: directory).profile(named: profileName) else {
+                throw AgentError(
+                    code: .notFound,
+                    message: "no profile '\(profileName)' in \(directory); `vault policy check` lists problems")
+            }
+            json.raw(",\"profile\":")
+            json.string(profile.name)
+            json.raw(",\"mode\":")
+            json.string(profile.mode.rawValue)
+            json.raw(",\"inherit\":")
+            json.strings(profile.inherit)
+            references = profile.secrets
         }
         let vault = try unlocked()
-        json.raw(",\"profile\":")
-        json.string(profile.name)
-        json.raw(",\"mode\":")
-        json.string(profile.mode.rawValue)
-        json.raw(",\"inherit\":")
-        json.strings(profile.inherit)
+        var values: [SecretBox] = []
+        for reference in references {
+            values.append(SecretBox(try vault.value(of: try SecretName(reference.secret), reference.version, by: peer)))
+        }
         json.raw(",\"entries\":[")
-        for (index, reference) in profile.secrets.enumerated() {
-            let name = try SecretName(reference.secret)
-            let value =
-                reference.previous
-                ? try vault.value(of: name, label: .previous, by: peer)
-                : try vault.value(of: name, version: reference.version, by: peer)
+        for (index, reference) in references.enumerated() {
             json.raw(index == 0 ? "{\"var\":" : ",{\"var\":")
             json.string(reference.variable)
             json.raw(",\"secret\":")
             json.string(reference.secret)
-            json.secretMember("value", value)
+            json.secretMember("value", values[index].bytes)
             json.raw("}")
         }
         json.raw("]")
+    }
+
+    /// `[{"var", "secret", optional "version" or "label"}]` as references.
+    private static func references(_ list: SecureJSON) throws -> [SecretReference] {
+        guard let entries = list.array else { throw AgentError.badRequest("\"references\" must be a list") }
+        return try entries.map { entry in
+            guard let variable = entry["var"]?.string, let secret = entry["secret"]?.string else {
+                throw AgentError.badRequest("each reference needs \"var\" and \"secret\"")
+            }
+            return SecretReference(variable: variable, secret: secret, version: try selector(entry))
+        }
     }
 
     /// `add` (a new secret) or `put` (a new current version, the old one previous for `grace` seconds).

@@ -1,9 +1,10 @@
 public import Foundation
 import Synchronization
-import CVaultSys
 public import Logging
 import VaultCore
 import VaultPolicy
+import VaultRotation
+public import VaultSystem
 
 /// The agent: accepts connections on a Unix socket, checks each peer with SO_PEERCRED, and answers framed
 /// requests on a thread per connection, with hard limits so one slow or hostile client cannot starve the others.
@@ -41,6 +42,12 @@ public final class AgentServer: Sendable {
     let state: AgentState
     private let handler: AgentHandler
     private let connections = Atomic<Int>(0)
+    /// Requests read and not yet answered.
+    private let inFlight = Atomic<Int>(0)
+    /// Set once a stop signal arrived: new connections and requests are turned away.
+    private let stopping = Atomic<Bool>(false)
+    /// The longest a stop waits for requests in flight.
+    static let drainLimit: Duration = .seconds(5)
     private let lingering = Atomic<Int>(0)
     private let refusals: RefusalLog
     /// Refused connections that may wait at once for their peer to close.
@@ -58,8 +65,10 @@ public final class AgentServer: Sendable {
         refusals = RefusalLog { [state] event in try? state.vault.audit.append(event) }
     }
 
-    /// Binds the socket and serves until the process ends. Throws only if the socket cannot be set up.
-    public func run() throws(UnixSocket.Failure) -> Never {
+    /// Binds the socket and serves until a stop signal (SIGTERM, SIGINT, SIGHUP) ends the process with a graceful
+    /// stop (`stop`). Throws only if the socket cannot be set up.
+    public func run() throws(SystemError) -> Never {
+        StopSignals.block()
         let listener: Int32
         if let activated = configuration.listener {
             listener = activated
@@ -70,18 +79,26 @@ public final class AgentServer: Sendable {
             "\(configuration.listener == nil ? "listening" : "socket-activated") on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))"
         )
         startTimers()
+        Thread { [self] in stop(after: StopSignals.wait()) }.start()
         SystemdNotify.ready()
         while true {
-            let fd = cvaultsys_accept_cloexec(listener)
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
+            let fd: Int32
+            do { fd = try UnixSocket.accept(listener) } catch {
+                // Out of descriptors: wait for connections to close rather than spin.
+                if error.code == EMFILE || error.code == ENFILE { usleep(10_000) }
                 continue
             }
             // The peer is checked before it may take a connection slot: refused peers have their own small
             // budget, so a flood of them can never make the owner's clients wait or be told `busy`.
-            var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
-            guard cvaultsys_peercred(fd, &pid, &uid, &gid) == 0 else { close(fd); continue }
+            guard let (pid, uid) = try? UnixSocket.peer(fd) else {
+                Descriptors.close(fd)
+                continue
+            }
+            if stopping.load(ordering: .acquiring) {
+                _ = Frame.write(AgentHandler.error(id: 0, Self.stoppingError), to: fd)
+                Descriptors.close(fd)
+                continue
+            }
             guard uid == getuid() || configuration.allowedUIDs.contains(uid) else {
                 refuse(fd, peer: AuditActor(pid: pid, uid: uid, exe: AuditActor.executable(of: pid)))
                 continue
@@ -173,8 +190,33 @@ public final class AgentServer: Sendable {
                 }
                 greeted = true
             }
+            inFlight.add(1, ordering: .acquiring)
+            defer { inFlight.subtract(1, ordering: .releasing) }
+            if stopping.load(ordering: .acquiring) {
+                _ = Frame.write(AgentHandler.error(id: request["id"]?.int ?? 0, Self.stoppingError), to: fd)
+                return
+            }
             guard Frame.write(handler.respond(to: request, peer: peer), to: fd) else { return }
         }
+    }
+
+    private static let stoppingError = AgentError(code: .busy, message: "the agent is stopping; retry in a moment")
+
+    /// The graceful stop on `signal`: turn new connections and requests away, let the requests in flight finish
+    /// (up to `drainLimit`), lock (wiping the vault key), record `agent.stop` in the audit log, remove the socket
+    /// this process made (one systemd made stays systemd's), and exit 0.
+    private func stop(after signal: Int32) -> Never {
+        stopping.store(true, ordering: .releasing)
+        SystemdNotify.stopping()
+        let deadline = ContinuousClock.now + Self.drainLimit
+        while inFlight.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline { usleep(2_000) }
+        let unfinished = inFlight.load(ordering: .acquiring)
+        let detail = StopSignals.name(signal) + (unfinished > 0 ? ", \(unfinished) requests unfinished" : "")
+        _ = state.lock(reason: "stop")
+        try? state.vault.audit.append(AuditEvent("agent.stop", detail: detail))
+        if configuration.listener == nil { unlink(configuration.socketPath) }
+        logger.notice("stopped (\(detail))")
+        exit(0)
     }
 
     /// Half-closes `fd` and discards what the peer still sends (its hello) until it closes, for at most a second,

@@ -1,5 +1,6 @@
 public import Foundation
 public import VaultCore
+import VaultSystem
 
 /// The agent protocol's framing (docs/PROTOCOL.md): a 4-byte big-endian length, then that many bytes of one UTF-8
 /// JSON object. Frames are 1 byte to 128 KiB: room for the largest value (64 KiB) as JSON or base64.
@@ -28,13 +29,17 @@ public enum Frame {
     ) throws(ReadFailure) -> SecretBytes {
         var header = [UInt8](repeating: 0, count: 4)
         try fill(fd, count: 4, idle: idle, deadline: deadline, closedIsClean: true) { offset, count in
-            header.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + offset, count) }
+            header.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress.map { Foundation.read(fd, $0 + offset, count) } ?? -1
+            }
         }
         let length = header.withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self).bigEndian) }
         guard length >= 1, length <= maximumLength else { throw .badLength(length) }
         var body = SecretBytes(zeroedCount: length)
         try fill(fd, count: length, idle: deadline, deadline: deadline, closedIsClean: false) { offset, count in
-            body.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + offset, count) }
+            body.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress.map { Foundation.read(fd, $0 + offset, count) } ?? -1
+            }
         }
         return body
     }

@@ -3,6 +3,7 @@ import CVaultSys
     import Glibc
 #endif
 public import VaultCore
+import VaultSystem
 
 /// The vault's key-encryption key in the desktop keyring, through libsecret (Secret Service over D-Bus), loaded
 /// when first needed (`cvaultsys_libsecret_load`), so commands that never touch the keyring do not pay for it.

@@ -14,7 +14,7 @@ public struct VaultUnlocker {
     public typealias Source = () throws(VaultError) -> SecretBytes
 
     /// Try only this unlocker.
-    public var forced: UnlockerKind?
+    public var forced: KeyslotKind?
     /// The keyring backend, or nil when keyring use is forbidden.
     public var keyring: SecretServiceKeyring?
     /// Where a passphrase comes from, if anywhere.
@@ -27,13 +27,13 @@ public struct VaultUnlocker {
         /// The open vault.
         public let vault: UnlockedVault
         /// The unlocker that opened it.
-        public let unlocker: UnlockerKind
+        public let unlocker: KeyslotKind
         /// Why the keyring was passed over, when the user should hear about it.
         public let fallbackReason: KeyringProblem?
     }
 
     /// Creates an unlocker from its sources.
-    public init(forced: UnlockerKind?, keyring: SecretServiceKeyring?, passphrase: Source?, recoveryKey: Source?) {
+    public init(forced: KeyslotKind?, keyring: SecretServiceKeyring?, passphrase: Source?, recoveryKey: Source?) {
         self.forced = forced
         self.keyring = keyring
         self.passphrase = passphrase

@@ -1,3 +1,5 @@
+public import VaultCore
+
 /// A `podman run` / `docker run` command line that `vault run` launches, and how its secrets get in without a
 /// value on any command line: podman secrets looked up from the vault (podman), or `--env NAME` inherited from
 /// the launcher's environment (docker, which has no secret store outside swarm).
@@ -54,10 +56,13 @@ public struct ContainerCommand: Sendable, Equatable {
 
     /// The podman secret name for a vault reference: `vault_` + the name with `/` as `_`, plus `_v3` or
     /// `_previous` for a pinned version.
-    public static func podmanSecretName(secret: String, version: Int?, previous: Bool) -> String {
+    public static func podmanSecretName(secret: String, version: VersionSelector) -> String {
         let base = "vault_" + secret.replacingSlashes
-        if previous { return base + "_previous" }
-        return version.map { base + "_v\($0)" } ?? base
+        switch version {
+        case .current: return base
+        case let .number(number): return base + "_v\(number)"
+        case .previous: return base + "_previous"
+        }
     }
 
     /// The `--secret` options (and, for mounted secrets, the `VAR_FILE` variable) that hand `variable` over

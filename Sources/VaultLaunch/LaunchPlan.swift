@@ -3,22 +3,12 @@ public import VaultCore
 /// Everything `vault run` needs to start a child: what to run, which secrets under which names, how to hand them
 /// over, which of the launcher's variables to pass on, and whether to redact the child's output.
 public struct LaunchPlan: Sendable {
-    /// How secrets reach the child.
-    public enum Mode: String, Sendable, CaseIterable {
-        /// Environment variables on a cleared environment.
-        case env
-        /// 0400 files in a private directory; `VARIABLE_FILE` holds each path, `CREDENTIALS_DIRECTORY` the directory.
-        case file
-        /// One inherited pipe per secret; `VARIABLE_FD` holds its descriptor number.
-        case fd
-    }
-
     /// argv; the first element is looked up in PATH.
     public let argv: [String]
     /// Variable name → value.
     public let secrets: [(variable: String, value: SecretBox)]
     /// How they are handed over.
-    public let mode: Mode
+    public let mode: InjectionMode
     /// Launcher variables passed on beyond `ChildEnvironment.allowlist`.
     public let inherit: [String]
     /// Mask the values in the child's stdout (JSON-aware) and stderr (byte-wise).
@@ -26,7 +16,8 @@ public struct LaunchPlan: Sendable {
 
     /// A plan.
     public init(
-        argv: [String], secrets: [(variable: String, value: SecretBox)], mode: Mode, inherit: [String], redact: Bool
+        argv: [String], secrets: [(variable: String, value: SecretBox)], mode: InjectionMode, inherit: [String],
+        redact: Bool
     ) {
         self.argv = argv
         self.secrets = secrets

@@ -1,6 +1,9 @@
-import CVaultSys
-import Foundation
 public import VaultCore
+import VaultSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The child `vault run` forwards signals to (a C signal handler cannot capture).
 nonisolated(unsafe) private var forwardedChild: pid_t = 0
@@ -23,18 +26,19 @@ public enum Launcher {
             self.status = status
         }
 
-        /// `execve` (or the spawn) failed with `code` for `executable`.
-        static func cannotRun(_ executable: String, _ code: Int32) -> Failure {
-            Failure(
-                message: "cannot run \(executable): \(String(cString: strerror(code)))",
-                status: code == ENOENT ? 127 : 126)
+        /// `execve` (or the spawn) of `executable` failed with `error`.
+        static func cannotRun(_ executable: String, _ error: SystemError) -> Failure {
+            Failure(message: "cannot run \(executable): \(error.reason)", status: error.code == ENOENT ? 127 : 126)
         }
     }
 
     /// Runs the plan; returns only on failure to start.
     public static func run(_ plan: LaunchPlan, launcherEnvironment: [String: String]) throws(Failure) -> Never {
         var environment = ChildEnvironment.base(from: launcherEnvironment, inherit: plan.inherit)
-        guard let executable = resolve(plan.argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+        guard
+            let executable = ExecutableSearch.resolve(
+                plan.argv[0], path: environment["PATH"] ?? ExecutableSearch.defaultPath)
+        else {
             throw Failure(message: "cannot find '\(plan.argv[0])' in PATH; give its full path", status: 127)
         }
         var secretEnvironment: [(String, SecretBox)] = []
@@ -56,17 +60,16 @@ public enum Launcher {
                 environment[entry.variable + "_FD"] = String(target)
             }
         }
-        let envp = CStrings(environment.map { "\($0.key)=\($0.value)" }, secrets: secretEnvironment)
-        let argv = CStrings(plan.argv, secrets: [])
+        let envp = environmentStrings(environment, secrets: secretEnvironment)
+        let argv = CStringArray(plan.argv)
         if secretsDirectory == nil && !plan.redact {
             moveDescriptors(childFDs)
-            execve(executable, argv.pointers, envp.pointers)
-            throw Failure.cannotRun(executable, errno)
+            throw Failure.cannotRun(executable, ProcessSpawner.exec(executable, arguments: argv, environment: envp))
         }
         let status = try spawnAndWait(
             executable, argv: argv, envp: envp, fds: childFDs, redact: plan.redact ? plan.secrets : nil)
         if let secretsDirectory { SecretFiles.remove(secretsDirectory) }
-        exitLike(status)
+        ChildExit.exitLike(status)
     }
 
     /// An environment variable ends at its first NUL byte: a value holding one would reach the child cut short.
@@ -84,46 +87,42 @@ public enum Launcher {
     public static func exec(
         _ argv: [String], environment: [String: String], secrets: [(variable: String, value: SecretBox)]
     ) throws(Failure) -> Never {
-        guard let executable = resolve(argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+        guard
+            let executable = ExecutableSearch.resolve(
+                argv[0], path: environment["PATH"] ?? ExecutableSearch.defaultPath)
+        else {
             throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path", status: 127)
         }
         try refuseNUL(secrets)
         let names = Set(secrets.map(\.variable))
-        let envp = CStrings(
-            environment.filter { !names.contains($0.key) }.map { "\($0.key)=\($0.value)" },
-            secrets: secrets.map { ($0.variable, $0.value) })
-        let cArgv = CStrings(argv, secrets: [])
-        execve(executable, cArgv.pointers, envp.pointers)
-        throw Failure.cannotRun(executable, errno)
+        let envp = environmentStrings(
+            environment.filter { !names.contains($0.key) }, secrets: secrets.map { ($0.variable, $0.value) })
+        throw Failure.cannotRun(
+            executable, ProcessSpawner.exec(executable, arguments: CStringArray(argv), environment: envp))
     }
 
     // MARK: - Pieces
 
-    /// The file `execve` should get: a path as given when it exists, else the first executable match in `path`,
-    /// else a match that exists but is not executable (so the exec fails with EACCES, exit 126, as in `env`).
-    private static func resolve(_ command: String, path: String) -> String? {
-        if command.contains("/") { return access(command, F_OK) == 0 ? command : nil }
-        var notExecutable: String?
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(command)"
-            if access(candidate, X_OK) == 0 { return candidate }
-            if notExecutable == nil, access(candidate, F_OK) == 0 { notExecutable = candidate }
-        }
-        return notExecutable
-    }
-
     /// A pipe whose write end already holds `value` (≤ 64 KiB fits the pipe buffer) and is closed.
     private static func pipeHolding(_ value: borrowing SecretBytes) throws(Failure) -> Int32 {
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else {
-            throw Failure(message: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        let ends: (read: Int32, write: Int32)
+        do { ends = try Descriptors.pipe() } catch { throw Failure(message: "cannot \(error)") }
+        let failure = value.writeAll(to: ends.write)
+        Descriptors.close(ends.write)
+        if let failure {
+            Descriptors.close(ends.read)
+            throw Failure(message: "cannot \(SystemError("fill a pipe", code: failure))")
         }
-        let written = value.withUnsafeBytes { write(ends[1], $0.baseAddress!, $0.count) }
-        close(ends[1])
-        guard written == value.count else {
-            throw Failure(message: "cannot fill a pipe: \(String(cString: strerror(errno)))")
-        }
-        return ends[0]
+        return ends.read
+    }
+
+    /// `environment` as `NAME=value` strings, then each secret as `NAME=value` built from guarded memory.
+    private static func environmentStrings(
+        _ environment: [String: String], secrets: [(String, SecretBox)]
+    ) -> CStringArray {
+        let strings = CStringArray(environment.map { "\($0.key)=\($0.value)" })
+        for (name, box) in secrets { box.bytes.withUnsafeBytes { strings.append(name + "=", $0) } }
+        return strings
     }
 
     /// Puts each source descriptor at its target number (via high numbers, so targets and sources cannot collide).
@@ -140,76 +139,38 @@ public enum Launcher {
     }
 
     private static func spawnAndWait(
-        _ executable: String, argv: CStrings, envp: CStrings, fds: [(target: Int32, source: Int32)],
+        _ executable: String, argv: CStringArray, envp: CStringArray, fds: [(target: Int32, source: Int32)],
         redact: [(variable: String, value: SecretBox)]?
     ) throws(Failure) -> Int32 {
-        var mapping = fds
-        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        var mapping = fds.map { (source: $0.source, target: $0.target) }
+        var output: (out: (read: Int32, write: Int32), err: (read: Int32, write: Int32))?
         if redact != nil {
-            guard cvaultsys_pipe_cloexec(&outPipe) == 0, cvaultsys_pipe_cloexec(&errPipe) == 0 else {
-                throw Failure(message: "cannot create pipes")
+            do { output = (try Descriptors.pipe(), try Descriptors.pipe()) } catch {
+                throw Failure(message: "cannot \(error)")
             }
-            mapping += [(1, outPipe[1]), (2, errPipe[1])]
         }
+        if let output { mapping += [(output.out.write, 1), (output.err.write, 2)] }
         // The child gets SIGTERM if this parent is killed, so a killed `vault run` leaves no orphan holding the
         // secrets directory open (the next run and the agent sweep the directory itself).
-        let pid = cvaultsys_spawn_tied(
-            executable, argv.pointers, envp.pointers, mapping.map(\.source), mapping.map(\.target),
-            Int32(mapping.count), SIGTERM)
-        let failure = errno
-        fds.forEach { close($0.source) }
-        guard pid > 0 else { throw Failure.cannotRun(executable, failure) }
+        let spawned = Result { () throws(SystemError) in
+            try ProcessSpawner.spawnTied(
+                executable, arguments: argv, environment: envp, descriptors: mapping, deathSignal: SIGTERM)
+        }
+        fds.forEach { Descriptors.close($0.source) }
+        let pid: Int32
+        switch spawned {
+        case let .success(child): pid = child
+        case let .failure(error): throw Failure.cannotRun(executable, error)
+        }
         forwardedChild = pid
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
-            Foundation.signal(signal) { received in kill(forwardedChild, received) }
+            Glibc.signal(signal) { received in kill(forwardedChild, received) }
         }
-        if let redact {
-            close(outPipe[1])
-            close(errPipe[1])
-            OutputFilter.pump(stdout: outPipe[0], stderr: errPipe[0], values: redact.map(\.value))
+        if let redact, let output {
+            Descriptors.close(output.out.write, output.err.write)
+            OutputFilter.pump(stdout: output.out.read, stderr: output.err.read, values: redact.map(\.value))
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status
+        return ChildExit.wait(pid) ?? 0
     }
 
-    /// Exits with the child's status, or dies of the child's signal.
-    private static func exitLike(_ status: Int32) -> Never {
-        if status & 0x7f == 0 { exit((status >> 8) & 0xff) }
-        let signal = status & 0x7f
-        Foundation.signal(signal, SIG_DFL)
-        kill(getpid(), signal)
-        exit(128 + signal)
-    }
-}
-
-/// NUL-terminated C strings for argv/envp; secret entries are `NAME=value` built from guarded memory.
-final class CStrings {
-    private(set) var pointers: [UnsafeMutablePointer<CChar>?]
-
-    init(_ strings: [String], secrets: [(String, SecretBox)]) {
-        pointers = strings.map { strdup($0) }
-        for (name, box) in secrets {
-            let prefix = Array((name + "=").utf8)
-            let count = prefix.count + box.bytes.count
-            let entry = UnsafeMutablePointer<CChar>.allocate(capacity: count + 1)
-            prefix.withUnsafeBytes {
-                UnsafeMutableRawPointer(entry).copyMemory(from: $0.baseAddress!, byteCount: prefix.count)
-            }
-            box.bytes.withUnsafeBytes {
-                UnsafeMutableRawPointer(entry + prefix.count).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
-            }
-            entry[count] = 0
-            pointers.append(entry)
-        }
-        pointers.append(nil)
-    }
-
-    deinit {
-        for pointer in pointers {
-            guard let pointer else { continue }
-            memset(pointer, 0, strlen(pointer))
-            free(pointer)
-        }
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import VaultCore
+import VaultSystem
 
 /// Copies a child's stdout (JSON-aware) and stderr (byte-wise) to ours, masking values, until both close.
 enum OutputFilter {

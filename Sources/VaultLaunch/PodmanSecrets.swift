@@ -1,6 +1,6 @@
 import Foundation
 import VaultCore
-import VaultPolicy
+import VaultSystem
 
 /// Podman secrets backed by the vault: each is created with podman's `shell` driver, whose `lookup` command is
 /// `vault podman-driver lookup`, so podman stores only the secret's name (in a 0600 file under the vault's

@@ -1,3 +1,5 @@
+import VaultFormats
+
 /// The smallest edits that add or remove members and elements in a config's text (JSON, TOML or YAML), leaving
 /// every other byte — layout, comments, the other members — where it was. Containers with one item per line
 /// (TOML tables, YAML block collections) are edited by whole lines; delimited ones (JSON, inline tables, flow

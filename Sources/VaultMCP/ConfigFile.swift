@@ -1,5 +1,6 @@
 public import Foundation
 public import VaultCore
+import VaultSystem
 
 /// A client config file held in guarded memory (it may hold plain-text secrets), parsed, and replaced safely:
 /// backup first (0600), then a temp file beside it, fsync, rename over the original (keeping its mode), fsync the

@@ -1,3 +1,5 @@
+import VaultFormats
+
 /// The languages client configs are written in, and how each writes a member.
 public enum ConfigSyntax: Sendable {
     /// JSON, with comments and trailing commas where the file has them (JSONC).

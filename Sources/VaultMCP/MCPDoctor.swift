@@ -1,3 +1,5 @@
+public import VaultFormats
+
 /// Finds plain-text secrets in client configs and `.env` files.
 public enum MCPDoctor {
     /// Every plain-text secret in `config`, a file of `client`.

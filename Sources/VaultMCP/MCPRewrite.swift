@@ -1,4 +1,5 @@
 public import VaultCore
+public import VaultFormats
 public import VaultPolicy
 
 /// A planned change to one client config: the edits, the backup's edits, the profiles it needs, what it did per
@@ -95,7 +96,7 @@ public struct MCPRewrite {
                         "mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(member.key))")
                     let name = try place(preferred, ConfigText.decodedSecret(text, member.value))
                     references.append(
-                        SecretReference(variable: member.key, secret: name.rawValue, version: nil, previous: false))
+                        SecretReference(variable: member.key, secret: name.rawValue))
                     removed.insert(index)
                     entryBackup.append(
                         TextEdit(range: member.value.range, replacement: StringLiteral.quoted("vault://\(name)")))
@@ -275,8 +276,7 @@ public struct MCPRewrite {
             var edits: [TextEdit] = [], servers: [Server] = [], notes: [String] = [], used: [WrapRecord] = []
             func value(_ reference: SecretReference) throws(VaultError) -> TextEdit.Part {
                 guard let reveal else {
-                    let suffix = reference.previous ? "@previous" : reference.version.map { "@\($0)" } ?? ""
-                    return .bytes(StringLiteral.quoted("vault://\(reference.secret)\(suffix)"))
+                    return .bytes(StringLiteral.quoted("vault://\(reference.written)"))
                 }
                 let secret = try reveal(reference)
                 return .secret(SecretBox(secret.withUnsafeBytes { StringLiteral.secret($0) }))
@@ -297,7 +297,7 @@ public struct MCPRewrite {
                     let edit = try Self.exactRestore(
                         server, record: record, text: text,
                         value: { (secret, quoting) throws(VaultError) in
-                            let reference = SecretReference(variable: "", secret: secret, version: nil, previous: false)
+                            let reference = SecretReference(variable: "", secret: secret)
                             guard let reveal, let quoting else { return try value(reference) }
                             return .secret(
                                 SecretBox(

@@ -1,6 +1,6 @@
-import CVaultSys
 import Foundation
 import VaultCore
+import VaultSystem
 
 /// A stdio MCP server started for a probe: newline-delimited JSON-RPC on its stdin and stdout, its stderr kept
 /// only as the last line, its process group stopped with SIGTERM and then SIGKILL.
@@ -35,57 +35,42 @@ final class ServerProcess {
     }
 
     init(_ launch: ServerLaunch) throws(StartFailure) {
-        var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0], errorPipe: [Int32] = [0, 0]
-        guard cvaultsys_pipe_cloexec(&toChild) == 0, cvaultsys_pipe_cloexec(&fromChild) == 0,
-            cvaultsys_pipe_cloexec(&errorPipe) == 0
-        else {
-            throw StartFailure(description: "cannot create pipes: \(String(cString: strerror(errno)))")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
-        if let directory = launch.directory { cvaultsys_spawn_add_chdir(&actions, directory) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
         // The command is looked up in the PATH the client gives the server, not in vault's own.
-        let command = Self.resolve(launch.command, path: launch.environment["PATH"] ?? "/usr/bin:/bin")
-        let cArgs = ([launch.command] + launch.arguments).map { strdup($0) } + [nil]
-        let cEnv = launch.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-        var child: pid_t = 0
-        let spawned = command.map { posix_spawn(&child, $0, &actions, &attributes, cArgs, cEnv) } ?? ENOENT
-        for fd in [toChild[0], fromChild[1], errorPipe[1]] { close(fd) }
-        guard spawned == 0 else {
-            for fd in [toChild[1], fromChild[0], errorPipe[0]] { close(fd) }
-            let reason =
-                spawned == ENOENT
-                ? "command not found: \(launch.command)"
-                : spawned == EACCES
-                    ? "not executable: \(launch.command)"
-                    : "cannot start \(launch.command): \(String(cString: strerror(spawned)))"
-            throw StartFailure(description: reason)
+        guard
+            let command = ExecutableSearch.resolve(launch.command, path: launch.environment["PATH"] ?? "/usr/bin:/bin")
+        else {
+            throw StartFailure(description: "command not found: \(launch.command)")
         }
-        pid = child
-        input = toChild[1]
-        output = fromChild[0]
-        errors = errorPipe[0]
-        signal(SIGPIPE, SIG_IGN)
-    }
-
-    /// `name` as the file a client would execute: a path as given, else the first executable match in `path`.
-    private static func resolve(_ name: String, path: String) -> String? {
-        if name.contains("/") { return name }
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
+        var pipes: [(read: Int32, write: Int32)] = []
+        do {
+            for _ in 0..<3 { pipes.append(try Descriptors.pipe()) }
+        } catch {
+            for pipe in pipes { Descriptors.close(pipe.read, pipe.write) }
+            throw StartFailure(description: "cannot \(error)")
         }
-        return nil
+        let (toChild, fromChild, errorPipe) = (pipes[0], pipes[1], pipes[2])
+        var options = ProcessSpawner.Options()
+        options.descriptors = [(toChild.read, 0), (fromChild.write, 1), (errorPipe.write, 2)]
+        options.directory = launch.directory
+        options.newProcessGroup = true
+        let spawned = Result { () throws(SystemError) in
+            try ProcessSpawner.spawn(
+                command, arguments: CStringArray([launch.command] + launch.arguments),
+                environment: CStringArray(launch.environment.map { "\($0.key)=\($0.value)" }), options: options)
+        }
+        Descriptors.close(toChild.read, fromChild.write, errorPipe.write)
+        switch spawned {
+        case let .success(child): pid = child
+        case let .failure(error):
+            Descriptors.close(toChild.write, fromChild.read, errorPipe.read)
+            throw StartFailure(
+                description: error.code == EACCES
+                    ? "not executable: \(launch.command)" : "cannot start \(launch.command): \(error.reason)")
+        }
+        input = toChild.write
+        output = fromChild.read
+        errors = errorPipe.read
+        Descriptors.ignoreBrokenPipes()
     }
 
     /// Writes one message line.
@@ -133,35 +118,15 @@ final class ServerProcess {
 
     /// Waits (at most 2 s) for the server to exit, then reads what it left on stderr.
     private func reap() -> Int32 {
-        var status: Int32 = 0
-        for _ in 0..<200 {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid {
-                while drain(errors, into: &errorTail, keep: 4096) {}
-                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            }
-            usleep(10_000)
-        }
-        return -1
+        guard let status = ChildExit.wait(pid, upTo: .seconds(2)) else { return -1 }
+        while drain(errors, into: &errorTail, keep: 4096) {}
+        return ChildExit.code(status)
     }
 
     /// Stops the server's process group: SIGTERM, up to a second's grace, SIGKILL.
     func stop() {
-        close(input)
-        if exitStatus == nil {
-            kill(-pid, SIGTERM)
-            var status: Int32 = 0
-            var reaped = false
-            for _ in 0..<100 {
-                if waitpid(pid, &status, WNOHANG) == pid { reaped = true; break }
-                usleep(10_000)
-            }
-            if !reaped {
-                kill(-pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            }
-        }
-        close(output)
-        close(errors)
+        Descriptors.close(input)
+        if exitStatus == nil { ChildExit.stopGroup(pid, grace: .seconds(1)) }
+        Descriptors.close(output, errors)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import VaultCore
+import VaultSystem
 
 /// What `vault mcp unwrap` needs to give one server entry back byte for byte: the entry as `wrap` wrote it and as
 /// it was before, never a value. Moved values stand in `original` as their `vault://` reference; any other

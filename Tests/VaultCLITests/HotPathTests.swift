@@ -1,4 +1,5 @@
 import Testing
+import VaultCore
 @testable import vault
 
 /// The hand-parsed hot forms of `get` and `run` must mean exactly what swift-argument-parser makes of the same
@@ -36,7 +37,10 @@ import Testing
         switch hot {
         case let .get(request):
             let get = try #require(full as? VaultCLI.Get)
-            #expect(request == GetRequest(name: get.name, version: get.version, previous: get.previous))
+            #expect(
+                request
+                    == GetRequest(
+                        name: get.name, selector: VersionSelector(version: get.version, previous: get.previous)))
         case let .run(request):
             let run = try #require(full as? VaultCLI.Run)
             #expect(request == run.request)

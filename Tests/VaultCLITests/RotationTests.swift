@@ -293,4 +293,35 @@ struct RotationTests {
                     .isEmpty)
         }
     }
+
+    /// A stop signal while the agent serves a rotation: the rotation finishes and its caller gets the answer, then
+    /// the agent removes its socket, records the stop in the audit log, and exits 0.
+    @Test func aStopSignalLetsTheRequestInFlightFinish() throws {
+        _ = vault("add", "stop/a", input: "a1")
+        writePolicy(
+            "stop.yaml",
+            """
+            policies:
+              - name: stop
+                secrets: ["stop/*"]
+                every: 30d
+                rotator:
+                  command: { run: ["python3", "\(sandbox.root)/rotator.py", "\(control)"], timeout: 10s }
+            """)
+        writePrivateFile(control + "/pause-at", "set".utf8)
+        let agent = AgentProcess(sandbox, env: env)
+        let rotation = sandbox.process.start(VaultProcess.binary, ["rotate", "stop/a"], env: env)
+        let steps = control + "/steps.log"
+        for _ in 0..<200 where !((try? String(contentsOfFile: steps, encoding: .utf8)) ?? "").contains("stop/a set") {
+            usleep(20_000)
+        }
+        kill(agent.running.pid, SIGTERM)
+        let rotated = rotation.wait()
+        #expect(rotated.status == 0, "\(rotated.err)")
+        #expect(agent.running.wait().status == 0)
+        #expect(access(agent.socket, F_OK) != 0)
+        #expect(agent.log.contains("stopped (SIGTERM)"), "\(agent.log)")
+        #expect(vault("get", "stop/a").out.hasPrefix("issued-"))
+        #expect(vault("audit", "--json").out.contains("\"op\":\"agent.stop\""))
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VaultCore
+import VaultTestSupport
 
 /// The audit chain against real files: every kind of tampering is found and named.
 struct AuditLogTests {

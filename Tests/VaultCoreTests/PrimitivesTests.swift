@@ -1,5 +1,6 @@
 import Testing
 @testable import VaultCore
+import VaultTestSupport
 
 struct SecretBytesTests {
     @Test func constantTimeEqualityComparesContentAndLength() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VaultCore
+import VaultTestSupport
 
 /// Known-answer vectors for the sealed-envelope format, generated independently by Vectors/generate.py.
 struct SealedEnvelopeVectorTests {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import VaultCore
+import VaultTestSupport
 
 /// The store against a real SQLite file in a temp directory and real libsodium.
 struct VaultStoreTests {

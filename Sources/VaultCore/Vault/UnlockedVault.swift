@@ -17,8 +17,19 @@ public final class UnlockedVault: Sendable {
         self.vaultKey = vaultKey
     }
 
-    /// The value of `name`: its current version, or `version` if given. Throws `.tampered` if the stored envelope
-    /// fails authentication (edited, moved to another row, name or version).
+    /// The value of the version of `name` that `selector` picks. Throws `.tampered` if the stored envelope fails
+    /// authentication (edited, moved to another row, name or version).
+    public func value(
+        of name: SecretName, _ selector: VersionSelector, by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> SecretBytes {
+        switch selector {
+        case .current: try value(of: name, label: .current, by: actor)
+        case .previous: try value(of: name, label: .previous, by: actor)
+        case let .number(number): try value(of: name, version: number, by: actor)
+        }
+    }
+
+    /// The value of version `version` of `name`, or of its current version.
     public func value(
         of name: SecretName, version: Int? = nil, by actor: AuditActor = .currentProcess
     ) throws(VaultError) -> SecretBytes {
@@ -286,7 +297,7 @@ public final class UnlockedVault: Sendable {
     }
 
     /// Subkey 2 of the vault key, context "vaultaud": seals the audit chain's first key.
-    private static func auditSealingKey(for vaultKey: borrowing SecretBytes) -> SecretBytes {
+    static func auditSealingKey(for vaultKey: borrowing SecretBytes) -> SecretBytes {
         KeyDerivation.subkey(of: vaultKey, id: 2, context: "vaultaud")
     }
 

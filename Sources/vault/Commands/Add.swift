@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 
 extension VaultCLI {
@@ -20,8 +21,8 @@ extension VaultCLI {
         func run() throws {
             let name = try SecretName(name)
             let secret = try value.read(for: name)
-            let version = try VaultSession.open(unlock).add(name, value: secret)
-            Output.note("stored \(name) version \(version)")
+            let version = try VaultSession.open(unlock.choice).add(name, value: secret)
+            Notice.print("stored \(name) version \(version)")
         }
     }
 }

@@ -2,13 +2,12 @@ import ArgumentParser
 import Foundation
 import Logging
 import VaultAgent
+import VaultClient
 import VaultCore
 import VaultKeyring
 import VaultLaunch
 import VaultPolicy
-
-/// The socket path the SIGTERM handler removes (a C signal handler cannot capture).
-nonisolated(unsafe) private var socketPathForSignals: UnsafeMutablePointer<CChar>?
+import VaultSystem
 
 extension VaultCLI {
     struct Agent: ParsableCommand {
@@ -69,7 +68,7 @@ extension VaultCLI {
                 SecretFiles.sweep(root)
             }
             do {
-                let outcome = try unlock.unlocker(for: vault, environment).unlock(vault)
+                let outcome = try unlock.choice.unlocker(for: vault, environment).unlock(vault)
                 try outcome.vault.checkAuditAnchor()
                 state.hold(outcome.vault, unlocker: outcome.unlocker.rawValue)
                 if let reason = outcome.fallbackReason {
@@ -85,19 +84,7 @@ extension VaultCLI {
             configuration.keyringAllowed = environment.keyringAllowed
             configuration.frameTimeout = DurationText.seconds(frameTimeout) ?? 5
             configuration.listener = activated
-            // A socket systemd made is systemd's to remove.
-            socketPathForSignals = configuration.listener == nil ? strdup(path) : nil
-            var stopping = sigset_t()
-            sigemptyset(&stopping)
-            for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopping, signal) }
-            sigprocmask(SIG_UNBLOCK, &stopping, nil)  // a parent that blocked them must not make the agent unstoppable
-            for signal in [SIGTERM, SIGINT, SIGHUP] {
-                Foundation.signal(signal) { _ in
-                    if let path = socketPathForSignals { unlink(path) }
-                    _exit(0)
-                }
-            }
-            Foundation.signal(SIGPIPE, SIG_IGN)
+            Descriptors.ignoreBrokenPipes()
             do {
                 try AgentServer(configuration: configuration, state: state, logger: logger).run()
             } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
 
 extension VaultCLI {
@@ -73,7 +74,7 @@ extension VaultCLI.Audit {
         var json = false
 
         func run() throws {
-            let result = try VaultSession.open(unlock, checkingAudit: false).verifyAudit()
+            let result = try VaultSession.open(unlock.choice, checkingAudit: false).verifyAudit()
             if json {
                 try Output.json(result)
             } else if result.intact {
@@ -102,7 +103,7 @@ extension VaultCLI.Audit {
         @OptionGroup var unlock: UnlockOptions
 
         func run() throws {
-            let vault = try VaultAccess.unlocked(unlock, checkingAudit: false)
+            let vault = try VaultAccess.unlocked(unlock.choice, checkingAudit: false)
             if let disagreement = try vault.acceptAuditState() {
                 Output.line("accepted and recorded: \(disagreement)")
             } else {

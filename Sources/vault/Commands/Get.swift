@@ -1,6 +1,7 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import VaultAgent
+import VaultClient
 import VaultCore
 import VaultPolicy
 
@@ -32,20 +33,19 @@ extension VaultCLI {
         }
 
         func run() throws {
-            try Get.print(SecretName(name), version: version, previous: previous, unlock: unlock)
+            try Get.print(SecretName(name), VersionSelector(version: version, previous: previous), unlock: unlock)
         }
 
         /// Prints the value: from the agent when one answers (and no unlocker was chosen), else from the vault.
-        static func print(_ name: SecretName, version: Int?, previous: Bool, unlock: UnlockOptions) throws(VaultError) {
-            let request = GetRequest(name: name.rawValue, version: version, previous: previous)
-            if !unlock.namesAnUnlocker,
+        static func print(_ name: SecretName, _ selector: VersionSelector, unlock: UnlockOptions) throws(VaultError) {
+            let request = GetRequest(name: name.rawValue, selector: selector)
+            if !unlock.choice.namesAnUnlocker,
                 let value = try Get.viaAgent(request, .current, onFailure: SecretValues.noteFallback)
             {
                 return try Get.write(value)
             }
-            let vault = try VaultAccess.unlocked(unlock)
-            try Get.write(
-                SecretBox(previous ? vault.value(of: name, label: .previous) : vault.value(of: name, version: version)))
+            let vault = try VaultAccess.unlocked(unlock.choice)
+            try Get.write(SecretBox(vault.value(of: name, selector)))
         }
 
         /// The value from the running agent; nil when there is none or it cannot answer (then the vault is opened
@@ -53,8 +53,7 @@ extension VaultCLI {
         static func viaAgent(
             _ request: GetRequest, _ environment: Environment, onFailure: (AgentClient.Failure) -> Void = { _ in }
         ) throws(VaultError) -> SecretBox? {
-            let reference = SecretReference(
-                variable: "", secret: request.name, version: request.version, previous: request.previous)
+            let reference = SecretReference(variable: "", secret: request.name, version: request.selector)
             return try SecretValues.fromAgent([reference], environment, onFailure: onFailure)?.first?.value
         }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
+import VaultFormats
 import VaultMCP
 import VaultPolicy
 
@@ -57,14 +59,14 @@ extension VaultCLI.Import {
                 return
             }
             let writer = ImportWriter(
-                session: try VaultSession.open(unlock), vault: try VaultAccess.locked(), dryRun: dryRun)
+                session: try VaultSession.open(unlock.choice), vault: try VaultAccess.locked(), dryRun: dryRun)
             for entry in wanted {
                 let name = try SecretName("\(base)/\(NameSlug.segment(entry.key))")
                 let outcome = try writer.store(name, dotenv.value(of: entry))
                 Output.line("\(entry.key) → \(name): \(dryRun ? "would be " : "")\(outcome.text)")
             }
             if !dryRun {
-                Output.note(
+                Notice.print(
                     "vault: \(file) still holds the values in plain text; delete it once the program starts through `vault run`"
                 )
             }
@@ -114,7 +116,7 @@ extension VaultCLI.Import {
                 values.append((entry, name, SecretBox(try PassStore.read(entry, firstLineOnly: !wholeEntry))))
             }
             let writer = ImportWriter(
-                session: try VaultSession.open(unlock, environment), vault: try VaultAccess.locked(environment),
+                session: try VaultSession.open(unlock.choice, environment), vault: try VaultAccess.locked(environment),
                 dryRun: dryRun)
             for (entry, name, value) in values {
                 Output.line(

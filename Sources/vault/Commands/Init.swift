@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 import VaultKeyring
 
@@ -43,7 +44,7 @@ extension VaultCLI {
                     try KeyringEnrollment.enable(unlocked, keyring: SecretServiceKeyring(vaultID: unlocked.vault.id))
                     slots += ", keyring"
                 } catch {
-                    Output.note(
+                    Notice.print(
                         "vault: keyring: \(error); the vault opens with its passphrase (`vault keyring enable` adds the keyring later)"
                     )
                 }

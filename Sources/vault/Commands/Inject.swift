@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
+import VaultFormats
 import VaultMCP
 
 extension VaultCLI {
@@ -45,14 +47,16 @@ extension VaultCLI {
                     "\(input):\(unknown.line): \(unknown.text) names no secret in the vault; add it with `vault add \(unknown.reference.secret)` or fix the reference — nothing was written"
                 )
             }
-            let values = try SecretValues.fetch(template.references.map(\.reference), unlock: unlock, environment).map(
+            let values = try SecretValues.fetch(
+                template.references.map(\.reference), unlock: unlock.choice, environment
+            ).map(
                 \.value)
             let rendered = template.render(values)
             if output == "-" {
                 try Output.writeSecret(rendered)
             } else {
                 try PrivateFile.replace(output, with: rendered)
-                Output.note(
+                Notice.print(
                     "vault: wrote \(output) (0600) with \(template.references.count) value\(template.references.count == 1 ? "" : "s")"
                 )
             }

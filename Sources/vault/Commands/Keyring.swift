@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 import VaultKeyring
 
@@ -25,9 +26,9 @@ extension VaultCLI.Keyring {
         func run() throws {
             let environment = Environment.current
             let vault = try VaultAccess.locked(environment)
-            var options = unlock
+            var options = unlock.choice
             if options.unlocker == nil || options.unlocker == .keyring {
-                options.unlocker = options.recoveryKeyFd != nil ? .recovery : .passphrase
+                options.unlocker = options.recoveryKeyFD != nil ? .recovery : .passphrase
             }
             let unlocked = try options.unlock(vault, environment: environment)
             do {
@@ -35,7 +36,7 @@ extension VaultCLI.Keyring {
             } catch {
                 throw VaultError.noUnlocker(reason: "keyring: \(error); nothing was changed")
             }
-            Output.note("keyring keyslot enabled: this vault now opens from the keyring (vault-id \(vault.id))")
+            Notice.print("keyring keyslot enabled: this vault now opens from the keyring (vault-id \(vault.id))")
         }
     }
 
@@ -47,11 +48,11 @@ extension VaultCLI.Keyring {
         func run() throws {
             let vault = try VaultAccess.locked()
             if let problem = try KeyringEnrollment.disable(vault, keyring: SecretServiceKeyring(vaultID: vault.id)) {
-                Output.note(
+                Notice.print(
                     "keyring keyslot removed; the keyring item could not be deleted (\(problem)), and it opens nothing now"
                 )
             } else {
-                Output.note("keyring keyslot and keyring item removed")
+                Notice.print("keyring keyslot and keyring item removed")
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 
 extension VaultCLI {

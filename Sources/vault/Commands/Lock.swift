@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 
 extension VaultCLI {
@@ -9,11 +10,11 @@ extension VaultCLI {
 
         func run() throws {
             do {
-                _ = try AgentAccess.requireClient().request(.lock)
+                try AgentAccess.requireClient().lock()
             } catch {
                 throw VaultError.noUnlocker(reason: "\(error)")
             }
-            Output.note("agent locked")
+            Notice.print("agent locked")
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
+import VaultFormats
 import VaultMCP
 
 extension VaultCLI.MCP {
@@ -121,7 +123,7 @@ extension VaultCLI.MCP {
             if json {
                 try Output.json(reports)
             } else {
-                for problem in problems { Output.note("vault: \(problem)") }
+                for problem in problems { Notice.print("vault: \(problem)") }
                 if reports.isEmpty && problems.isEmpty {
                     Output.line("no stdio MCP server configured (give files as arguments)")
                 }
@@ -140,7 +142,7 @@ extension VaultCLI.MCP {
         }
 
         private func print(findings: [Finding], scanned: [String], problems: [String]) {
-            for problem in problems { Output.note("vault: \(problem)") }
+            for problem in problems { Notice.print("vault: \(problem)") }
             guard !findings.isEmpty else {
                 if scanned.isEmpty {
                     if problems.isEmpty { Output.line("no MCP client config found (give files as arguments)") }

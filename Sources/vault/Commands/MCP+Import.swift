@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 import VaultMCP
 
@@ -27,7 +28,7 @@ extension VaultCLI.MCP {
             wrapping.describe(dryRun: dryRun)
             let pending = wrapping.configs.filter { !$0.plan.edits.isEmpty }.map(\.file.path)
             if !pending.isEmpty {
-                Output.note(
+                Notice.print(
                     "vault: the values are still in plain text in \(pending.joined(separator: ", ")); `vault mcp wrap --client \(wrapping.client.rawValue)` removes them"
                 )
             }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
+import VaultFormats
 import VaultMCP
 import VaultPolicy
 
@@ -33,10 +35,13 @@ extension VaultCLI.MCP {
                 ? nil
                 : { (reference) throws(VaultError) in
                     let session: VaultSession
-                    if let opened { session = opened } else { session = try VaultSession.open(unlock, environment) }
+                    if let opened {
+                        session = opened
+                    } else {
+                        session = try VaultSession.open(unlock.choice, environment)
+                    }
                     opened = session
-                    return try session.value(
-                        of: SecretName(reference.secret), version: reference.version, previous: reference.previous)
+                    return try session.value(of: SecretName(reference.secret), reference.version)
                 }
             let recordsPath = try MCPAccess.recordsPath(environment)
             var records = try WrapRecords.load(recordsPath)
@@ -45,7 +50,7 @@ extension VaultCLI.MCP {
                 let config = try ConfigFile(path: path, syntax: client.syntax)
                 let plan = try MCPRewrite.unwrap(
                     config, client: client, existing: set.profiles, records: records, reveal: reveal)
-                for note in plan.notes { Output.note("vault: \(path): \(note)") }
+                for note in plan.notes { Notice.print("vault: \(path): \(note)") }
                 guard !plan.edits.isEmpty else { continue }
                 changed = true
                 if dryRun {
@@ -62,9 +67,10 @@ extension VaultCLI.MCP {
                         "\(path): \(server.label) starts without vault again\(server.exact ? ", exactly as before wrap" : "") (profile \(server.profile) kept)"
                     )
                 }
-                Output.note("vault: backup of \(path): \(backup)")
+                Notice.print("vault: backup of \(path): \(backup)")
                 if !keepReferences {
-                    Output.note("vault: the values are in plain text in \(path) again; `vault mcp wrap` moves them out")
+                    Notice.print(
+                        "vault: the values are in plain text in \(path) again; `vault mcp wrap` moves them out")
                 }
             }
             if !changed { Output.line("nothing to change: no server starts through vault run") }

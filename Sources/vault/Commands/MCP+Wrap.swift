@@ -1,5 +1,7 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
+import VaultFormats
 import VaultMCP
 
 extension VaultCLI.MCP {
@@ -47,10 +49,10 @@ extension VaultCLI.MCP {
                 let backup = try config.replace(
                     with: config.text.withUnsafeBytes { TextEdit.apply(plan.edits, to: $0) },
                     backup: config.text.withUnsafeBytes { TextEdit.apply(plan.backupEdits, to: $0) })
-                Output.note("vault: backup of \(config.path) (values replaced by vault:// references): \(backup)")
+                Notice.print("vault: backup of \(config.path) (values replaced by vault:// references): \(backup)")
             }
             wrapping.describe(dryRun: false)
-            Output.note("vault: restart \(wrapping.client.displayName) so it reads the new config")
+            Notice.print("vault: restart \(wrapping.client.displayName) so it reads the new config")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 
 extension VaultCLI {
@@ -23,13 +24,13 @@ extension VaultCLI {
 
         func run() throws {
             let environment = Environment.current
-            let vault = try VaultAccess.unlocked(unlock, environment)
+            let vault = try VaultAccess.unlocked(unlock.choice, environment)
             let current = try vault.vault.keyslots().first { $0.kind == .passphrase }
             let strength = kdf ?? current?.kdf.flatMap(KDFParameters.Strength.init(rawValue:)) ?? .moderate
             let passphrase = try NewPassphrase.read(
                 fd: newPassphraseFd, file: environment.newPassphraseFile, prompt: "New passphrase: ")
             try vault.changePassphrase(to: passphrase, kdf: strength.parameters)
-            Output.note("passphrase changed (Argon2id \(strength.rawValue)); no secret was re-encrypted")
+            Notice.print("passphrase changed (Argon2id \(strength.rawValue)); no secret was re-encrypted")
         }
     }
 }

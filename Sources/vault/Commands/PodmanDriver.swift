@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
 import VaultLaunch
 import VaultPolicy
@@ -60,7 +61,7 @@ extension VaultCLI {
                         "podman-driver lookup: podman secret \(id) is not one of this vault's; re-create it through `vault run`"
                     )
                 }
-                let value = try SecretValues.fetch([reference], unlock: UnlockOptions.parse([]), environment)
+                let value = try SecretValues.fetch([reference], unlock: UnlockChoice(), environment)
                 try Output.writeSecret(value[0].value.bytes)
             case .delete:
                 unlink(path)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
 import VaultPolicy
+import VaultRotation
 
 extension VaultCLI {
     struct Policy: ParsableCommand {
@@ -31,7 +33,7 @@ extension VaultCLI.Policy {
             if let vault = try? VaultAccess.locked(environment) {
                 problems += set.diagnostics(against: try vault.secrets().map(\.name))
             }
-            for problem in problems { Output.note(problem.description) }
+            for problem in problems { Notice.print(problem.description) }
             guard problems.isEmpty else {
                 throw VaultError.invalidInput("\(problems.count) problem(s) in the policies under \(set.directory)")
             }

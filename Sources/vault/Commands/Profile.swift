@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 import VaultPolicy
 
@@ -33,7 +34,7 @@ extension VaultCLI.Profile {
 
         func run() throws {
             let set = PolicySet.load(directory: PolicyAccess.directory(policies))
-            for problem in set.diagnostics { Output.note("vault: \(problem)") }
+            for problem in set.diagnostics { Notice.print("vault: \(problem)") }
             let entries = set.profiles.map { profile in
                 Entry(
                     profile: profile.name, mode: profile.mode.rawValue,

@@ -26,7 +26,7 @@ extension VaultCLI {
                 throw VaultError.invalidInput(
                     "'\(reference)' is not a reference; write vault://name, vault://name@3 or vault://name@previous")
             }
-            try Get.print(SecretName(parsed.secret), version: parsed.version, previous: parsed.previous, unlock: unlock)
+            try Get.print(SecretName(parsed.secret), parsed.version, unlock: unlock)
         }
     }
 }

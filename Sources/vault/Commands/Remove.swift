@@ -1,4 +1,5 @@
 import ArgumentParser
+import VaultClient
 import VaultCore
 
 extension VaultCLI {
@@ -22,8 +23,8 @@ extension VaultCLI {
 
         func run() throws {
             let name = try SecretName(name)
-            try VaultSession.open(unlock).remove(name, purge: purge)
-            Output.note(
+            try VaultSession.open(unlock.choice).remove(name, purge: purge)
+            Notice.print(
                 purge ? "purged \(name) and all its versions" : "removed \(name) (versions kept; --purge erases them)")
         }
     }

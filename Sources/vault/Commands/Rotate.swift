@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
 import VaultPolicy
+import VaultRotation
 
 extension VaultCLI {
     struct Rotate: ParsableCommand {
@@ -47,12 +49,12 @@ extension VaultCLI {
                 let secret = try value.read(for: name)
                 let grace = PolicySet.load(directory: PolicyAccess.directory(policies)).policy(for: name.rawValue)?
                     .grace
-                let version = try VaultSession.open(unlock).rotate(name, to: secret, grace: grace)
-                return Output.note("rotated \(name): version \(version) is current, version \(version - 1) previous")
+                let version = try VaultSession.open(unlock.choice).rotate(name, to: secret, grace: grace)
+                return Notice.print("rotated \(name): version \(version) is current, version \(version - 1) previous")
             }
             let set = try PolicyAccess.load(policies)
             var failures = 0
-            try VaultSession.open(unlock).rotatePolicies(name, policies: set) { failures += Self.print($0) }
+            try VaultSession.open(unlock.choice).rotatePolicies(name, policies: set) { failures += Self.print($0) }
             if failures > 0 { throw ExitCode.failure }
         }
 
@@ -81,15 +83,15 @@ extension VaultCLI {
                         "remind: \(entry.name) (policy \(entry.policy.name), overdue since \(Output.time(entry.dueAt)))"
                     )
                 }
-                return Output.note(
+                return Notice.print(
                     "\(plan.due.count) due, \(plan.reminders.count) reminder(s); nothing changed (--dry-run)")
             }
             var failures = 0, rotated = 0
-            try VaultSession.open(unlock).rotatePolicies(nil, policies: set) { event in
+            try VaultSession.open(unlock.choice).rotatePolicies(nil, policies: set) { event in
                 if case .rotated = event { rotated += 1 }
                 failures += Self.print(event)
             }
-            Output.note("rotated \(rotated), failed \(failures)")
+            Notice.print("rotated \(rotated), failed \(failures)")
             if failures > 0 { throw ExitCode.failure }
         }
 
@@ -109,7 +111,7 @@ extension VaultCLI {
                             since: $0.dueAt, reason: nil)
                     }
             } else {
-                try VaultSession.open(unlock).rotatePolicies(nil, policies: set) { event in
+                try VaultSession.open(unlock.choice).rotatePolicies(nil, policies: set) { event in
                     switch event {
                     case let .rotated(name, version, policy):
                         outcomes.append(
@@ -155,9 +157,9 @@ extension VaultCLI {
                     "remind: rotate \(name) by hand (overdue since \(Output.time(since)))"
                         + (note.map { ": \($0)" } ?? ""))
             case let .hookFailed(name, command, reason):
-                Output.note("vault: on-rotate hook \(command) for \(name) failed: \(reason)")
+                Notice.print("vault: on-rotate hook \(command) for \(name) failed: \(reason)")
             case let .failed(name, reason):
-                Output.note("vault: rotating \(name) failed: \(reason)")
+                Notice.print("vault: rotating \(name) failed: \(reason)")
                 return 1
             }
             return 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultAgent
+import VaultClient
 import VaultCore
 import VaultLaunch
 import VaultPolicy
@@ -34,7 +35,7 @@ extension VaultCLI {
         var envFile: String?
 
         @Option(help: "How secrets are handed over: env, file or fd (default: the profile's, else env).")
-        var mode: LaunchPlan.Mode?
+        var mode: InjectionMode?
 
         @Flag(help: "Mask the values in the child's output.")
         var redact = false
@@ -65,7 +66,8 @@ extension VaultCLI {
                 try ContainerLaunch.run(
                     container, references: launch.references, mode: launch.mode, unlock: unlock, environment)
             }
-            try launch.start(with: SecretValues.fetch(launch.references, unlock: unlock, environment), environment)
+            try launch.start(
+                with: SecretValues.fetch(launch.references, unlock: unlock.choice, environment), environment)
         }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCore
 import VaultPolicy
+import VaultRotation
 
 extension VaultCLI {
     struct Status: ParsableCommand {

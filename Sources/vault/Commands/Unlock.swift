@@ -1,5 +1,6 @@
 import ArgumentParser
 import VaultAgent
+import VaultClient
 import VaultCore
 
 extension VaultCLI {
@@ -13,10 +14,10 @@ extension VaultCLI {
         func run() throws {
             let environment = Environment.current
             let client = try AgentAccess.requireClient(environment)
-            if unlock.passphraseFd == nil && unlock.unlocker != .passphrase, (try? client.request(.unlock)) != nil {
-                return Output.note("agent unlocked")
+            if unlock.passphraseFd == nil && unlock.unlocker != .passphrase, (try? client.unlock()) != nil {
+                return Notice.print("agent unlocked")
             }
-            guard let source = unlock.passphraseSource(environment) else {
+            guard let source = unlock.choice.passphraseSource(environment) else {
                 throw VaultError.noUnlocker(
                     reason:
                         "the agent could not use the keyring and no passphrase was given; use --passphrase-fd N or VAULT_PASSPHRASE_FILE"
@@ -24,10 +25,7 @@ extension VaultCLI {
             }
             let passphrase = SecretBox(try source())
             let result = Result { () throws(AgentClient.Failure) in
-                try client.request(.unlock) { json in
-                    json.raw(",\"passphrase\":")
-                    _ = json.secret(passphrase.bytes)
-                }
+                try client.unlock(passphrase: passphrase.bytes)
             }
             if case let .failure(failure) = result {
                 if case let .agent(code, message) = failure, code != .locked {
@@ -36,7 +34,7 @@ extension VaultCLI {
                 if case .agent = failure { throw VaultError.wrongPassphrase }
                 throw VaultError.noUnlocker(reason: failure.description)
             }
-            Output.note("agent unlocked")
+            Notice.print("agent unlocked")
         }
     }
 }

@@ -1,13 +1,11 @@
 public import ArgumentParser
 public import VaultCore
-public import VaultKeyring
-public import VaultLaunch
 import VaultMCP
 
 // Library enums used directly as option values.
 extension KDFParameters.Strength: ExpressibleByArgument {}
-extension UnlockerKind: ExpressibleByArgument {}
-extension LaunchPlan.Mode: ExpressibleByArgument {}
+extension KeyslotKind: ExpressibleByArgument {}
+extension InjectionMode: ExpressibleByArgument {}
 
 /// `--client`, with an error that lists the known clients.
 struct MCPClientOption: ExpressibleByArgument {

@@ -1,4 +1,5 @@
 import Foundation
+import VaultClient
 import VaultCore
 import VaultLaunch
 import VaultPolicy
@@ -8,7 +9,7 @@ import VaultPolicy
 /// when the container starts. Docker: `--env NAME`, the value inherited from the environment vault hands docker.
 enum ContainerLaunch {
     static func run(
-        _ container: ContainerCommand, references: [SecretReference], mode: LaunchPlan.Mode, unlock: UnlockOptions,
+        _ container: ContainerCommand, references: [SecretReference], mode: InjectionMode, unlock: UnlockOptions,
         _ environment: Environment
     ) throws(VaultError) -> Never {
         guard mode != .fd else {
@@ -22,8 +23,8 @@ enum ContainerLaunch {
             guard mode == .env else {
                 throw .invalidInput("mode file is supported with podman only; use mode env with docker, or podman")
             }
-            let secrets = try SecretValues.fetch(references, unlock: unlock, environment)
-            Output.note(
+            let secrets = try SecretValues.fetch(references, unlock: unlock.choice, environment)
+            Notice.print(
                 "vault: docker: \(references.map(\.variable).joined(separator: ", ")) passed with --env NAME from docker's environment (not on its command line; `docker inspect` shows them — podman keeps them out)"
             )
             exec(container.inserting(references.flatMap { ["--env", $0.variable] }), environment, secrets: secrets)
@@ -51,19 +52,18 @@ enum ContainerLaunch {
         }
         var options: [String] = []
         for reference in references {
-            let name = ContainerCommand.podmanSecretName(
-                secret: reference.secret, version: reference.version, previous: reference.previous)
+            let name = ContainerCommand.podmanSecretName(secret: reference.secret, version: reference.version)
             do { try secrets.ensure(name, reference: reference.written) } catch {
                 throw .invalidInput("vault run: \(error)")
             }
             options += ContainerCommand.podmanOptions(name: name, variable: reference.variable, asFile: asFile)
         }
         let kind = asFile ? "files under /run/secrets (type=mount)" : "environment variables (type=env)"
-        Output.note(
+        Notice.print(
             "vault: podman: \(references.map(\.variable).joined(separator: ", ")) as podman secrets looked up from the vault at start, as \(kind)"
         )
         if !asFile, let version = secrets.version(), version < (5, 3) {
-            Output.note(
+            Notice.print(
                 "vault: podman \(version.major).\(version.minor) shows type=env secret values in `podman inspect` (fixed in podman 5.3); use `mode: file` in the profile to keep them out"
             )
         }
@@ -87,7 +87,7 @@ enum ContainerLaunch {
         do {
             try Launcher.exec(argv, environment: environment.variables, secrets: secrets)
         } catch {
-            Output.note("vault: error: vault run: \(error)")
+            Notice.print("vault: error: vault run: \(error)")
             exit(error.status)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VaultClient
 import VaultCore
 import VaultLaunch
 
@@ -63,12 +64,13 @@ enum HotCommand: Equatable {
         while let token = options.next() {
             switch token {
             case .option("version", let value):
-                guard request.version == nil, let text = value ?? options.value(), let number = Int(text), number >= 1
+                guard request.selector == .current, let text = value ?? options.value(), let number = Int(text),
+                    number >= 1
                 else { return nil }
-                request.version = number
+                request.selector = .number(number)
             case .option("previous", nil):
-                guard !request.previous else { return nil }
-                request.previous = true
+                guard request.selector == .current else { return nil }
+                request.selector = .previous
             case let .positional(text):
                 guard name == nil else { return nil }
                 name = text
@@ -76,7 +78,7 @@ enum HotCommand: Equatable {
                 return nil
             }
         }
-        guard let name, !(request.previous && request.version != nil) else { return nil }
+        guard let name else { return nil }
         request.name = name
         return request
     }
@@ -93,7 +95,7 @@ enum HotCommand: Equatable {
                 request.assignments.append(text)
             case .option("mode", let value):
                 guard request.mode == nil, let text = value ?? options.value(),
-                    let mode = LaunchPlan.Mode(rawValue: text)
+                    let mode = InjectionMode(rawValue: text)
                 else { return nil }
                 request.mode = mode
             case .option("redact", nil):

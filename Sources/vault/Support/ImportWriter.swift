@@ -1,3 +1,4 @@
+import VaultClient
 import VaultCore
 
 /// Storing imported values: a new name is added, a name that holds the same value is left alone (so importing

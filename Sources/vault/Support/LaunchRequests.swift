@@ -1,21 +1,22 @@
 import Foundation
+import VaultClient
 import VaultCore
-import VaultPolicy
+import VaultFormats
 import VaultLaunch
 import VaultMCP
+import VaultPolicy
 
 /// What `vault get` was asked for, however its arguments were parsed.
 struct GetRequest: Equatable {
     var name: String
-    var version: Int?
-    var previous = false
+    var selector = VersionSelector.current
 }
 
 /// What `vault run` was asked to start, however its arguments were parsed.
 struct RunRequest: Equatable {
     var profile: String?
     var assignments: [String] = []
-    var mode: LaunchPlan.Mode?
+    var mode: InjectionMode?
     var redact = false
     var policies: String?
     var command: [String] = []
@@ -42,7 +43,7 @@ extension RunRequest {
     struct Resolved {
         let request: RunRequest
         let references: [SecretReference]
-        let mode: LaunchPlan.Mode
+        let mode: InjectionMode
         let inherit: [String]
         /// Plain variables from `--env-file` (values that are not references), passed to the child as they are.
         var plain: [String: String] = [:]
@@ -63,7 +64,7 @@ extension RunRequest {
                 try Launcher.run(plan, launcherEnvironment: launcherEnvironment)
             } catch {
                 // The launcher's own statuses (127 not found, 126 not runnable) are what `env` and shells use.
-                Output.note("vault: error: vault run: \(error)")
+                Notice.print("vault: error: vault run: \(error)")
                 exit(error.status)
             }
         }
@@ -91,7 +92,7 @@ extension RunRequest {
                 throw VaultError.invalidInput("no profile '\(profile)' in \(set.directory)\(problems)")
             }
             references = found.secrets + references
-            chosenMode = mode ?? LaunchPlan.Mode(rawValue: found.mode.rawValue) ?? .env
+            chosenMode = mode ?? found.mode
             inherit = found.inherit
         }
         var plain: [String: String] = [:]

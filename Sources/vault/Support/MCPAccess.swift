@@ -1,5 +1,7 @@
 import Foundation
+import VaultClient
 import VaultCore
+import VaultFormats
 import VaultMCP
 import VaultPolicy
 

@@ -1,3 +1,4 @@
+import VaultClient
 import VaultCore
 import VaultMCP
 import VaultPolicy
@@ -24,7 +25,7 @@ struct MCPWrapping {
         let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, syntax: client.syntax) }
         let launchEnvironment = try MCPAccess.launchEnvironment(policies: set.directory, environment)
         let placer = try SecretPlacer(vault: VaultAccess.locked(environment), dryRun: dryRun) { () throws(VaultError) in
-            try VaultSession.open(unlock, environment)
+            try VaultSession.open(unlock.choice, environment)
         }
         var planned: [(ConfigFile, MCPRewrite)] = [], profiles: [Profile] = []
         for config in configs {
@@ -60,7 +61,7 @@ struct MCPWrapping {
                 let moved = server.variables.map { "\($0.variable) → \($0.secret)" }.joined(separator: ", ")
                 Output.line("\(config.path): \(server.label) → profile \(server.profile) (\(moved))")
             }
-            for note in plan.notes { Output.note("vault: \(config.path): \(note)") }
+            for note in plan.notes { Notice.print("vault: \(config.path): \(note)") }
         }
         for (name, version) in placer.stored {
             Output.line("\(dryRun ? "would store" : "stored") \(name) version \(version)")

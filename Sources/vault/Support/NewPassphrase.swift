@@ -1,3 +1,4 @@
+import VaultClient
 import VaultCore
 
 /// Reads a new passphrase (for `init` and `passwd`): from a descriptor, a file, or the terminal asked twice.
@@ -9,10 +10,11 @@ enum NewPassphrase {
         let passphrase: SecretBytes
         if let fd {
             passphrase = SecretInput.trimmingFinalNewline(
-                try SecretInput.readAll(fd: fd, limit: Limits.passphrase, what: "the new passphrase from fd \(fd)"))
+                try SecretInput.readAll(
+                    fd: fd, limit: UnlockChoice.inputLimit, what: "the new passphrase from fd \(fd)"))
         } else if let file {
             passphrase = SecretInput.trimmingFinalNewline(
-                try SecretInput.readFile(file, limit: Limits.passphrase, what: "passphrase", privateOnly: true))
+                try SecretInput.readFile(file, limit: UnlockChoice.inputLimit, what: "passphrase", privateOnly: true))
         } else {
             guard SecretInput.hasTerminal else {
                 throw .noUnlocker(

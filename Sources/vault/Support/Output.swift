@@ -13,9 +13,6 @@ enum Output {
     /// A line on standard output.
     static func line(_ text: String, terminator: String = "\n") { print(text, terminator: terminator) }
 
-    /// A note on standard error (progress, warnings), so standard output stays machine-readable.
-    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-
     /// `value` as pretty, key-sorted JSON with ISO 8601 dates, on standard output.
     /// Prints `value` as JSON with every key always present: a property that is nil is written as `null`
     /// (Swift's encoders leave it out), so scripts see one shape for every entry (docs/schemas/ has them).

@@ -1,6 +1,7 @@
 import Foundation
 import VaultCore
 import VaultMCP
+import VaultSystem
 
 /// Writing secret bytes to a new file only the user can read.
 enum PrivateFile {

@@ -1,3 +1,4 @@
+import VaultClient
 import VaultCore
 
 /// Puts imported values into the vault under a name near the preferred one: the preferred name when it is free

@@ -1,5 +1,6 @@
-import Foundation
 import ArgumentParser
+import Foundation
+import VaultClient
 import VaultCore
 
 /// Where a new secret value comes from: `--from-file`, piped standard input, or a no-echo prompt. Never argv.

@@ -1,4 +1,4 @@
-import CVaultSys
+import VaultSystem
 
 /// What `vault --version` prints: the release and the build id of this very binary (the linker's GNU build id),
 /// so two binaries that claim one version can still be told apart.
@@ -7,14 +7,7 @@ enum VaultVersion {
     static let release = "0.5.0"
 
     /// The executable's build id, hex; nil when it was linked without one.
-    static var buildID: String? {
-        var bytes = [UInt8](repeating: 0, count: 64)
-        let length = Int(cvaultsys_build_id(&bytes, Int32(bytes.count)))
-        return length > 0
-            ? bytes[..<length].map {
-                String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
-            }.joined() : nil
-    }
+    static var buildID: String? { BuildIdentity.current() }
 
     /// `0.5.0 (build 1a2b…)`.
     static var description: String { release + (buildID.map { " (build \($0))" } ?? "") }

@@ -4,6 +4,7 @@
   fail-at          if it holds a step name, that step answers ok=false
   kill-at          if it holds a step name, the rotator SIGKILLs itself at that step
   sleep-at         if it holds a step name, the rotator sleeps 30 s at that step (the test kills vault meanwhile)
+  pause-at         if it holds a step name, the rotator sleeps 1 s at that step (the test stops the agent meanwhile)
   issuer/<secret>  the value the 'issuer' accepted (set writes it; test compares it with pending)
 """
 import json, os, signal, sys, time
@@ -16,6 +17,7 @@ def flag(name):
 with open(os.path.join(control, "steps.log"), "a") as log: log.write(f"{secret} {step}\n")
 if flag("kill-at") == step: os.kill(os.getpid(), signal.SIGKILL)
 if flag("sleep-at") == step: time.sleep(30)
+if flag("pause-at") == step: time.sleep(1)
 if flag("fail-at") == step:
     print(json.dumps({"ok": False, "error": f"{step} refused by the test"})); sys.exit(0)
 issuer = os.path.join(control, "issuer", secret.replace("/", "_"))
