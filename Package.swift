@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "VaultPolicy",
-            dependencies: ["VaultCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["VaultCore", "VaultSystem", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(

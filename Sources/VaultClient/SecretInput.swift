@@ -12,7 +12,7 @@ public enum SecretInput {
     public static func readAll(fd: Int32, limit: Int, what: String) throws(VaultError) -> SecretBytes {
         let bytes: SecretBytes
         do { bytes = try SecretBytes.read(from: fd, upTo: limit) } catch {
-            throw .invalidInput("cannot read \(what): \(error)")
+            throw .invalidInput("cannot read \(what): \(error.reason)")
         }
         guard bytes.count <= limit else { throw .invalidValue(reason: "\(what) is longer than \(limit) bytes") }
         return bytes

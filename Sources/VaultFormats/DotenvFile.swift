@@ -30,7 +30,7 @@ public final class DotenvFile {
         guard fd >= 0 else { throw .invalidInput("cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         do { text = try SecretBytes.read(from: fd, upTo: 1024 * 1024) } catch {
-            throw .invalidInput("cannot read \(path): \(error) (.env files up to 1 MiB are read)")
+            throw .invalidInput("cannot read \(path): \(error.reason) (.env files up to 1 MiB are read)")
         }
         entries = try text.withUnsafeBytes { bytes throws(VaultError) in try Self.parse(bytes, path: path) }
     }

@@ -39,7 +39,7 @@ public final class ConfigFile {
             text = try SecretBytes.read(from: fd, upTo: Self.maximumSize)
         } catch {
             throw .invalidInput(
-                "cannot read \(path): \(error) (configs up to \(Self.maximumSize / 1024 / 1024) MiB are read)")
+                "cannot read \(path): \(error.reason) (configs up to \(Self.maximumSize / 1024 / 1024) MiB are read)")
         }
         root = try Self.parse(text, path: path, syntax: syntax)
     }
@@ -100,7 +100,7 @@ public final class ConfigFile {
         defer { close(fd) }
         let current: SecretBytes
         do { current = try SecretBytes.read(from: fd, upTo: Self.maximumSize + 1) } catch {
-            throw .storage("cannot re-read \(path): \(error); nothing was changed")
+            throw .storage("cannot re-read \(path): \(error.reason); nothing was changed")
         }
         guard current.count == text.count, current.constantTimeEquals(text) else {
             throw .storage(

@@ -37,6 +37,17 @@ public enum Descriptors {
         }
     }
 
+    /// Reads until `buffer` is full or the end of file (retrying EINTR); the count read.
+    public static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        var total = 0
+        while total < buffer.count {
+            let count = try readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
+            if count == 0 { break }
+            total += count
+        }
+        return total
+    }
+
     /// A pipe whose two ends are close-on-exec from the start, so a process spawned meanwhile by another thread
     /// cannot inherit them.
     public static func pipe() throws(SystemError) -> (read: Int32, write: Int32) {

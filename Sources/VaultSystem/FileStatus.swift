@@ -13,6 +13,8 @@ public struct FileStatus: Sendable {
     public let permissions: UInt32
     /// The owner's uid.
     public let owner: uid_t
+    /// The size in bytes.
+    public let size: Int
 
     /// The status of `path` (of a symbolic link itself when `followingLinks` is false); nil when it does not exist
     /// or cannot be examined.
@@ -38,6 +40,7 @@ public struct FileStatus: Sendable {
         }
         permissions = UInt32(info.st_mode) & 0o777
         owner = info.st_uid
+        size = Int(info.st_size)
     }
 
     /// Whether this user owns it.

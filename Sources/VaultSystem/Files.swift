@@ -23,10 +23,35 @@ public enum Files {
         }
     }
 
+    /// Opens `path` with `flags` (close-on-exec added), creating it with `mode` when `flags` say so.
+    public static func open(_ path: String, flags: Int32, mode: mode_t = 0o600) throws(SystemError) -> Int32 {
+        let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .last("open \(path)") }
+        return fd
+    }
+
+    /// Takes an exclusive flock(2) on `fd` (the file at `path`), waiting for it; retries EINTR.
+    public static func lockExclusively(_ fd: Int32, path: String) throws(SystemError) {
+        while flock(fd, LOCK_EX) != 0 {
+            let failure = errno
+            if failure != EINTR { throw SystemError("lock \(path)", code: failure) }
+        }
+    }
+
+    /// Releases a flock(2) taken on `fd`.
+    public static func unlock(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+    }
+
+    /// Renames `source` to `target`, replacing it.
+    public static func rename(_ source: String, to target: String) throws(SystemError) {
+        guard Glibc.rename(source, target) == 0 else { throw .last("rename \(source)") }
+    }
+
     /// Opens a new file at `path` for writing with `mode` (exactly, whatever the umask); fails with EEXIST when
     /// something is already there. The descriptor is close-on-exec.
     public static func createExclusive(_ path: String, mode: mode_t) throws(SystemError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .last("create \(path)") }
         fchmod(fd, mode)
         return fd
@@ -59,7 +84,7 @@ public enum Files {
 
     /// Flushes the directory holding `path`, so a file created or renamed in it survives a crash.
     public static func syncDirectory(of path: String) {
-        let fd = open(Paths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = Glibc.open(Paths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
         fsync(fd)
         close(fd)

@@ -182,6 +182,29 @@ struct VaultStoreTests {
         }
     }
 
+    @Test(arguments: [
+        "UPDATE keyslots SET kind = 'fingerprint' WHERE kind = 'recovery'",
+        "UPDATE secret_versions SET label = 'latest' WHERE label = 'current'",
+    ])
+    func aValueOutsideAColumnsSetIsACorruptRow(_ damage: String) throws {
+        try vault.add(name("a"), value: TestSupport.secret("x"))
+        // The schema's CHECK constraints keep vault itself from writing such a value; someone editing the file
+        // directly is not bound by them.
+        try vault.vault.database.inDatabase { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: damage)
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        let error = #expect(throws: VaultError.self) {
+            _ = try vault.vault.keyslots()
+            _ = try vault.vault.history(of: name("a"))
+        }
+        guard case .corrupt = error else {
+            Issue.record("expected corrupt, got \(String(describing: error))")
+            return
+        }
+    }
+
     @Test func aDirectoryOpenToOthersIsRefused() throws {
         let directory = vault.vault.location.directory
         chmod(directory, 0o755)

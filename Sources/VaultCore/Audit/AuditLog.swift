@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VaultSystem
 
 /// The audit trail: JSON Lines in `audit.log` (rotated to `audit.log.1` … when it outgrows its limit), each record
 /// chained to the one before by `prev` and authenticated by a forward-secure MAC (see `AuditRatchet`).
@@ -88,8 +89,8 @@ public final class AuditLog: Sendable {
         var outcome: Result?
         try handles.withLock { (handles) throws(VaultError) in
             let lock = try handles.lock.descriptor(lockPath, flags: O_RDWR | O_CREAT).fd
-            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-            defer { flock(lock, LOCK_UN) }
+            try Self.lock(lock, lockPath)
+            defer { Files.unlock(lock) }
             outcome = try body()
         }
         guard let outcome else { throw .storage("the audit lock was not taken") }
@@ -102,8 +103,8 @@ public final class AuditLog: Sendable {
     ) throws(VaultError) {
         try handles.withLock { (handles) throws(VaultError) in
             let lock = try handles.lock.descriptor(lockPath, flags: O_RDWR | O_CREAT).fd
-            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-            defer { flock(lock, LOCK_UN) }
+            try Self.lock(lock, lockPath)
+            defer { Files.unlock(lock) }
 
             let stateFD = try handles.state.descriptor(statePath, flags: O_RDWR | O_CREAT).fd
             var state: AuditState
@@ -161,9 +162,14 @@ public final class AuditLog: Sendable {
     }
 
     private func openState() throws(VaultError) -> Int32 {
-        let fd = open(statePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .storage("cannot open \(statePath): \(String(cString: strerror(errno)))") }
-        return fd
+        do { return try Files.open(statePath, flags: O_RDWR | O_CREAT, mode: 0o600) } catch {
+            throw .storage("cannot \(error)")
+        }
+    }
+
+    /// Takes the audit lock, waiting for it.
+    private static func lock(_ fd: Int32, _ path: String) throws(VaultError) {
+        do { try Files.lockExclusively(fd, path: path) } catch { throw .storage("cannot \(error)") }
     }
 
     /// Every record still on disk, oldest first; lines that do not parse are skipped (verify reports them).
@@ -253,8 +259,8 @@ public final class AuditLog: Sendable {
         for index in (1..<Self.keptFiles).reversed() where access("\(livePath).\(index)", F_OK) == 0 {
             rename("\(livePath).\(index)", "\(livePath).\(index + 1)")
         }
-        guard rename(livePath, livePath + ".1") == 0 else {
-            throw .storage("cannot rotate \(livePath): \(String(cString: strerror(errno)))")
+        do { try Files.rename(livePath, to: livePath + ".1") } catch {
+            throw .storage("cannot rotate the log: \(error)")
         }
     }
 }

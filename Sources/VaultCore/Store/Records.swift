@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-// One record type per table; the schema in `Migrations.swift` is the source of truth.
+// One record type per table; the schema in `Migrations.swift` is the source of truth. Columns with a fixed set of
+// values are read as the enum that names them: a value outside the set is a damaged row (`VaultError.corrupt`).
 
 /// The single row of `vault_header`: who this vault is.
 struct HeaderRecord: Codable, FetchableRecord, PersistableRecord {
@@ -20,7 +21,7 @@ struct HeaderRecord: Codable, FetchableRecord, PersistableRecord {
 struct KeyslotRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "keyslots"
     var id: Int64?
-    var kind: String
+    var kind: KeyslotKind
     var wrappedKey: Data
     var kdfSalt: Data?
     var kdfOpsLimit: Int64?
@@ -56,7 +57,7 @@ struct SecretVersionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var id: Int64?
     var secretID: Int64
     var version: Int
-    var label: String?
+    var label: VersionLabel?
     var sealedValue: Data
     var createdAt: Date
     var expiresAt: Date?
@@ -89,7 +90,7 @@ struct RotationRunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var policy: String
     var fromVersion: Int
     var pendingVersion: Int
-    var step: String
+    var step: RotationStep
     var ownerPID: Int32
     var startedAt: Date
     var updatedAt: Date

@@ -33,7 +33,7 @@ enum VaultDatabase {
             throw error
         } catch let error as DatabaseError {
             throw map(error, path: path)
-        } catch is RowDecodingError {
+        } catch is RowDecodingError, is DecodingError {
             // A value SQLite holds but vault cannot read (a date that is not a date, a flipped byte): the row is
             // damaged. The error's own text quotes the row, so it is not passed on.
             throw .corrupt(what: "a row of the vault database \(path)")

@@ -32,7 +32,7 @@ enum Keyslots {
         now: Date
     ) -> KeyslotRecord {
         let wrapped = SealedEnvelope.seal(vaultKey, key: kek, binding: .keyslot(vaultID: vaultID, kind: kind))
-        return KeyslotRecord(kind: kind.rawValue, wrappedKey: Data(wrapped), createdAt: now)
+        return KeyslotRecord(kind: kind, wrappedKey: Data(wrapped), createdAt: now)
     }
 
     /// The stored Argon2id limits of a passphrase slot.
@@ -70,7 +70,7 @@ enum Keyslots {
     static func open(
         _ slot: KeyslotRecord, vaultID: [UInt8], kek: borrowing SecretBytes, wrong: VaultError
     ) throws(VaultError) -> SecretBytes {
-        guard let kind = KeyslotKind(rawValue: slot.kind) else { throw .corrupt(what: "keyslot \(slot.id ?? 0)") }
+        let kind = slot.kind
         let key: SecretBytes
         do {
             key = try SealedEnvelope.open(

@@ -1,4 +1,5 @@
 import Foundation
+import VaultSystem
 
 /// Slows down guessing: after 3 failed passphrase or recovery-key unlocks in a row, each attempt waits
 /// 0.25 s × 2^(failures − 3), at most 30 s, before Argon2id even runs. The count lives in `unlock.failures`
@@ -18,14 +19,14 @@ struct UnlockThrottle {
     func attempt<Result: ~Copyable>(
         wrong: VaultError, _ body: (_ failures: Int) throws(VaultError) -> Result
     ) throws(VaultError) -> Result {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw .storage("cannot open \(path): \(String(cString: strerror(errno))); check the vault directory")
+        let fd: Int32
+        do {
+            fd = try Files.open(path, flags: O_RDWR | O_CREAT, mode: 0o600)
+            try Files.lockExclusively(fd, path: path)
+        } catch {
+            throw .storage("cannot \(error); check the vault directory")
         }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw .storage("cannot lock \(path): \(String(cString: strerror(errno)))") }
-        }
         let failures = Self.count(fd)
         let seconds = Self.delay(afterFailures: failures)
         if seconds > 0 { usleep(useconds_t(seconds * 1_000_000)) }

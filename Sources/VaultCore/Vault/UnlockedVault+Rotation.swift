@@ -73,7 +73,7 @@ extension UnlockedVault {
                     previousExpires: now.addingTimeInterval(grace), db)
                 var run = RotationRunRecord(
                     secretID: secret.id!, policy: policy, fromVersion: item.expectedVersion, pendingVersion: version,
-                    step: RotationStep.finished.rawValue, ownerPID: getpid(), startedAt: now, updatedAt: now)
+                    step: .finished, ownerPID: getpid(), startedAt: now, updatedAt: now)
                 try run.insert(db)
                 done.append((item.name, version))
             }
@@ -101,12 +101,12 @@ extension UnlockedVault {
             }
             let version = try Self.nextVersion(of: secret.id!, db)
             var row = SecretVersionRecord(
-                secretID: secret.id!, version: version, label: VersionLabel.pending.rawValue,
+                secretID: secret.id!, version: version, label: .pending,
                 sealedValue: seal(pending, name: name, version: version), createdAt: now)
             try row.insert(db)
             var run = RotationRunRecord(
                 secretID: secret.id!, policy: policy, fromVersion: expectedVersion, pendingVersion: version,
-                step: RotationStep.created.rawValue, ownerPID: getpid(), startedAt: now, updatedAt: now)
+                step: .created, ownerPID: getpid(), startedAt: now, updatedAt: now)
             try run.insert(db)
             return (
                 RotationRun(run, name: name),
@@ -136,7 +136,7 @@ extension UnlockedVault {
     public func claim(_ run: RotationRun, now: Date = Date()) throws(VaultError) -> Bool {
         try commit { db -> (Bool, [AuditEvent]) in
             guard var row = try RotationRunRecord.fetchOne(db, key: run.id),
-                row.step != RotationStep.finished.rawValue, row.step != RotationStep.failed.rawValue
+                row.step != .finished, row.step != .failed
             else { return (false, []) }
             if row.ownerPID == getpid() { return (true, []) }
             guard !Self.processIsAlive(row.ownerPID) else { return (false, []) }
@@ -149,7 +149,7 @@ extension UnlockedVault {
                 [
                     AuditEvent(
                         "rotate.claimed", secret: run.secret.rawValue, version: run.pendingVersion,
-                        detail: "step \(row.step), owner pid \(previousOwner) gone")
+                        detail: "step \(row.step.rawValue), owner pid \(previousOwner) gone")
                 ]
             )
         }
@@ -250,6 +250,6 @@ extension RotationRun {
         self.init(
             id: row.id!, secret: name, policy: row.policy, fromVersion: row.fromVersion,
             pendingVersion: row.pendingVersion,
-            step: RotationStep(rawValue: row.step) ?? .failed, ownerPID: row.ownerPID, secretID: row.secretID)
+            step: row.step, ownerPID: row.ownerPID, secretID: row.secretID)
     }
 }

@@ -304,7 +304,7 @@ public final class UnlockedVault: Sendable {
     private func replaceKeyslot(_ slot: KeyslotRecord, event: AuditEvent, described: String) throws(VaultError) {
         var slot = slot
         try commit { db in
-            try KeyslotRecord.filter(Column("kind") == slot.kind).deleteAll(db)
+            try KeyslotRecord.filter(Column("kind") == slot.kind.rawValue).deleteAll(db)
             try slot.insert(db)
             return ((), [event])
         }
@@ -364,7 +364,7 @@ public final class UnlockedVault: Sendable {
     ) throws {
         try demoteCurrent(of: secretID, previousExpires: previousExpires, db)
         var row = SecretVersionRecord(
-            secretID: secretID, version: version, label: VersionLabel.current.rawValue, sealedValue: sealed,
+            secretID: secretID, version: version, label: .current, sealedValue: sealed,
             createdAt: now)
         try row.insert(db)
     }

@@ -61,7 +61,8 @@ extension Vault {
             return try SecretVersionRecord.filter(Column("secret_id") == secret.id).order(Column("version").desc)
                 .fetchAll(db)
                 .map {
-                    VersionSummary(version: $0.version, label: $0.label, created: $0.createdAt, expires: $0.expiresAt)
+                    VersionSummary(
+                        version: $0.version, label: $0.label?.rawValue, created: $0.createdAt, expires: $0.expiresAt)
                 }
         }
     }
@@ -70,7 +71,7 @@ extension Vault {
     public func keyslots() throws(VaultError) -> [KeyslotSummary] {
         let rows = try read { try KeyslotRecord.order(Column("id")).fetchAll($0) }
         return try rows.map { (slot) throws(VaultError) -> KeyslotSummary in
-            guard let kind = KeyslotKind(rawValue: slot.kind) else { throw .corrupt(what: "keyslot \(slot.id ?? 0)") }
+            let kind = slot.kind
             let kdf = kind == .passphrase ? try Keyslots.parameters(of: slot).strength?.rawValue ?? "custom" : nil
             return KeyslotSummary(kind: kind, created: slot.createdAt, kdf: kdf)
         }

@@ -1,21 +1,20 @@
 import Foundation
 import VaultCore
-import VaultMCP
 import VaultSystem
 
 /// Writing secret bytes to a new file only the user can read.
 enum PrivateFile {
     /// Creates `path` (which must not exist) with mode 0600, writes `secret` and a newline, and syncs it.
     static func write(_ secret: borrowing SecretBytes, to path: String) throws(VaultError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw .invalidInput("cannot create \(path): \(String(cString: strerror(errno))) (it must not exist yet)")
+        let fd: Int32
+        do { fd = try Files.createExclusive(path, mode: 0o600) } catch {
+            throw .invalidInput("cannot \(error) (it must not exist yet)")
         }
-        defer { close(fd) }
+        defer { Descriptors.close(fd) }
         try Output.writeSecret(secret, to: fd)
-        guard Glibc.write(fd, "\n", 1) == 1, fsync(fd) == 0 else {
-            throw .storage("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        let failure =
+            Array("\n".utf8).withUnsafeBytes { Descriptors.writeAll(fd, $0) } ?? (fsync(fd) == 0 ? nil : errno)
+        if let failure { throw .storage("cannot \(SystemError("write \(path)", code: failure))") }
     }
 }
 
