@@ -138,6 +138,32 @@ public enum Launcher {
         }
     }
 
+    /// Runs `argv` (PATH lookup in `environment`) as a child tied to this process (it gets SIGTERM if vault dies),
+    /// forwarding signals to it; when it ends, removes the secrets `directory` and exits as it did. For container
+    /// engines, whose containers read files vault mounted until they end.
+    public static func supervise(
+        _ argv: [String], environment: [String: String], removing directory: String
+    ) throws(Failure) -> Never {
+        guard
+            let executable = ExecutableSearch.resolve(
+                argv[0], path: environment["PATH"] ?? ExecutableSearch.defaultPath)
+        else {
+            SecretFiles.remove(directory)
+            throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path", status: 127)
+        }
+        let status: Int32
+        do {
+            status = try spawnAndWait(
+                executable, argv: CStringArray(argv),
+                envp: CStringArray(environment.map { "\($0.key)=\($0.value)" }), fds: [], redact: nil)
+        } catch {
+            SecretFiles.remove(directory)
+            throw error
+        }
+        SecretFiles.remove(directory)
+        ChildExit.exitLike(status)
+    }
+
     private static func spawnAndWait(
         _ executable: String, argv: CStringArray, envp: CStringArray, fds: [(target: Int32, source: Int32)],
         redact: [(variable: String, value: SecretBox)]?

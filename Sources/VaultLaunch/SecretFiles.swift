@@ -1,4 +1,4 @@
-import VaultCore
+public import VaultCore
 import VaultSystem
 
 #if canImport(Glibc)
@@ -8,7 +8,9 @@ import VaultSystem
 /// File mode: each secret in a 0400 file in a fresh 0700 directory on the runtime tmpfs
 /// (`$XDG_RUNTIME_DIR`, else /dev/shm), removed when the child exits — systemd's `$CREDENTIALS_DIRECTORY` model.
 public enum SecretFiles {
-    static func write(
+    /// Writes each value to `directory/VARIABLE` (0400) in a new 0700 directory under `base` (a runtime directory,
+    /// else /dev/shm), after sweeping what killed runs left there; returns the directory.
+    public static func write(
         _ secrets: [(variable: String, value: SecretBox)], base: String?
     ) throws(Launcher.Failure) -> String {
         let root = (base.map { $0.hasPrefix("/") ? $0 : nil } ?? nil) ?? "/dev/shm"
@@ -44,7 +46,8 @@ public enum SecretFiles {
         }
     }
 
-    static func remove(_ directory: String) {
+    /// Removes a directory `write` made, with its files.
+    public static func remove(_ directory: String) {
         Files.removeDirectory(directory)
     }
 }

@@ -20,6 +20,7 @@ struct ContainerTests {
     init() throws {
         sandbox.initVault()
         _ = sandbox.process.vault("add", "svc/api-key", input: value)
+        _ = VaultProcess.environmentHelper
         try FileManager.default.createDirectory(atPath: sandbox.root + "/bin", withIntermediateDirectories: true)
         writePrivateFile(podman, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \(podmanLog)\nexec /usr/bin/podman \"$@\"\n".utf8)
         chmod(podman, 0o700)
@@ -84,7 +85,7 @@ struct ContainerTests {
         let first = sandbox.process.vault(command)
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains(sha256(value)), "\(first.out) \(first.err)")
-        #expect(first.err.contains("type=env"))
+        #expect(first.err.contains("vault-env-helper"), "\(first.err)")
         let rotated = "rotated-" + UUID().uuidString
         #expect(
             sandbox.process.vault(["rotate", "svc/api-key", "--from-file", "-"], stdin: Array(rotated.utf8)).status == 0

@@ -38,6 +38,20 @@ struct VaultProcess {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("vault").path
     }()
 
+    /// `vault-env-helper` beside `binary`, where `vault run` looks for it; built from Helpers/ by
+    /// Scripts/build-helper when it is not there yet (Scripts/test builds it first).
+    static let environmentHelper: String = {
+        let path = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("vault-env-helper")
+            .path
+        if access(path, X_OK) != 0 {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path
+            let built = Sandbox().process.start(root + "/Scripts/build-helper", [path]).wait()
+            precondition(built.status == 0, "Scripts/build-helper failed: \(built.err)")
+        }
+        return path
+    }()
+
     /// A private scratch directory for this process's files.
     let scratch: String
     /// The environment every process gets.

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+
+/// `vault run -- docker run ...` with the real docker CLI against a real engine: Podman's Docker-compatible API
+/// (`podman system service`, runc, images made with `podman import`), one service for the suite. The value must
+/// reach the process inside, and no container configuration (`docker inspect`, `podman inspect`), engine log or
+/// command line may hold it.
+@Suite(.serialized)
+final class DockerTests {
+    let sandbox = Sandbox()
+    let value = "docker-secret-" + UUID().uuidString
+    /// Podman refuses a runroot longer than 50 characters, so it lives in a short directory of its own.
+    let runroot = "/tmp/vdk-" + UUID().uuidString.prefix(8).lowercased()
+    var socket: String { sandbox.root + "/docker.sock" }
+    var engineLog: String { sandbox.root + "/engine.log" }
+    var dockerLog: String { sandbox.root + "/docker-argv.log" }
+    var podman: [String] { ["/usr/bin/podman", "--root", sandbox.root + "/containers", "--runroot", runroot] }
+    let limits = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096", "--network", "none"]
+    /// The engine: `podman system service`, stopped when the suite is done.
+    var service: VaultProcess.Running?
+    /// What every `vault` and `docker` here runs with: the engine's socket, and a `docker` on PATH that logs its
+    /// argv before it runs the real one.
+    var env: [String: String] {
+        ["DOCKER_HOST": "unix://" + socket, "PATH": sandbox.root + "/bin:/usr/bin:/bin"]
+    }
+
+    init() throws {
+        sandbox.initVault()
+        _ = sandbox.process.vault(["add", "svc/api-key"], stdin: Array(value.utf8))
+        _ = VaultProcess.environmentHelper
+        try FileManager.default.createDirectory(atPath: sandbox.root + "/bin", withIntermediateDirectories: true)
+        writePrivateFile(
+            sandbox.root + "/bin/docker",
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \(dockerLog)\nexec /usr/local/bin/docker \"$@\"\n".utf8)
+        chmod(sandbox.root + "/bin/docker", 0o700)
+        let rootfs = sandbox.root + "/rootfs"
+        try FileManager.default.createDirectory(atPath: rootfs + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: rootfs + "/bin/busybox")
+        for applet in ["sh", "cat", "sha256sum", "printf", "sleep", "stat", "true"] {
+            try FileManager.default.createSymbolicLink(
+                atPath: rootfs + "/bin/" + applet, withDestinationPath: "busybox")
+        }
+        // busybox-static has no libc at all: the helper must run on its own. The second image has an ENTRYPOINT
+        // and a CMD of its own, which the helper must run once it has set the variables.
+        let importing =
+            "tar -C \(rootfs) -c . | \(podman.joined(separator: " ")) import - localbusybox >/dev/null"
+            + " && tar -C \(rootfs) -c . | \(podman.joined(separator: " ")) import"
+            + " --change 'ENTRYPOINT [\"/bin/sh\", \"-c\"]'"
+            + " --change 'CMD [\"printf %s \\\"$API_KEY\\\" | sha256sum\"]' - withentrypoint >/dev/null"
+        let imported = sandbox.process.start("/bin/sh", ["-c", importing]).wait()
+        precondition(imported.status == 0, "podman import failed: \(imported.err)")
+        service = sandbox.process.start(
+            "/bin/sh",
+            [
+                "-c",
+                (podman + ["--runtime", "runc", "system", "service", "--time=0", "unix://" + socket]).joined(
+                    separator: " ")
+                    + " 2> \(engineLog)",
+            ])
+        for _ in 0..<200 where access(socket, F_OK) != 0 { usleep(50_000) }
+    }
+
+    deinit {
+        if let service {
+            kill(service.pid, SIGTERM)
+            _ = service.wait()
+        }
+        _ = sandbox.process.start("/bin/sh", ["-c", "pkill -f 'system service --time=0 unix://\(socket)'"]).wait()
+        _ = sandbox.process.start("/bin/rm", ["-rf", runroot]).wait()
+    }
+
+    private func docker(_ arguments: [String]) -> VaultProcess.Result {
+        sandbox.process.start("/usr/local/bin/docker", arguments, env: env).wait()
+    }
+
+    private func vaultRun(_ arguments: [String]) -> VaultProcess.Result {
+        sandbox.process.vault(["run"] + arguments, env: env)
+    }
+
+    private var secretDirectories: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/run")) ?? []).filter {
+            $0.hasPrefix("vault-run-")
+        }
+    }
+
+    /// No configuration, engine log or command line holds the value.
+    private func nothingHolds(_ container: String) {
+        let inspected = docker(["inspect", container])
+        #expect(inspected.status == 0, "\(inspected.err)")
+        let viaPodman = sandbox.process.start(podman[0], Array(podman.dropFirst()) + ["inspect", container]).wait()
+        #expect(viaPodman.status == 0, "\(viaPodman.err)")
+        let engine = (try? String(contentsOfFile: engineLog, encoding: .utf8)) ?? ""
+        let argv = (try? String(contentsOfFile: dockerLog, encoding: .utf8)) ?? ""
+        #expect(argv.split(separator: "\n").contains { $0.hasPrefix("run ") }, "the docker wrapper was not used")
+        let inDockerInspect = leaks(value, in: inspected.out)
+        let inPodmanInspect = leaks(value, in: viaPodman.out)
+        let inEngineLog = leaks(value, in: engine)
+        let inArgv = leaks(value, in: argv)
+        #expect(!inDockerInspect, "docker inspect shows the value")
+        #expect(!inPodmanInspect, "podman inspect shows the value")
+        #expect(!inEngineLog, "the engine's log holds the value")
+        #expect(!inArgv, "a docker command line holds the value")
+    }
+
+    @Test func envStyleSetsTheVariableInsideAndNoConfigurationHoldsIt() {
+        // `-e API_KEY` as MCP configs write it, with another API_KEY in the launcher's environment: vault's value
+        // wins inside, and the launcher's does not reach the configuration either.
+        let decoy = "launcher-decoy-" + UUID().uuidString
+        let run = sandbox.process.vault(
+            ["run", "--env", "API_KEY=svc/api-key", "--", "docker", "run", "--name", "envstyle", "-e", "API_KEY"]
+                + limits + ["localbusybox", "sh", "-c", "printf %s \"$API_KEY\" | sha256sum"],
+            env: env.merging(["API_KEY": decoy]) { $1 })
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains(sandbox.process.sha256Hex(value)), "\(run.out) \(run.err)")
+        #expect(run.err.contains("vault-env-helper"), "\(run.err)")
+        nothingHolds("envstyle")
+        let decoyInInspect = leaks(decoy, in: docker(["inspect", "envstyle"]).out)
+        #expect(!decoyInInspect, "the launcher's API_KEY reached the configuration")
+        let entrypoint = docker(["inspect", "--format", "{{json .Config.Entrypoint}}", "envstyle"])
+        #expect(entrypoint.out.contains("/run/vault/env-helper"), "\(entrypoint.out)")
+        _ = docker(["rm", "-f", "envstyle"])
+        #expect(secretDirectories.isEmpty, "left behind: \(secretDirectories)")
+    }
+
+    @Test func theImagesOwnEntrypointAndCommandRunAfterTheHelper() {
+        let run = vaultRun(
+            ["--env", "API_KEY=svc/api-key", "--", "docker", "run", "--rm"] + limits + ["withentrypoint"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains(sandbox.process.sha256Hex(value)), "\(run.out) \(run.err)")
+    }
+
+    @Test func fileStyleMountsAFileOnlyTheContainersUserCanRead() {
+        let run = vaultRun(
+            [
+                "--env", "API_KEY=svc/api-key", "--mode", "file", "--", "docker", "run", "--name", "filestyle",
+                "--user", "1000:1000",
+            ] + limits + [
+                "localbusybox", "sh", "-c",
+                "printf '%s ' \"$API_KEY_FILE\" \"$(stat -c %u:%a \"$API_KEY_FILE\")\"; sha256sum < \"$API_KEY_FILE\"",
+            ])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.hasPrefix("/run/secrets/API_KEY 1000:400 "), "\(run.out) \(run.err)")
+        #expect(run.out.contains(sandbox.process.sha256Hex(value)), "\(run.out)")
+        nothingHolds("filestyle")
+        _ = docker(["rm", "-f", "filestyle"])
+        #expect(secretDirectories.isEmpty, "left behind: \(secretDirectories)")
+    }
+
+    @Test func killingVaultLeavesNoSecretFileAfterTheNextRun() throws {
+        let killed = sandbox.process.start(
+            VaultProcess.binary,
+            ["run", "--env", "API_KEY=svc/api-key", "--mode", "file", "--", "docker", "run", "--name", "killed"]
+                + limits + ["localbusybox", "sleep", "30"], env: env)
+        for _ in 0..<200 where !docker(["ps", "--format", "{{.Names}}"]).out.contains("killed") { usleep(50_000) }
+        #expect(secretDirectories.contains { $0.hasPrefix("vault-run-\(killed.pid)-") }, "\(secretDirectories)")
+        kill(killed.pid, SIGKILL)
+        _ = killed.wait()
+        let next = vaultRun(
+            ["--env", "API_KEY=svc/api-key", "--", "docker", "run", "--rm"] + limits + ["localbusybox", "true"])
+        #expect(next.status == 0, "\(next.err)")
+        #expect(!secretDirectories.contains { $0.hasPrefix("vault-run-\(killed.pid)-") }, "\(secretDirectories)")
+        _ = docker(["rm", "-f", "-t", "0", "killed"])
+    }
+
+    @Test func aDetachedContainerIsRefusedBecauseItsFilesWouldOutliveVault() {
+        let run = vaultRun(
+            ["--env", "API_KEY=svc/api-key", "--", "docker", "run", "-d"] + limits + ["localbusybox", "sleep", "1"])
+        #expect(run.status == 2, "\(run.err)")
+        #expect(run.err.contains("foreground"), "\(run.err)")
+        #expect(secretDirectories.isEmpty, "left behind: \(secretDirectories)")
+    }
+}
