@@ -1,11 +1,10 @@
 import Foundation
-import VaultCore
-import VaultPolicy
+public import VaultCore
 
 /// Reading a pass (passwordstore.org) store through `pass show`.
-enum PassStore {
+public enum PassStore {
     /// The entries (paths without `.gpg`) under `prefix`, sorted.
-    static func entries(in store: String, under prefix: String?) throws(VaultError) -> [String] {
+    public static func entries(in store: String, under prefix: String?) throws(VaultError) -> [String] {
         let root = prefix.map { store + "/" + $0 } ?? store
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -18,7 +17,7 @@ enum PassStore {
     }
 
     /// `pass show ENTRY`: the first line, or the whole entry.
-    static func read(_ entry: String, firstLineOnly: Bool) throws(VaultError) -> SecretBytes {
+    public static func read(_ entry: String, firstLineOnly: Bool) throws(VaultError) -> SecretBytes {
         let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
         let outcome: ChildProcess.Outcome
         do {

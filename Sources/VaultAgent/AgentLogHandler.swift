@@ -1,20 +1,25 @@
 import Foundation
-import Logging
+public import Logging
 
 /// How `vault agent` writes its log: one line per event on stderr, never a value. Under systemd (`JOURNAL_STREAM`
 /// set) each line starts with its syslog priority (`<6>`), which journald reads as the level and stamps itself;
 /// elsewhere with a UTC timestamp and the level name.
-struct AgentLogHandler: LogHandler {
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-    let journal: Bool
+public struct AgentLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    public let journal: Bool
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    /// A handler writing journald-style lines when `journal` (started by systemd), else timestamped ones.
+    public init(journal: Bool) {
+        self.journal = journal
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
         let line =
             journal
             ? "<\(Self.priority(event.level))>vault-agent: \(event.message)\n"

@@ -1,20 +1,26 @@
-import VaultClient
-import VaultCore
+public import VaultCore
 
 /// Storing imported values: a new name is added, a name that holds the same value is left alone (so importing
 /// twice changes nothing), a name that holds another value gets it as a new version (the old one stays as previous).
-struct ImportWriter {
+public struct ImportWriter {
     /// Where values go (the agent, or the vault opened here).
-    let session: VaultSession
+    public let session: VaultSession
     /// The vault's metadata.
-    let vault: Vault
-    let dryRun: Bool
+    public let vault: Vault
+    public let dryRun: Bool
+
+    /// A writer storing through `session`, comparing with what `vault` holds; with `dryRun`, storing nothing.
+    public init(session: VaultSession, vault: Vault, dryRun: Bool) {
+        self.session = session
+        self.vault = vault
+        self.dryRun = dryRun
+    }
 
     /// What happened to one name.
-    enum Outcome {
+    public enum Outcome {
         case added(Int), unchanged(Int), updated(Int)
 
-        var text: String {
+        public var text: String {
             switch self {
             case let .added(version): "added, version \(version)"
             case let .unchanged(version): "unchanged (version \(version) holds it)"
@@ -23,7 +29,7 @@ struct ImportWriter {
         }
     }
 
-    func store(_ name: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> Outcome {
+    public func store(_ name: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> Outcome {
         guard let summary = try vault.secrets().first(where: { $0.name == name.rawValue }),
             let current = summary.currentVersion
         else {

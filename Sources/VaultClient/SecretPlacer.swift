@@ -1,11 +1,10 @@
-import VaultClient
-import VaultCore
+public import VaultCore
 
 /// Puts imported values into the vault under a name near the preferred one: the preferred name when it is free
 /// or already holds the same value (so a second import changes nothing), else `NAME-2`, `NAME-3`, ...
 /// A dry run decides the same names without writing. The vault is unlocked only when a name must be compared
 /// or a value stored.
-final class SecretPlacer {
+public final class SecretPlacer {
     private let vault: Vault
     private let unlock: () throws(VaultError) -> VaultSession
     private let dryRun: Bool
@@ -13,11 +12,12 @@ final class SecretPlacer {
     private var existing: Set<String>
     private var planned: [String: SecretBox] = [:]
     /// Names written (or, in a dry run, that would be), with their versions.
-    private(set) var stored: [(name: SecretName, version: Int)] = []
+    public private(set) var stored: [(name: SecretName, version: Int)] = []
     /// Names that already held the value.
-    private(set) var reused: [SecretName] = []
+    public private(set) var reused: [SecretName] = []
 
-    init(vault: Vault, dryRun: Bool, unlock: @escaping () throws(VaultError) -> VaultSession) throws(VaultError) {
+    public init(vault: Vault, dryRun: Bool, unlock: @escaping () throws(VaultError) -> VaultSession) throws(VaultError)
+    {
         self.vault = vault
         self.unlock = unlock
         self.dryRun = dryRun
@@ -25,7 +25,7 @@ final class SecretPlacer {
     }
 
     /// The name `value` is (or would be) kept under.
-    func place(_ preferred: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> SecretName {
+    public func place(_ preferred: SecretName, _ value: borrowing SecretBytes) throws(VaultError) -> SecretName {
         var attempt = 1
         while true {
             let name = attempt == 1 ? preferred : try SecretName("\(preferred)-\(attempt)")
@@ -48,7 +48,7 @@ final class SecretPlacer {
     }
 
     /// The session (the agent, or the vault unlocked here), opened on first use.
-    func opened() throws(VaultError) -> VaultSession {
+    public func opened() throws(VaultError) -> VaultSession {
         if let unlocked { return unlocked }
         let vault = try unlock()
         unlocked = vault
