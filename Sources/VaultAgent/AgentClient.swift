@@ -23,7 +23,7 @@ public final class AgentClient {
         }
     }
 
-    private let fd: Int32
+    let fd: Int32
     private var nextID = 1
 
     /// Connects to the agent at `path` and says hello.

@@ -12,6 +12,8 @@ struct AgentHandler: Sendable {
     let state: AgentState
     let policiesDirectory: String
     let keyringAllowed: Bool
+    /// Where new versions are announced to `watch` connections.
+    var feed = ChangeFeed()
 
     /// The response to `request` from `peer`, built in guarded memory.
     func respond(to request: SecureJSON, peer: AuditActor) -> SecureJSONWriter {
@@ -87,6 +89,9 @@ struct AgentHandler: Sendable {
         case .remove:
             guard let nameText = request["name"]?.string else { throw AgentError.badRequest("remove needs \"name\"") }
             try unlocked().remove(try SecretName(nameText), purge: request["purge"]?.bool ?? false, by: peer)
+            feed.announce(nameText, version: nil)
+        case .watch:
+            throw AgentError.badRequest("watch takes over its connection; send it on a connection of its own")
         case .verifyAudit:
             let result = try unlocked().verifyAudit()
             json.raw(
@@ -233,6 +238,7 @@ struct AgentHandler: Sendable {
         json.raw(",\"name\":")
         json.string(name.rawValue)
         json.raw(",\"version\":\(version)")
+        feed.announce(name.rawValue, version: version)
     }
 
     private func rotate(_ request: SecureJSON, into json: inout SecureJSONWriter) throws {
@@ -244,7 +250,9 @@ struct AgentHandler: Sendable {
         var rotated: [(String, Int)] = [], failed: [(String, String)] = []
         let collect: (RotationEngine.Event) -> Void = { event in
             switch event {
-            case let .rotated(name, version, _): rotated.append((name.rawValue, version))
+            case let .rotated(name, version, _):
+                rotated.append((name.rawValue, version))
+                feed.announce(name.rawValue, version: version)
             case let .failed(name, reason): failed.append((name.rawValue, reason))
             default: break
             }

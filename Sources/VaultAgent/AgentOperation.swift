@@ -26,4 +26,6 @@ public enum AgentOperation: String, Sendable, CaseIterable {
     case remove
     /// Checks the audit chain and its anchor.
     case verifyAudit = "verify_audit"
+    /// Turns the connection into a stream of new-version events for some names.
+    case watch
 }

@@ -40,7 +40,7 @@ public final class AgentServer: Sendable {
 
     let configuration: Configuration
     let state: AgentState
-    private let handler: AgentHandler
+    let handler: AgentHandler
     private let connections = Atomic<Int>(0)
     /// Requests read and not yet answered.
     private let inFlight = Atomic<Int>(0)
@@ -78,6 +78,7 @@ public final class AgentServer: Sendable {
         logger.notice(
             "\(configuration.listener == nil ? "listening" : "socket-activated") on \(configuration.socketPath) (\(state.isUnlocked ? "unlocked via \(state.unlocker ?? "?")" : "locked"))"
         )
+        handler.feed.checkExternalChanges(in: state.vault)  // the starting point for changes by other processes
         startTimers()
         Thread { [self] in stop(after: StopSignals.wait()) }.start()
         SystemdNotify.ready()
@@ -190,6 +191,9 @@ public final class AgentServer: Sendable {
                 }
                 greeted = true
             }
+            if request["op"]?.string == AgentOperation.watch.rawValue {
+                return watch(fd, request)
+            }
             inFlight.add(1, ordering: .acquiring)
             defer { inFlight.subtract(1, ordering: .releasing) }
             if stopping.load(ordering: .acquiring) {
@@ -238,6 +242,7 @@ public final class AgentServer: Sendable {
                 sleep(1)
                 if state.lockIfIdle() { logger.notice("locked after \(Int(state.idleLock ?? 0))s idle") }
                 refusals.flush()
+                handler.feed.checkExternalChanges(in: state.vault)
             }
         }.start()
         guard let every = configuration.rotateEvery else { return }
@@ -252,6 +257,7 @@ public final class AgentServer: Sendable {
                         switch event {
                         case let .rotated(name, version, policy):
                             self.logger.notice("rotated \(name) → version \(version) (policy \(policy))")
+                            self.handler.feed.announce(name.rawValue, version: version)
                         case let .failed(name, reason): self.logger.error("rotating \(name) failed: \(reason)")
                         default: break
                         }

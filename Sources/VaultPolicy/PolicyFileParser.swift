@@ -47,7 +47,8 @@ struct PolicyFileParser {
     // MARK: - Profiles
 
     private mutating func parseProfile(_ node: Node) {
-        guard let fields = mapping(node, allowed: ["name", "env", "mode", "inherit"], what: "a profile") else { return }
+        guard let fields = mapping(node, allowed: ["name", "env", "mode", "inherit", "supervise"], what: "a profile")
+        else { return }
         let errorsBefore = diagnostics.count
         guard let nameNode = fields["name"], let name = string(nameNode, "name"), !name.isEmpty else {
             report(line(node), "a profile has no `name`; add `name: <unique-name>`")
@@ -92,9 +93,19 @@ struct PolicyFileParser {
                 report(line(inheritNode), "`inherit` must be a list of variable names")
             }
         }
+        var supervise = false
+        if let superviseNode = fields["supervise"], let text = string(superviseNode, "supervise") {
+            switch text {
+            case "true": supervise = true
+            case "false": supervise = false
+            default: report(line(superviseNode), "`supervise` must be true or false, not '\(text)'")
+            }
+        }
         guard diagnostics.count == errorsBefore else { return }
         profiles.append(
-            Profile(name: name, secrets: references, mode: mode, inherit: inherit, file: file, line: line(node)))
+            Profile(
+                name: name, secrets: references, mode: mode, inherit: inherit, supervise: supervise, file: file,
+                line: line(node)))
     }
 
     // MARK: - Policies

@@ -11,6 +11,8 @@ public struct Profile: Sendable, Equatable {
     public let mode: InjectionMode
     /// Variables the child may inherit beyond the fixed allowlist (PATH, HOME, USER, LANG, TERM, ...).
     public let inherit: [String]
+    /// Whether `vault run` supervises the server (`supervise: true`): it moves it to rotated values live.
+    public let supervise: Bool
     /// The file it was written in.
     public let file: String
     /// The line of its first key.
@@ -18,8 +20,10 @@ public struct Profile: Sendable, Equatable {
 
     /// A profile.
     public init(
-        name: String, secrets: [SecretReference], mode: InjectionMode, inherit: [String], file: String, line: Int
+        name: String, secrets: [SecretReference], mode: InjectionMode, inherit: [String], supervise: Bool = false,
+        file: String, line: Int
     ) {
+        self.supervise = supervise
         self.name = name
         self.secrets = secrets
         self.mode = mode

@@ -62,6 +62,37 @@ struct AgentTests {
         if vector.closes == true { #expect(RawFrames.isClosed(fd)) }
     }
 
+    /// `watch`: the current versions, then an event for each new version, whoever makes it — a request on another
+    /// connection, or another process writing to the database directly (`vault rotate` with `--unlocker`).
+    @Test func watchAnnouncesEveryNewVersion() throws {
+        let agent = agent()
+        let fd = agent.connect()
+        defer { close(fd) }
+        RawFrames.send(fd, json: ["id": 1, "op": "hello", "version": 1])
+        _ = RawFrames.receive(fd)
+        RawFrames.send(fd, json: ["id": 2, "op": "watch", "names": ["proto/one", "proto/other"]])
+        let answer = try #require(RawFrames.receive(fd))
+        let versions = try #require(answer["versions"] as? [String: Any])
+        #expect((versions["proto/one"] as? NSNumber)?.intValue == 1)
+        #expect(versions["proto/other"] is NSNull)
+        let other = agent.connect()
+        defer { close(other) }
+        RawFrames.send(other, json: ["id": 1, "op": "hello", "version": 1])
+        _ = RawFrames.receive(other)
+        RawFrames.send(other, json: ["id": 2, "op": "put", "name": "proto/one", "value": "second"])
+        _ = RawFrames.receive(other)
+        let viaAgent = try #require(RawFrames.receive(fd))
+        #expect(viaAgent["event"] as? String == "version")
+        #expect(viaAgent["name"] as? String == "proto/one")
+        #expect((viaAgent["version"] as? NSNumber)?.intValue == 2)
+        let direct = sandbox.process.vault(
+            ["add", "proto/other", "--unlocker", "passphrase"], stdin: Array("third".utf8))
+        #expect(direct.status == 0, "\(direct.err)")
+        let viaDatabase = try #require(RawFrames.receive(fd), "no event within the receive timeout: \(agent.log)")
+        #expect(viaDatabase["name"] as? String == "proto/other")
+        #expect((viaDatabase["version"] as? NSNumber)?.intValue == 1)
+    }
+
     @Test func aSecondClientWrittenFromTheSpecRoundTrips() throws {
         let agent = agent()
         let client = sandbox.root + "/agent_client.py"

@@ -40,6 +40,15 @@ extension VaultCLI {
         @Flag(help: "Mask the values in the child's output.")
         var redact = false
 
+        @Flag(
+            help:
+                "Stay between the client and the (stdio MCP) server and move it to rotated secrets without the client noticing (needs the agent)."
+        )
+        var supervise = false
+
+        @Option(help: "With --supervise, what a rotation does: handover (default) or restart.")
+        var onRotate: Supervisor.OnRotate?
+
         @Option(help: "The policies directory.")
         var policies: String?
 
@@ -52,7 +61,8 @@ extension VaultCLI {
         var request: RunRequest {
             RunRequest(
                 profile: profile, assignments: assignments, mode: mode, redact: redact, policies: policies,
-                command: command, envFile: envFile)
+                command: command, envFile: envFile, supervise: supervise || onRotate != nil,
+                onRotate: onRotate ?? .handover)
         }
 
         func validate() throws {
@@ -62,6 +72,9 @@ extension VaultCLI {
         func run() throws {
             let environment = Environment.current
             let launch = try request.resolved(environment)
+            if launch.supervise {
+                try SupervisedLaunch.run(launch, unlock: unlock, environment)
+            }
             if let container = ContainerCommand(command) {
                 try ContainerLaunch.run(
                     container, references: launch.references, mode: launch.mode, unlock: unlock, environment)

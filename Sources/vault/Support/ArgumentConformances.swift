@@ -1,11 +1,13 @@
 public import ArgumentParser
 public import VaultCore
+public import VaultLaunch
 import VaultMCP
 
 // Library enums used directly as option values.
 extension KDFParameters.Strength: ExpressibleByArgument {}
 extension KeyslotKind: ExpressibleByArgument {}
 extension InjectionMode: ExpressibleByArgument {}
+extension Supervisor.OnRotate: ExpressibleByArgument {}
 
 /// `--client`, with an error that lists the known clients.
 struct MCPClientOption: ExpressibleByArgument {

@@ -21,6 +21,8 @@ struct RunRequest: Equatable {
     var policies: String?
     var command: [String] = []
     var envFile: String?
+    var supervise = false
+    var onRotate = Supervisor.OnRotate.handover
 
     /// Why these arguments cannot be run, or nil when they can.
     var problem: String? {
@@ -45,6 +47,8 @@ extension RunRequest {
         let references: [SecretReference]
         let mode: InjectionMode
         let inherit: [String]
+        /// `--supervise`, or the profile's `supervise: true`.
+        var supervise = false
         /// Plain variables from `--env-file` (values that are not references), passed to the child as they are.
         var plain: [String: String] = [:]
 
@@ -82,6 +86,7 @@ extension RunRequest {
         var references = assignments.compactMap(RunRequest.reference)
         var chosenMode = mode ?? .env
         var inherit: [String] = []
+        var supervise = self.supervise
         if let profile {
             let set = PolicySet.load(directory: PolicyAccess.directory(policies, environment))
             guard let found = set.profile(named: profile) else {
@@ -94,6 +99,7 @@ extension RunRequest {
             references = found.secrets + references
             chosenMode = mode ?? found.mode
             inherit = found.inherit
+            supervise = supervise || found.supervise
         }
         var plain: [String: String] = [:]
         if let envFile {
@@ -129,6 +135,8 @@ extension RunRequest {
             }
             references.append(reference)
         }
-        return Resolved(request: self, references: references, mode: chosenMode, inherit: inherit, plain: plain)
+        return Resolved(
+            request: self, references: references, mode: chosenMode, inherit: inherit, supervise: supervise,
+            plain: plain)
     }
 }

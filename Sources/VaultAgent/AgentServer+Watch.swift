@@ -1,0 +1,52 @@
+import VaultCore
+import VaultSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension AgentServer {
+    /// The most names one `watch` may follow.
+    static let maximumWatchedNames = 1024
+
+    /// Serves `watch` on `fd`: answers with the names' current versions, then sends an event frame for each new
+    /// current version until the peer closes the connection (anything it sends meanwhile is discarded).
+    func watch(_ fd: Int32, _ request: SecureJSON) {
+        let id = request["id"]?.int ?? 0
+        let names = (request["names"]?.array ?? []).compactMap(\.string)
+        guard !names.isEmpty, names.count == request["names"]?.array?.count, names.count <= Self.maximumWatchedNames
+        else {
+            _ = Frame.write(
+                AgentHandler.error(
+                    id: id,
+                    AgentError.badRequest(
+                        "watch needs \"names\": a list of 1…\(Self.maximumWatchedNames) secret names")), to: fd)
+            return
+        }
+        let known: [String: Int]
+        do { known = try state.vault.currentVersions(of: names) } catch {
+            _ = Frame.write(AgentHandler.error(id: id, AgentError(error)), to: fd)
+            return
+        }
+        var json = SecureJSONWriter(capacity: 256)
+        json.raw("{\"id\":\(id),\"ok\":true,\"versions\":{")
+        for (index, name) in names.enumerated() {
+            json.raw(index == 0 ? "" : ",")
+            json.string(name)
+            json.raw(":\(known[name].map(String.init) ?? "null")")
+        }
+        json.raw("}}")
+        // A subscriber that stops reading must not hold up the others: its writes give up after a second.
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard Frame.write(json, to: fd) else { return }
+        handler.feed.subscribe(fd, names: Set(names), known: known)
+        defer { handler.feed.unsubscribe(fd) }
+        // A version made between the answer and the subscription is announced now (only what differs is sent).
+        if let now = try? state.vault.currentVersions(of: names) {
+            for name in names { handler.feed.announce(name, version: now[name]) }
+        }
+        var discard = [UInt8](repeating: 0, count: 512)
+        while discard.withUnsafeMutableBytes({ (try? Descriptors.readSome(fd, into: $0)) ?? 0 }) > 0 {}
+    }
+}

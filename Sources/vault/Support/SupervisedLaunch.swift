@@ -1,0 +1,47 @@
+import Foundation
+import VaultAgent
+import VaultClient
+import VaultCore
+import VaultLaunch
+
+/// `vault run --supervise` (or a profile's `supervise: true`): the server starts with its secrets as usual, and a
+/// `Supervisor` stays between it and the client, moving it to each new version the agent announces.
+enum SupervisedLaunch {
+    static func run(
+        _ launch: RunRequest.Resolved, unlock: UnlockOptions, _ environment: Environment
+    ) throws(VaultError) -> Never {
+        guard launch.mode == .env, !launch.request.redact, ContainerCommand(launch.request.command) == nil else {
+            throw .invalidInput(
+                "--supervise runs a stdio server in env mode, without --redact and not in a container (docs/ROTATION.md)"
+            )
+        }
+        guard let watcher = AgentAccess.client(environment) else {
+            throw .noUnlocker(
+                reason: "--supervise needs the agent, which announces new versions; \(AgentAccess.startHint)")
+        }
+        let names = Array(Set(launch.references.map(\.secret))).sorted()
+        do { _ = try watcher.watch(names) } catch {
+            throw .noUnlocker(reason: "the agent cannot watch \(names.joined(separator: ", ")): \(error)")
+        }
+        let references = launch.references
+        let choice = unlock.choice
+        let secrets = try SecretValues.fetch(references, unlock: choice, environment)
+        let referenced = Set(references.map(\.variable))
+        let launcher = environment.variables.merging(launch.plain) { $1 }.filter { !referenced.contains($0.key) }
+        var settings = Supervisor.Settings(
+            argv: launch.request.command,
+            environment: ChildEnvironment.base(from: launcher, inherit: launch.inherit + launch.plain.keys.sorted()))
+        settings.onRotate = launch.request.onRotate
+        do throws(Launcher.Failure) {
+            try Supervisor(
+                settings, secrets: secrets,
+                fetch: { () throws(VaultError) in try SecretValues.fetch(references, unlock: choice, environment) },
+                changes: watcher.descriptor,
+                nextChange: { (try? watcher.nextEvent()) != nil }
+            ).run()
+        } catch {
+            Notice.print("vault: error: vault run: \(error)")
+            exit(error.status)
+        }
+    }
+}
