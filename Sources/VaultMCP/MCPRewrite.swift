@@ -42,10 +42,12 @@ public struct MCPRewrite {
     /// Plans `vault mcp wrap`: every stdio server with a plain-text secret (or a `vault://` reference) in `env`
     /// is rewritten to start as `VAULT run --profile P -- COMMAND ARGS`; its other variables stay in `env` and
     /// are added to the profile's `inherit`; `launchEnvironment` (`VAULT_HOME` and the like, when not the
-    /// defaults) is added to `env` so `vault run` finds the vault under the client's bare environment.
+    /// defaults) is added to `env` so `vault run` finds the vault under the client's bare environment. A profile
+    /// whose secrets `rotates` says a policy rotates gets `supervise: true`, so rotations reach the running server.
     public static func wrap(
         _ config: ConfigFile, client: MCPClient, existing: [Profile], vaultCommand: String,
-        launchEnvironment: [(name: String, value: String)] = [], place: Place
+        launchEnvironment: [(name: String, value: String)] = [], rotates: (String) -> Bool = { _ in false },
+        place: Place
     ) throws(VaultError) -> MCPRewrite {
         try config.text.withUnsafeBytes { (text) throws(VaultError) -> MCPRewrite in
             var edits: [TextEdit] = [], backupEdits: [TextEdit] = [], profiles: [Profile] = [], servers: [Server] = [],
@@ -110,7 +112,8 @@ public struct MCPRewrite {
                 let inherit = kept.map(\.key).filter { SecretReference.isVariableName($0) && !$0.hasPrefix("VAULT_") }
                 let profile = Self.profile(
                     named: Self.profileBase(client: client, table: server.table, server: server.name),
-                    secrets: references, inherit: inherit, taken: existing + profiles)
+                    secrets: references, inherit: inherit, supervise: references.contains { rotates($0.secret) },
+                    taken: existing + profiles)
                 if !profiles.contains(where: { $0.name == profile.name }) { profiles.append(profile) }
                 let added = launchEnvironment.filter { variable in !kept.contains { $0.key == variable.name } }
                     .map { (key: $0.name, value: TextEdit.Part.bytes(StringLiteral.quoted($0.value))) }
@@ -430,14 +433,19 @@ public struct MCPRewrite {
 
     /// `base`, or `base-2`, `base-3`, ... — the first name that is free or already holds exactly this profile.
     private static func profile(
-        named base: String, secrets: [SecretReference], inherit: [String], taken: [Profile]
+        named base: String, secrets: [SecretReference], inherit: [String], supervise: Bool, taken: [Profile]
     ) -> Profile {
         var attempt = 1
         while true {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"
-            let candidate = Profile(name: name, secrets: secrets, mode: .env, inherit: inherit, file: "", line: 0)
+            let candidate = Profile(
+                name: name, secrets: secrets, mode: .env, inherit: inherit, supervise: supervise, file: "", line: 0)
             guard let existing = taken.first(where: { $0.name == name }) else { return candidate }
-            if existing.secrets == secrets, existing.inherit == inherit, existing.mode == .env { return existing }
+            if existing.secrets == secrets, existing.inherit == inherit, existing.mode == .env,
+                existing.supervise == supervise
+            {
+                return existing
+            }
             attempt += 1
         }
     }

@@ -19,6 +19,7 @@ public enum ProfileFile {
             if !profile.inherit.isEmpty {
                 out += "    inherit: [\(profile.inherit.map(quoted).joined(separator: ", "))]\n"
             }
+            if profile.supervise { out += "    supervise: true\n" }
         }
         return out
     }

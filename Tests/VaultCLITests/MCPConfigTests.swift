@@ -280,6 +280,30 @@ struct MCPConfigTests {
                 == "ghp_SomeOtherTokenThatIsAlreadyStored000")
     }
 
+    /// A server whose secret a rotation policy covers is wrapped with `supervise: true`, so rotations reach it while
+    /// it runs; the others are not.
+    @Test func wrapSupervisesServersWhoseSecretsRotate() throws {
+        try FileManager.default.createDirectory(
+            atPath: sandbox.root + "/policies", withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        writePrivateFile(
+            sandbox.root + "/policies/rotate.yaml",
+            "policies:\n  - name: github\n    secrets: [\"mcp/github/*\"]\n    every: 30d\n    rotator:\n      remind: {}\n"
+                .utf8)
+        try install(Self.cases[0])
+        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
+        #expect(wrap.status == 0, "\(wrap.err)")
+        let profiles = try String(contentsOfFile: sandbox.root + "/policies/mcp-claude.yaml", encoding: .utf8)
+        let blocks = profiles.components(separatedBy: "  - name: ")
+        let github = blocks.first { $0.hasPrefix("\"claude-github\"") } ?? ""
+        let others = blocks.dropFirst().filter { !$0.hasPrefix("\"claude-github\"") }
+        #expect(github.contains("supervise: true"), "\(profiles)")
+        #expect(!others.isEmpty)
+        #expect(others.allSatisfy { !$0.contains("supervise") }, "\(profiles)")
+        let check = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(check.status == 0, "\(check.out) \(check.err)")
+    }
+
     @Test func malformedConfigIsAClearErrorAndStaysUntouched() throws {
         let path = home + "/.config/Claude/claude_desktop_config.json"
         try FileManager.default.createDirectory(

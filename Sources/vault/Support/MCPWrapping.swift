@@ -31,7 +31,7 @@ struct MCPWrapping {
         for config in configs {
             let plan = try MCPRewrite.wrap(
                 config, client: client, existing: set.profiles + profiles, vaultCommand: MCPAccess.vaultCommand,
-                launchEnvironment: launchEnvironment, place: placer.place)
+                launchEnvironment: launchEnvironment, rotates: { set.policy(for: $0) != nil }, place: placer.place)
             profiles += plan.profiles.filter { new in !profiles.contains { $0.name == new.name } }
             planned.append((config, plan))
         }

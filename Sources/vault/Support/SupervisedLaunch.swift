@@ -16,8 +16,12 @@ enum SupervisedLaunch {
             )
         }
         guard let watcher = AgentAccess.client(environment) else {
-            throw .noUnlocker(
-                reason: "--supervise needs the agent, which announces new versions; \(AgentAccess.startHint)")
+            // Without the agent nothing announces rotations: start as usual rather than not at all.
+            Notice.print(
+                "vault: supervise: no agent announces new versions, so this server keeps its values until it restarts; \(AgentAccess.startHint)"
+            )
+            try launch.start(
+                with: SecretValues.fetch(launch.references, unlock: unlock.choice, environment), environment)
         }
         let names = Array(Set(launch.references.map(\.secret))).sorted()
         do { _ = try watcher.watch(names) } catch {
