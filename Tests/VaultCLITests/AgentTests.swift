@@ -151,7 +151,8 @@ struct AgentTests {
         let message = listener.wait()
         #expect(message.out.trimmingCharacters(in: .whitespacesAndNewlines) == "READY=1", "\(message.err)")
         let line = agent.log.split(separator: "\n").first { $0.contains("listening on") } ?? ""
-        #expect(line.hasPrefix("20") && line.contains(" notice vault-agent: listening on"), "\(agent.log)")
+        #expect(line.hasPrefix("20"), "\(agent.log)")
+        #expect(line.contains(" notice vault-agent: listening on"), "\(agent.log)")
         withExtendedLifetime(agent) {}
         let journald = AgentProcess(
             sandbox, arguments: ["--rotate-every", "0", "--socket", sandbox.root + "/second.sock"],
@@ -164,7 +165,8 @@ struct AgentTests {
     @Test func theCLIUsesTheAgentWhenItRuns() {
         let agent = agent()
         let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase)
-        #expect(got.status == 0 && got.out == "proto-value", "\(got.err) \(agent.log)")
+        #expect(got.status == 0, "\(got.err) \(agent.log)")
+        #expect(got.out == "proto-value", "\(got.err) \(agent.log)")
     }
 
     @Test func aForeignUIDIsRefusedEvenWithTheSocketOpened() throws {
@@ -218,7 +220,8 @@ struct AgentTests {
         usleep(1_500_000)
         for _ in 0..<10 {
             let got = sandbox.process.vault(["get", "proto/one"], env: noPassphrase)
-            #expect(got.status == 0 && got.out == "proto-value", "\(got.err)")
+            #expect(got.status == 0, "\(got.err)")
+            #expect(got.out == "proto-value", "\(got.err)")
         }
         _ = flood.wait()
         let refusals = sandbox.process.vault("audit", "--json").out.split(separator: "\n").filter {
@@ -314,7 +317,8 @@ struct AgentTests {
         for _ in 0..<100 where access(socket, F_OK) != 0 { usleep(20_000) }
         let lock = sandbox.process.vault("lock")
         _ = server.wait()
-        #expect(lock.status == 4 && lock.err.contains("lost the agent mid-request"), "\(lock.err)")
+        #expect(lock.status == 4, "\(lock.err)")
+        #expect(lock.err.contains("lost the agent mid-request"), "\(lock.err)")
     }
 }
 

@@ -30,7 +30,8 @@ struct ConventionsTests {
         let build = sandbox.process.start("/usr/bin/readelf", ["-n", VaultProcess.binary]).wait().out
         let id = build.split(separator: "\n").first { $0.contains("Build ID:") }?.split(separator: " ").last.map(
             String.init)
-        #expect(id != nil && result.out.contains("(build \(id ?? "?"))"), "\(result.out) vs \(build)")
+        #expect(id != nil, "\(result.out) vs \(build)")
+        #expect(result.out.contains("(build \(id ?? "?"))"), "\(result.out) vs \(build)")
     }
 
     @Test func injectReadsStdinWritesStdoutAndTakesEnclosedReferences() {
@@ -50,7 +51,8 @@ struct ConventionsTests {
     @Test func readTakesAReference() {
         #expect(sandbox.process.vault("read", "vault://app/key").out == "k3y-value")
         let wrong = sandbox.process.vault("read", "app/key")
-        #expect(wrong.status == 2 && wrong.err.contains("is not a reference"), "\(wrong.err)")
+        #expect(wrong.status == 2, "\(wrong.err)")
+        #expect(wrong.err.contains("is not a reference"), "\(wrong.err)")
     }
 
     @Test(arguments: [
@@ -97,7 +99,8 @@ struct ConventionsTests {
             """.utf8)
         let env = ["VAULT_POLICIES": policies]
         let list = sandbox.process.vault(["policy", "list"], env: env)
-        #expect(list.out.contains("every 30d") && !list.out.contains("2592000"), "\(list.out) \(list.err)")
+        #expect(list.out.contains("every 30d"), "\(list.out) \(list.err)")
+        #expect(!list.out.contains("2592000"), "\(list.out) \(list.err)")
         let profiles = sandbox.process.vault(["profile", "list", "--json"], env: env)
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(profiles.stdout)) as? [[String: Any]])
         #expect(entries.first?["profile"] as? String == "app")
@@ -172,7 +175,8 @@ struct ConventionsTests {
         #expect(seen["LOG_LEVEL"] == "debug")
         writePrivateFile(envFile, "API_KEY=vault://App Key\n".utf8)
         let bad = sandbox.process.vault(["run", "--env-file", envFile, "--", "/bin/true"])
-        #expect(bad.status == 2 && bad.err.contains("app.env:1: 'vault://App Key' is not a reference"), "\(bad.err)")
+        #expect(bad.status == 2, "\(bad.err)")
+        #expect(bad.err.contains("app.env:1: 'vault://App Key' is not a reference"), "\(bad.err)")
     }
 
     @Test func bashCompletesSecretNamesFromTheAgentAndNothingWithoutOne() throws {

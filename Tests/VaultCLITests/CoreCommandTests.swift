@@ -29,7 +29,8 @@ struct CoreCommandTests {
 
         let status = try #require(
             try JSONSerialization.jsonObject(with: Data(run.vault("status", "--json").stdout)) as? [String: Any])
-        #expect(status["secrets"] as? Int == 1 && status["versions"] as? Int == 2)
+        #expect(status["secrets"] as? Int == 1)
+        #expect(status["versions"] as? Int == 2)
         #expect(
             (status["keyslots"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == [
                 "passphrase", "recovery",
@@ -55,7 +56,8 @@ struct CoreCommandTests {
         #expect(run.vault("add", "empty").status == 2, "an empty value is refused")
         let big = [UInt8](repeating: 65, count: 64 * 1024 + 1)
         let tooBig = run.vault(["add", "big"], stdin: big)
-        #expect(tooBig.status == 2 && tooBig.err.contains("65536"))
+        #expect(tooBig.status == 2)
+        #expect(tooBig.err.contains("65536"))
     }
 
     @Test func exitCodesAreDistinctAndErrorsAreOneLine() throws {
@@ -83,7 +85,8 @@ struct CoreCommandTests {
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
         let wrong = run.vault(
             ["add", "b", "--passphrase-fd", "3"], stdin: Array("2".utf8), fds: [3: Array("not the passphrase".utf8)])
-        #expect(wrong.status == 4 && wrong.err.contains("wrong passphrase"))
+        #expect(wrong.status == 4)
+        #expect(wrong.err.contains("wrong passphrase"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
         #expect(run.vault("get", "b").status == 3)
     }
@@ -94,12 +97,14 @@ struct CoreCommandTests {
         let noPassphrase = ["VAULT_PASSPHRASE_FILE": ""]
         let opened = run.vault(
             ["get", "a", "--recovery-key-fd", "3"], fds: [3: Array(recovery.lowercased().utf8)], env: noPassphrase)
-        #expect(opened.status == 0 && opened.out == "value-a", "\(opened.err)")
+        #expect(opened.status == 0, "\(opened.err)")
+        #expect(opened.out == "value-a", "\(opened.err)")
         var typo = Array(recovery)
         typo[0] = typo[0] == "A" ? "B" : "A"
         let mistyped = run.vault(
             ["get", "a", "--recovery-key-fd", "3"], fds: [3: Array(String(typo).utf8)], env: noPassphrase)
-        #expect(mistyped.status == 2 && mistyped.err.contains("mistyped"))
+        #expect(mistyped.status == 2)
+        #expect(mistyped.err.contains("mistyped"))
     }
 
     @Test func passwdRewrapsSoOnlyTheNewPassphraseWorks() throws {
@@ -109,7 +114,8 @@ struct CoreCommandTests {
         #expect(changed.status == 0, "\(changed.err)")
         #expect(run.vault("get", "a").status == 4, "the old passphrase must fail")
         let new = run.vault(["get", "a", "--passphrase-fd", "3"], fds: [3: Array("the new passphrase".utf8)])
-        #expect(new.status == 0 && new.out == "value-a")
+        #expect(new.status == 0)
+        #expect(new.out == "value-a")
     }
 
     @Test func aTamperedValueFailsAloneWithItsCode() throws {
@@ -122,14 +128,17 @@ struct CoreCommandTests {
             try db.execute(sql: "UPDATE secret_versions SET sealed_value = ? WHERE id = 2", arguments: [blob])
         }
         let tampered = run.vault("get", "s2")
-        #expect(tampered.status == 5 && tampered.err.contains("'s2' version 1 is tampered or corrupt"))
-        #expect(run.vault("get", "s1").out == "value-s1" && run.vault("get", "s3").out == "value-s3")
+        #expect(tampered.status == 5)
+        #expect(tampered.err.contains("'s2' version 1 is tampered or corrupt"))
+        #expect(run.vault("get", "s1").out == "value-s1")
+        #expect(run.vault("get", "s3").out == "value-s3")
     }
 
     @Test func aGroupReadableVaultIsRefusedWithTheFix() {
         sandbox.initVault()
         chmod(sandbox.vaultHome + "/vault.db", 0o644)
         let refused = run.vault("list")
-        #expect(refused.status == 1 && refused.err.contains("chmod go-rwx"))
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("chmod go-rwx"))
     }
 }

@@ -73,7 +73,9 @@ struct HardeningTests {
         sql("UPDATE secrets SET created_at = 'not a date' WHERE name = 'svc/b'")
         let list = sandbox.process.vault("list")
         #expect(list.status == 5, "\(list.err)")
-        #expect(list.out.contains("svc/a") && list.out.contains("svc/c") && !list.out.contains("svc/b"), "\(list.out)")
+        #expect(list.out.contains("svc/a"), "\(list.out)")
+        #expect(list.out.contains("svc/c"), "\(list.out)")
+        #expect(!list.out.contains("svc/b"), "\(list.out)")
         #expect(
             list.err.contains("the metadata of 'svc/b'") && list.err.split(separator: "\n").count == 1, "\(list.err)")
         #expect(sandbox.process.vault("get", "svc/a").out == "value-a")
@@ -170,7 +172,8 @@ struct HardeningTests {
         #expect(sandbox.process.vault(["add", "svc/nul"], stdin: Array("before\u{0}after".utf8)).status == 0)
         let env = sandbox.process.vault(["run", "--env", "TOKEN=svc/nul", "--", "/bin/true"])
         #expect(env.status == 2, "\(env.err)")
-        #expect(env.err.contains("TOKEN holds a NUL byte") && env.err.contains("--mode file"), "\(env.err)")
+        #expect(env.err.contains("TOKEN holds a NUL byte"), "\(env.err)")
+        #expect(env.err.contains("--mode file"), "\(env.err)")
         let file = sandbox.process.vault([
             "run", "--mode", "file", "--env", "TOKEN=svc/nul", "--", "/bin/sh", "-c", "wc -c < \"$TOKEN_FILE\"",
         ])
@@ -243,7 +246,8 @@ struct HardeningTests {
             }
         }
         #expect(lines.contains("verify 0"), "\(lines)")
-        #expect(outcomes["refused", default: 0] > 0 && outcomes["stored", default: 0] > 0, "\(outcomes)")
+        #expect(outcomes["refused", default: 0] > 0, "\(outcomes)")
+        #expect(outcomes["stored", default: 0] > 0, "\(outcomes)")
         print("full disk outcomes: \(outcomes)")
     }
 }

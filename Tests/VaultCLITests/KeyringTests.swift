@@ -30,13 +30,17 @@ struct KeyringTests {
         let bus = KeyringSession()
         let run = sandbox.process
         let created = run.vault(["init", "--kdf", "interactive"], env: bus.environment)
-        #expect(created.status == 0 && created.out.contains("keyring"), "\(created.err)")
+        #expect(created.status == 0, "\(created.err)")
+        #expect(created.out.contains("keyring"), "\(created.err)")
         #expect(run.vault(["add", "kr/one"], stdin: Array("kv-value".utf8), env: bus.environment).status == 0)
         let got = run.vault(["get", "kr/one"], env: bus.environment.merging(noPassphrase) { $1 })
-        #expect(got.status == 0 && got.out == "kv-value", "\(got.err)")
+        #expect(got.status == 0, "\(got.err)")
+        #expect(got.out == "kv-value", "\(got.err)")
         // A client nobody here wrote finds the item by the documented attributes.
         let lookup = bus.secretTool(["lookup", "application", "vault", "vault-id", try vaultID(bus.environment)])
-        #expect(lookup.status == 0 && lookup.out.count == 64 && lookup.out.allSatisfy(\.isHexDigit))
+        #expect(lookup.status == 0)
+        #expect(lookup.out.count == 64)
+        #expect(lookup.out.allSatisfy { $0.isHexDigit })
     }
 
     @Test func aDeletedItemIsReportedFallsBackAndEnableRepairsIt() throws {
@@ -47,14 +51,19 @@ struct KeyringTests {
         #expect(bus.secretTool(["clear", "application", "vault"]).status == 0)
 
         let locked = run.vault(["get", "a"], env: bus.environment.merging(noPassphrase) { $1 })
-        #expect(locked.status == 4 && locked.err.contains("no item for this vault"), "\(locked.err)")
+        #expect(locked.status == 4, "\(locked.err)")
+        #expect(locked.err.contains("no item for this vault"), "\(locked.err)")
         let fallback = run.vault(["get", "a"], env: bus.environment)
-        #expect(fallback.status == 0 && fallback.out == "value")
-        #expect(fallback.err.contains("no item for this vault") && fallback.err.contains("opened with the passphrase"))
+        #expect(fallback.status == 0)
+        #expect(fallback.out == "value")
+        #expect(fallback.err.contains("no item for this vault"))
+        #expect(fallback.err.contains("opened with the passphrase"))
 
         #expect(run.vault(["keyring", "enable"], env: bus.environment).status == 0)
         let repaired = run.vault(["get", "a"], env: bus.environment.merging(noPassphrase) { $1 })
-        #expect(repaired.status == 0 && repaired.out == "value" && repaired.err.isEmpty)
+        #expect(repaired.status == 0)
+        #expect(repaired.out == "value")
+        #expect(repaired.err.isEmpty)
     }
 
     @Test func anItemThatDoesNotOpenTheVaultIsRefusedNotTrusted() throws {
@@ -70,10 +79,12 @@ struct KeyringTests {
             ], input: forged)
         #expect(stored.status == 0)
         let refused = run.vault(["get", "a"], env: bus.environment.merging(noPassphrase) { $1 })
-        #expect(refused.status == 4 && refused.err.contains("does not open it"), "\(refused.err)")
+        #expect(refused.status == 4, "\(refused.err)")
+        #expect(refused.err.contains("does not open it"), "\(refused.err)")
         let status = run.vault(["keyring", "status", "--json"], env: bus.environment)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout)) as? [String: Any])
-        #expect(report["itemPresent"] as? Bool == true && report["itemOpensVault"] as? Bool == false)
+        #expect(report["itemPresent"] as? Bool == true)
+        #expect(report["itemOpensVault"] as? Bool == false)
     }
 
     @Test func aLockedCollectionIsReportedAndNothingIsWritten() throws {
@@ -82,19 +93,23 @@ struct KeyringTests {
         let lock = bus.lockLoginCollection()
         #expect(lock.status == 0, "\(lock.err)")
         let created = run.vault(["init", "--kdf", "interactive"], env: bus.environment)
-        #expect(created.status == 0 && created.err.contains("keyring is locked"), "\(created.err)")
+        #expect(created.status == 0, "\(created.err)")
+        #expect(created.err.contains("keyring is locked"), "\(created.err)")
         #expect(keyslots(bus.environment) == ["passphrase", "recovery"])
         let before = try Data(contentsOf: URL(fileURLWithPath: sandbox.vaultHome + "/vault.db"))
         let enable = run.vault(["keyring", "enable"], env: bus.environment)
-        #expect(enable.status == 4 && enable.err.contains("locked"))
+        #expect(enable.status == 4)
+        #expect(enable.err.contains("locked"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: sandbox.vaultHome + "/vault.db")) == before)
     }
 
     @Test func noDBusAndNoProviderAreToldApart() throws {
         let noBus = sandbox.process.vault("init", "--kdf", "interactive")
-        #expect(noBus.status == 0 && noBus.err.contains("no D-Bus session"), "\(noBus.err)")
+        #expect(noBus.status == 0, "\(noBus.err)")
+        #expect(noBus.err.contains("no D-Bus session"), "\(noBus.err)")
         let enableNoBus = sandbox.process.vault("keyring", "enable")
-        #expect(enableNoBus.status == 4 && enableNoBus.err.contains("no D-Bus session"))
+        #expect(enableNoBus.status == 4)
+        #expect(enableNoBus.err.contains("no D-Bus session"))
 
         let emptyBus = KeyringSession(withKeyring: false)
         let enableNoProvider = sandbox.process.vault(["keyring", "enable"], env: emptyBus.environment)
@@ -121,7 +136,8 @@ struct KeyringTests {
                 "get", "a",
             ], env: bus.environment
         ).wait()
-        #expect(hidden.status == 0 && hidden.out == "value", "\(hidden.err)")
+        #expect(hidden.status == 0, "\(hidden.err)")
+        #expect(hidden.out == "value", "\(hidden.err)")
         #expect(
             hidden.err.contains("libsecret cannot be loaded") && hidden.err.contains("opened with the passphrase"),
             "\(hidden.err)")
@@ -152,10 +168,12 @@ struct KeyringTests {
         #expect(run.vault(["add", "a"], stdin: Array("value".utf8), env: bus.environment).status == 0)
         let forbidden = run.vault(
             ["get", "a"], env: bus.environment.merging(noPassphrase) { $1 }.merging(["VAULT_NO_KEYRING": "1"]) { $1 })
-        #expect(forbidden.status == 4 && !forbidden.err.contains("keyring:"))
+        #expect(forbidden.status == 4)
+        #expect(!forbidden.err.contains("keyring:"))
         let forced = run.vault(
             ["get", "a", "--unlocker", "keyring"],
             env: bus.environment.merging(["VAULT_PASSPHRASE_FILE": "/nonexistent"]) { $1 })
-        #expect(forced.status == 0 && forced.out == "value")
+        #expect(forced.status == 0)
+        #expect(forced.out == "value")
     }
 }

@@ -141,7 +141,8 @@ struct MCPConfigTests {
         let command = try #require(server["command"] as? String)
         let args = (server["args"] as? [String]) ?? []
         let serverEnv = (server["env"] as? [String: String]) ?? [:]
-        #expect(command.hasSuffix("/vault") && args.starts(with: ["run", "--profile"]), "\(command) \(args)")
+        #expect(command.hasSuffix("/vault"), "\(command) \(args)")
+        #expect(args.starts(with: ["run", "--profile"]), "\(command) \(args)")
         let result = sandbox.process.start(command, args + variables, env: env.merging(serverEnv) { $1 }).wait()
         #expect(result.status == 0, "\(result.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
@@ -172,7 +173,8 @@ struct MCPConfigTests {
 
         let dryRun = sandbox.process.vault(["mcp", "wrap", "--client", testCase.client, "--dry-run"], env: env)
         #expect(dryRun.status == 0, "\(dryRun.err)")
-        #expect(dryRun.out.contains("--- \(path)") && dryRun.out.contains("\"--profile\""), "\(dryRun.out)")
+        #expect(dryRun.out.contains("--- \(path)"), "\(dryRun.out)")
+        #expect(dryRun.out.contains("\"--profile\""), "\(dryRun.out)")
         #expect(bytes(path) == original, "a dry run changed the file")
         #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/policies/mcp-\(testCase.client).yaml"))
 
@@ -224,7 +226,8 @@ struct MCPConfigTests {
         #expect(wrappedText.hasPrefix(originalText[..<firstKey]), "bytes before the first server changed")
 
         let again = sandbox.process.vault(["mcp", "wrap", "--client", testCase.client], env: env)
-        #expect(again.status == 0 && again.out.contains("nothing to change"), "\(again.out)\(again.err)")
+        #expect(again.status == 0, "\(again.out)\(again.err)")
+        #expect(again.out.contains("nothing to change"), "\(again.out)\(again.err)")
         #expect(String(decoding: bytes(path), as: UTF8.self) == wrappedText, "a second wrap changed the file")
 
         let unwrap = sandbox.process.vault(["mcp", "unwrap", "--client", testCase.client], env: env)
@@ -257,10 +260,12 @@ struct MCPConfigTests {
         let importedValueStored = stored.stdout == Array(testCase.planted[0].value.utf8)
         #expect(importedValueStored)
         let profiles = try String(contentsOfFile: sandbox.root + "/policies/mcp-claude.yaml", encoding: .utf8)
-        #expect(profiles.contains("claude-github") && profiles.contains("claude-brave-search"))
+        #expect(profiles.contains("claude-github"))
+        #expect(profiles.contains("claude-brave-search"))
         // Import, then wrap: nothing is stored twice.
         let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
-        #expect(wrap.status == 0 && !wrap.out.contains("stored "), "\(wrap.out)")
+        #expect(wrap.status == 0, "\(wrap.out)")
+        #expect(!wrap.out.contains("stored "), "\(wrap.out)")
         #expect(
             sandbox.process.vault(["history", "mcp/github/github_personal_access_token"], env: env).out.split(
                 separator: "\n"
@@ -339,7 +344,8 @@ struct MCPConfigTests {
         try original.write(toFile: path, atomically: false, encoding: .utf8)
         let result = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
         #expect(result.status == 0, "\(result.err)")
-        #expect(result.out.contains("nothing to change") && result.out.contains("(why, below)"), "\(result.out)")
+        #expect(result.out.contains("nothing to change"), "\(result.out)")
+        #expect(result.out.contains("(why, below)"), "\(result.out)")
         #expect(
             result.err.contains("linear: a remote server (url); headers.Authorization holds a secret"), "\(result.err)")
         #expect(
@@ -397,6 +403,7 @@ struct MCPConfigTests {
     @Test func missingConfigNamesThePathsLookedAt() {
         let result = sandbox.process.vault(["mcp", "wrap", "--client", "cursor"], env: env)
         #expect(result.status == 2)
-        #expect(result.err.contains(home + "/.cursor/mcp.json") && result.err.contains("--config"), "\(result.err)")
+        #expect(result.err.contains(home + "/.cursor/mcp.json"), "\(result.err)")
+        #expect(result.err.contains("--config"), "\(result.err)")
     }
 }

@@ -37,7 +37,8 @@ struct ProbeTests {
         let result = sandbox.process.vault(
             ["mcp", "doctor", "--probe", "--client", "claude", "--json", "--timeout", "5s"], env: env)
         #expect(result.status == 1, "\(result.err)")
-        #expect(!result.out.contains(token) && !result.err.contains(token))
+        #expect(!result.out.contains(token))
+        #expect(!result.err.contains(token))
         let reports = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
         let byServer = Dictionary(reports.map { ($0["server"] as? String ?? "?", $0) }) { first, _ in first }
         #expect(Set(byServer.keys) == ["working", "missing", "exits", "silent"])

@@ -91,7 +91,8 @@ struct RotationTests {
         writePolicy("bad.yaml", "policies:\n  - name: [broken\n")
         #expect(vault("policy", "check").err.contains("\(file):3: not valid YAML"))
         let refused = vault("rotate", "--due")
-        #expect(refused.status == 2 && refused.err.contains("nothing was rotated"))
+        #expect(refused.status == 2)
+        #expect(refused.err.contains("nothing was rotated"))
         #expect(try versionCounts() == [1])
     }
 
@@ -112,14 +113,18 @@ struct RotationTests {
         usleep(4_100_000)
         #expect(vault("rotate", "--due", "--dry-run").out.components(separatedBy: "due: ").count == 4)
         let run = vault("rotate", "--due")
-        #expect(run.status == 0 && run.out.components(separatedBy: "rotated hooks/").count == 4, "\(run.err)")
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.components(separatedBy: "rotated hooks/").count == 4, "\(run.err)")
         let value = vault("get", "hooks/k1").out
-        #expect(value.hasPrefix("whsec_") && value.count == 38 && value.dropFirst(6).allSatisfy(\.isHexDigit))
+        #expect(value.hasPrefix("whsec_"))
+        #expect(value.count == 38)
+        #expect(value.dropFirst(6).allSatisfy { $0.isHexDigit })
         #expect(vault("get", "hooks/k1", "--previous").out == "orig-1")
         #expect(vault("rotate", "--due").out.isEmpty, "nothing is due right after a rotation")
         usleep(5_100_000)
         let expired = vault("get", "hooks/k1", "--previous")
-        #expect(expired.status == 3 && expired.err.contains("grace period ended"))
+        #expect(expired.status == 3)
+        #expect(expired.err.contains("grace period ended"))
         #expect(vault("get", "hooks/k1", "--version", "1").out == "orig-1", "an explicit version stays readable")
     }
 
@@ -149,7 +154,8 @@ struct RotationTests {
         #expect(rotated.status == 0, "\(rotated.err)")
         #expect(steps() == ["api/key create", "api/key set", "api/key test", "api/key finish"])
         let issued = try String(contentsOfFile: control + "/issuer/api_key", encoding: .utf8)
-        #expect(vault("get", "api/key").out == issued && issued.hasPrefix("issued-"))
+        #expect(vault("get", "api/key").out == issued)
+        #expect(issued.hasPrefix("issued-"))
         #expect(vault("get", "api/key", "--previous").out == "original")
 
         writePrivateFile(control + "/fail-at", "test".utf8)
@@ -251,7 +257,8 @@ struct RotationTests {
         let line = try String(contentsOfFile: out, encoding: .utf8)
         #expect(line.hasPrefix("hooked hooks/h 2 "), "\(line)")
         let value = vault("get", "hooks/h").out
-        #expect(!line.contains(value) && !line.contains("hook-original-value"))
+        #expect(!line.contains(value))
+        #expect(!line.contains("hook-original-value"))
     }
 
     @Test func theShippedPoliciesParseAndMatchTheSchema() throws {
@@ -259,7 +266,8 @@ struct RotationTests {
             .deletingLastPathComponent().path
         let check = sandbox.process.vault(
             ["policy", "check", repository + "/Policies/examples"], env: ["VAULT_HOME": sandbox.root + "/no-vault"])
-        #expect(check.status == 0 && check.out.contains("3 policies"), "\(check.err)")
+        #expect(check.status == 0, "\(check.err)")
+        #expect(check.out.contains("3 policies"), "\(check.err)")
         let validator = Bundle.module.path(forResource: "validate_policies", ofType: "py", inDirectory: "Fixtures")!
         let schema = sandbox.process.start(
             "/usr/bin/env", ["python3", validator, repository + "/Policies"],
@@ -284,7 +292,8 @@ struct RotationTests {
                 units.append(dir + "/" + name)
             }
             let verify = sandbox.process.start("/usr/bin/systemd-analyze", ["verify"] + units.sorted()).wait()
-            #expect(verify.status == 0 && verify.err.isEmpty, "\(kind): \(verify.err)")
+            #expect(verify.status == 0, "\(kind): \(verify.err)")
+            #expect(verify.err.isEmpty, "\(kind): \(verify.err)")
             // The check can fail: a broken copy must be refused.
             writePrivateFile(
                 dir + "/broken.service", "[Service]\nType=bogus\nExecStart=\(VaultProcess.binary) status\n".utf8)

@@ -44,7 +44,8 @@ struct RunTests {
             ],
             env: env.merging(extra) { $1 })
         #expect(result.status == 0, "\(result.err)")
-        #expect(!result.out.contains(alpha) && !result.err.contains(alpha))
+        #expect(!result.out.contains(alpha))
+        #expect(!result.err.contains(alpha))
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
     }
 
@@ -67,7 +68,8 @@ struct RunTests {
     @Test func fileModeWritesPrivateFilesAndRemovesThem() throws {
         let seen = try report(["run", "--profile", "svc", "--mode", "file"])
         #expect((seen["hashes"] as? [String: String])?["VAULT_TEST_ALPHA"] == sha256(alpha))
-        #expect(seen["file_mode"] as? String == "0o400" && seen["dir_mode"] as? String == "0o700")
+        #expect(seen["file_mode"] as? String == "0o400")
+        #expect(seen["dir_mode"] as? String == "0o700")
         #expect(access(try #require(seen["path"] as? String), F_OK) != 0, "the secret file outlived the child")
     }
 
@@ -108,7 +110,8 @@ struct RunTests {
         let result = sandbox.process.vault(
             ["run", "--env", "T=svc/alpha", "--redact", "--", "/usr/bin/python3", "-c", script], env: env)
         #expect(result.status == 0)
-        #expect(!result.out.contains(alpha) && !result.err.contains(alpha))
+        #expect(!result.out.contains(alpha))
+        #expect(!result.err.contains(alpha))
         #expect(result.err == "leak [REDACTED] end\n")
         let lines = result.out.split(separator: "\n")
         #expect(lines.count == 2)
@@ -123,7 +126,8 @@ struct RunTests {
         #expect(sandbox.process.vault(["run", "--", "true"], env: env).status == 2)
         #expect(sandbox.process.vault(["run", "--env", "T=svc/alpha"], env: env).status == 2)
         let missing = sandbox.process.vault(["run", "--profile", "nope", "--", "true"], env: env)
-        #expect(missing.status == 2 && missing.err.contains("no profile 'nope'"))
+        #expect(missing.status == 2)
+        #expect(missing.err.contains("no profile 'nope'"))
         let unknown = sandbox.process.vault(["run", "--env", "T=svc/missing", "--", "true"], env: env)
         #expect(unknown.status == 3)
     }

@@ -26,7 +26,9 @@ struct AuditLogTests {
     @Test func anUntouchedLogVerifiesAndHoldsNoValue() throws {
         let result = try vault.verifyAudit()
         #expect(result.intact, "\(result.problems)")
-        #expect(result.records == 7 && result.firstSeq == 1 && result.lastSeq == 7)
+        #expect(result.records == 7)
+        #expect(result.firstSeq == 1)
+        #expect(result.lastSeq == 7)
         #expect(try log.records().map(\.op) == ["init", "add", "get", "add", "get", "add", "get"])
         let text = try String(contentsOfFile: log.livePath, encoding: .utf8)
         #expect(!text.contains("CANARY"))
@@ -75,7 +77,8 @@ struct AuditLogTests {
         #expect(throws: VaultError.self) { try log.append(AuditEvent("probe")) }
         _ = try vault.value(of: SecretName("audit/s1"))
         let result = try vault.verifyAudit()
-        #expect(result.intact && result.lastSeq == 8, "\(result.problems)")
+        #expect(result.intact, "\(result.problems)")
+        #expect(result.lastSeq == 8, "\(result.problems)")
     }
 
     @Test func aWriterKilledBeforeSavingItsStateIsCaughtUp() throws {
@@ -84,7 +87,8 @@ struct AuditLogTests {
         try saved.write(to: URL(fileURLWithPath: log.statePath))  // as if killed between append and state save
         try log.append(AuditEvent("second"))
         let result = try vault.verifyAudit()
-        #expect(result.intact && result.lastSeq == 9, "\(result.problems)")
+        #expect(result.intact, "\(result.problems)")
+        #expect(result.lastSeq == 9, "\(result.problems)")
     }
 
     @Test func rotationKeepsTheChainVerifiable() throws {
@@ -94,6 +98,7 @@ struct AuditLogTests {
         for _ in 0..<40 { _ = try unlocked.value(of: SecretName("audit/s2")) }
         let result = try unlocked.verifyAudit()
         #expect(result.intact, "\(result.problems)")
-        #expect(result.files.count == AuditLog.keptFiles + 1 && (result.firstSeq ?? 0) > 1)
+        #expect(result.files.count == AuditLog.keptFiles + 1)
+        #expect((result.firstSeq ?? 0) > 1)
     }
 }

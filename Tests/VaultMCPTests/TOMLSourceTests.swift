@@ -46,7 +46,8 @@ struct TOMLSourceTests {
         #expect(text(bytes, db["env"]?["DATABASE_URL"]) == "postgres://u:p@h/db")
         // The server's range runs from its header to the end of its sub-table, not into the next table.
         let dbText = String(decoding: bytes[db.range], as: UTF8.self)
-        #expect(dbText.hasPrefix("[mcp_servers.db]") && dbText.hasSuffix("postgres://u:p@h/db\"\"\""))
+        #expect(dbText.hasPrefix("[mcp_servers.db]"))
+        #expect(dbText.hasSuffix("postgres://u:p@h/db\"\"\""))
         #expect(text(bytes, root["profiles"]?["fast"]?["model"]) == "o4-mini")
     }
 

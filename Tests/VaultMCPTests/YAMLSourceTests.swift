@@ -51,7 +51,8 @@ struct YAMLSourceTests {
         #expect(root["list"]?.elements?.count == 2)
         #expect(text(bytes, root["list"]?.elements?.first?["name"]) == "one")
         let githubText = String(decoding: bytes[github.range], as: UTF8.self)
-        #expect(githubText.hasPrefix("args:") && githubText.hasSuffix("type: stdio"))
+        #expect(githubText.hasPrefix("args:"))
+        #expect(githubText.hasSuffix("type: stdio"))
     }
 
     @Test(arguments: [
