@@ -1,8 +1,7 @@
 public import VaultCore
 
-/// A `podman run` / `docker run` command line that `vault run` launches, and how its secrets get in without a
-/// value on any command line: podman secrets looked up from the vault (podman), or `--env NAME` inherited from
-/// the launcher's environment (docker, which has no secret store outside swarm).
+/// A `podman run` / `docker run` command line that `vault run` launches: which engine, its global options, and
+/// where the subcommand's own options start (`ContainerInjection` says how the secrets get in).
 public struct ContainerCommand: Sendable, Equatable {
     /// The container engine.
     public enum Engine: String, Sendable {
@@ -65,16 +64,6 @@ public struct ContainerCommand: Sendable, Equatable {
         }
     }
 
-    /// The `--secret` options (and, for mounted secrets, the `VAR_FILE` variable) that hand `variable` over
-    /// from podman secret `name`: as an environment variable, or as a file under /run/secrets.
-    public static func podmanOptions(name: String, variable: String, asFile: Bool) -> [String] {
-        asFile
-            ? [
-                "--secret", "\(name),type=mount,target=/run/secrets/\(variable)", "--env",
-                "\(variable)_FILE=/run/secrets/\(variable)",
-            ]
-            : ["--secret", "\(name),type=env,target=\(variable)"]
-    }
 }
 
 private extension String {

@@ -21,11 +21,19 @@ public enum ContainerInjection {
     /// (file style), or under /run/vault/env (env style).
     public static func mounts(_ variables: [String], from source: String, fileStyle: Bool) -> [String] {
         variables.flatMap { variable in
-            fileStyle
-                ? bind(source + "/" + variable, filesDirectory + "/" + variable)
-                    + ["--env", "\(variable)_FILE=\(filesDirectory)/\(variable)"]
-                : bind(source + "/" + variable, environmentDirectory + "/" + variable)
+            mount(variable, fileStyle: fileStyle) { bind(source + "/" + variable, $0) }
         }
+    }
+
+    /// `podman run` options mounting podman secret `name` for `variable` the same way (`--secret …,type=mount`).
+    public static func podmanSecretMount(_ name: String, variable: String, fileStyle: Bool) -> [String] {
+        mount(variable, fileStyle: fileStyle) { ["--secret", "\(name),type=mount,target=\($0)"] }
+    }
+
+    /// The options `mounting` gives for the target of `variable`, and for file style the `NAME_FILE` variable.
+    private static func mount(_ variable: String, fileStyle: Bool, _ mounting: (String) -> [String]) -> [String] {
+        let target = (fileStyle ? filesDirectory : environmentDirectory) + "/" + variable
+        return mounting(target) + (fileStyle ? ["--env", "\(variable)_FILE=\(target)"] : [])
     }
 
     /// `command`'s argv without the options that would pass `variables` through from the engine CLI's own

@@ -1,4 +1,4 @@
-public import VaultCore
+import VaultCore
 import VaultSystem
 
 #if canImport(Glibc)
@@ -35,12 +35,7 @@ public enum Launcher {
     /// Runs the plan; returns only on failure to start.
     public static func run(_ plan: LaunchPlan, launcherEnvironment: [String: String]) throws(Failure) -> Never {
         var environment = ChildEnvironment.base(from: launcherEnvironment, inherit: plan.inherit)
-        guard
-            let executable = ExecutableSearch.resolve(
-                plan.argv[0], path: environment["PATH"] ?? ExecutableSearch.defaultPath)
-        else {
-            throw Failure(message: "cannot find '\(plan.argv[0])' in PATH; give its full path", status: 127)
-        }
+        let executable = try executable(plan.argv[0], in: environment)
         var secretEnvironment: [(String, SecretBox)] = []
         var childFDs: [(target: Int32, source: Int32)] = []
         var secretsDirectory: String?
@@ -73,7 +68,7 @@ public enum Launcher {
     }
 
     /// An environment variable ends at its first NUL byte: a value holding one would reach the child cut short.
-    private static func refuseNUL(_ secrets: [(variable: String, value: SecretBox)]) throws(Failure) {
+    static func refuseNUL(_ secrets: [(variable: String, value: SecretBox)]) throws(Failure) {
         for entry in secrets where entry.value.bytes.withUnsafeBytes({ $0.contains(0) }) {
             throw Failure(
                 message:
@@ -82,26 +77,28 @@ public enum Launcher {
         }
     }
 
-    /// Replaces this process with `argv` (PATH lookup) on `environment` plus `secrets` — for a container engine,
-    /// which needs the launcher's environment (storage, runtime dirs) and passes on only what it is told to.
-    public static func exec(
-        _ argv: [String], environment: [String: String], secrets: [(variable: String, value: SecretBox)]
-    ) throws(Failure) -> Never {
-        guard
-            let executable = ExecutableSearch.resolve(
-                argv[0], path: environment["PATH"] ?? ExecutableSearch.defaultPath)
-        else {
-            throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path", status: 127)
-        }
-        try refuseNUL(secrets)
-        let names = Set(secrets.map(\.variable))
-        let envp = environmentStrings(
-            environment.filter { !names.contains($0.key) }, secrets: secrets.map { ($0.variable, $0.value) })
+    /// Replaces this process with `argv` (PATH lookup) on `environment` — for a container engine, which needs the
+    /// launcher's environment (storage, runtime dirs) and gets its secrets as mounts, never as variables.
+    public static func exec(_ argv: [String], environment: [String: String]) throws(Failure) -> Never {
+        let executable = try executable(argv[0], in: environment)
         throw Failure.cannotRun(
-            executable, ProcessSpawner.exec(executable, arguments: CStringArray(argv), environment: envp))
+            executable,
+            ProcessSpawner.exec(executable, arguments: CStringArray(argv), environment: environmentStrings(environment))
+        )
     }
 
     // MARK: - Pieces
+
+    /// The file `command` runs, looked up in `environment`'s PATH (the child's, not this process's).
+    static func executable(_ command: String, in environment: [String: String]) throws(Failure) -> String {
+        guard
+            let executable = ExecutableSearch.resolve(
+                command, path: environment["PATH"] ?? ExecutableSearch.defaultPath)
+        else {
+            throw Failure(message: "cannot find '\(command)' in PATH; give its full path", status: 127)
+        }
+        return executable
+    }
 
     /// A pipe whose write end already holds `value` (≤ 64 KiB fits the pipe buffer) and is closed.
     private static func pipeHolding(_ value: borrowing SecretBytes) throws(Failure) -> Int32 {
@@ -117,8 +114,8 @@ public enum Launcher {
     }
 
     /// `environment` as `NAME=value` strings, then each secret as `NAME=value` built from guarded memory.
-    private static func environmentStrings(
-        _ environment: [String: String], secrets: [(String, SecretBox)]
+    static func environmentStrings(
+        _ environment: [String: String], secrets: [(String, SecretBox)] = []
     ) -> CStringArray {
         let strings = CStringArray(environment.map { "\($0.key)=\($0.value)" })
         for (name, box) in secrets { box.bytes.withUnsafeBytes { strings.append(name + "=", $0) } }
@@ -144,18 +141,11 @@ public enum Launcher {
     public static func supervise(
         _ argv: [String], environment: [String: String], removing directory: String
     ) throws(Failure) -> Never {
-        guard
-            let executable = ExecutableSearch.resolve(
-                argv[0], path: environment["PATH"] ?? ExecutableSearch.defaultPath)
-        else {
-            SecretFiles.remove(directory)
-            throw Failure(message: "cannot find '\(argv[0])' in PATH; give its full path", status: 127)
-        }
         let status: Int32
         do {
             status = try spawnAndWait(
-                executable, argv: CStringArray(argv),
-                envp: CStringArray(environment.map { "\($0.key)=\($0.value)" }), fds: [], redact: nil)
+                executable(argv[0], in: environment), argv: CStringArray(argv), envp: environmentStrings(environment),
+                fds: [], redact: nil)
         } catch {
             SecretFiles.remove(directory)
             throw error

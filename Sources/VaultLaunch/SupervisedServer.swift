@@ -35,8 +35,7 @@ final class SupervisedServer {
         } catch {
             throw Launcher.Failure(message: "cannot \(error)")
         }
-        let strings = CStringArray(environment.map { "\($0.key)=\($0.value)" })
-        for (name, box) in secrets { box.bytes.withUnsafeBytes { strings.append(name + "=", $0) } }
+        let strings = Launcher.environmentStrings(environment, secrets: secrets.map { ($0.variable, $0.value) })
         let spawned = Result { () throws(SystemError) in
             try ProcessSpawner.spawnTied(
                 executable, arguments: CStringArray(argv), environment: strings,

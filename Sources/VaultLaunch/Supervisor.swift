@@ -64,15 +64,9 @@ public final class Supervisor {
         fetch: @escaping () throws(VaultError) -> [(variable: String, value: SecretBox)], changes: Int32,
         nextChange: @escaping () -> Bool
     ) throws(Launcher.Failure) {
-        guard
-            let executable = ExecutableSearch.resolve(
-                settings.argv[0], path: settings.environment["PATH"] ?? ExecutableSearch.defaultPath)
-        else {
-            throw Launcher.Failure(
-                message: "cannot find '\(settings.argv[0])' in PATH; give its full path", status: 127)
-        }
+        try Launcher.refuseNUL(secrets)
         self.settings = settings
-        self.executable = executable
+        executable = try Launcher.executable(settings.argv[0], in: settings.environment)
         self.fetch = fetch
         self.changes = changes
         self.nextChange = nextChange
@@ -173,7 +167,10 @@ public final class Supervisor {
 
     private func rotate() {
         let secrets: [(variable: String, value: SecretBox)]
-        do { secrets = try fetch() } catch {
+        do {
+            secrets = try fetch()
+            try Launcher.refuseNUL(secrets)
+        } catch {
             return Self.note(
                 "a secret changed but its new value could not be read (\(error)); the server keeps the old one")
         }

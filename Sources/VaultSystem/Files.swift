@@ -77,11 +77,6 @@ public enum Files {
         rmdir(path)
     }
 
-    /// Removes `path` if it exists.
-    public static func remove(_ path: String) {
-        unlink(path)
-    }
-
     /// Flushes the directory holding `path`, so a file created or renamed in it survives a crash.
     public static func syncDirectory(of path: String) {
         let fd = Glibc.open(Paths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)

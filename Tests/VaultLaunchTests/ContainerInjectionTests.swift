@@ -91,4 +91,16 @@ struct ContainerInjectionTests {
             ContainerInjection.droppingPassThrough(command, options: given, variables: ["API_KEY", "TOKEN", "MODE"])
                 == ["docker", "run", "-eOTHER", "--env", "MODE=prod", "-e", "KEEP", "img", "-e", "API_KEY"])
     }
+
+    @Test func podmanSecretsMountAtTheSameTargets() {
+        #expect(
+            ContainerInjection.podmanSecretMount("vault_svc_key", variable: "API_KEY", fileStyle: true) == [
+                "--secret", "vault_svc_key,type=mount,target=/run/secrets/API_KEY", "--env",
+                "API_KEY_FILE=/run/secrets/API_KEY",
+            ])
+        #expect(
+            ContainerInjection.podmanSecretMount("vault_svc_key", variable: "API_KEY", fileStyle: false) == [
+                "--secret", "vault_svc_key,type=mount,target=/run/vault/env/API_KEY",
+            ])
+    }
 }

@@ -23,7 +23,7 @@ enum Completions {
     }
 
     private static func agentSecretNames() -> [String] {
-        guard let client = AgentAccess.client(.current), let response = try? client.request(.list) else { return [] }
-        return (response["secrets"]?.array ?? []).compactMap { $0["name"]?.string }
+        guard let client = AgentAccess.client(.current), let secrets = try? client.list() else { return [] }
+        return secrets.map(\.name)
     }
 }

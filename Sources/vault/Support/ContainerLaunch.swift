@@ -102,11 +102,7 @@ enum ContainerLaunch {
             for reference in references {
                 let name = ContainerCommand.podmanSecretName(secret: reference.secret, version: reference.version)
                 try secrets.ensure(name, reference: reference.written)
-                let target =
-                    (asFile ? ContainerInjection.filesDirectory : ContainerInjection.environmentDirectory)
-                    + "/" + reference.variable
-                mounts += ["--secret", "\(name),type=mount,target=\(target)"]
-                if asFile { mounts += ["--env", "\(reference.variable)_FILE=\(target)"] }
+                mounts += ContainerInjection.podmanSecretMount(name, variable: reference.variable, fileStyle: asFile)
             }
             let argv: [String]
             if asFile {
@@ -125,7 +121,7 @@ enum ContainerLaunch {
             Notice.print(
                 "vault: podman: \(references.map(\.variable).joined(separator: ", ")) as podman secrets looked up from the vault at start, as \(kind); `podman inspect` shows no value"
             )
-            exec(argv, environment, secrets: [])
+            exec(argv, environment)
         } catch {
             fail(error)
         }
@@ -142,11 +138,9 @@ enum ContainerLaunch {
         )
     }
 
-    private static func exec(
-        _ argv: [String], _ environment: Environment, secrets: [(variable: String, value: SecretBox)]
-    ) -> Never {
+    private static func exec(_ argv: [String], _ environment: Environment) -> Never {
         do {
-            try Launcher.exec(argv, environment: environment.variables, secrets: secrets)
+            try Launcher.exec(argv, environment: environment.variables)
         } catch {
             fail(error)
         }

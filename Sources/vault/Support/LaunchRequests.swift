@@ -52,20 +52,24 @@ extension RunRequest {
         /// Plain variables from `--env-file` (values that are not references), passed to the child as they are.
         var plain: [String: String] = [:]
 
+        /// What the child may inherit from the launcher: the profile's `inherit` and the `--env-file` plain names.
+        var inheritedNames: [String] { inherit + plain.keys.sorted() }
+
+        /// The launcher's variables with the `--env-file` plain values, without those a reference fills (a
+        /// variable a reference fills must not also reach the child as its `vault://` text).
+        func launcherEnvironment(_ environment: Environment) -> [String: String] {
+            let referenced = Set(references.map(\.variable))
+            return environment.variables.merging(plain) { $1 }.filter { !referenced.contains($0.key) }
+        }
+
         /// Replaces (or, for file mode and redaction, becomes the parent of) this process with the command.
         func start(
             with secrets: [(variable: String, value: SecretBox)], _ environment: Environment
         ) throws(VaultError) -> Never {
             let plan = LaunchPlan(
-                argv: request.command, secrets: secrets, mode: mode, inherit: inherit + plain.keys.sorted(),
-                redact: request.redact)
-            // A variable a reference fills must not also reach the child as its `vault://` text.
-            let referenced = Set(references.map(\.variable))
-            let launcherEnvironment = environment.variables.merging(plain) { $1 }.filter {
-                !referenced.contains($0.key)
-            }
+                argv: request.command, secrets: secrets, mode: mode, inherit: inheritedNames, redact: request.redact)
             do {
-                try Launcher.run(plan, launcherEnvironment: launcherEnvironment)
+                try Launcher.run(plan, launcherEnvironment: launcherEnvironment(environment))
             } catch {
                 // The launcher's own statuses (127 not found, 126 not runnable) are what `env` and shells use.
                 Notice.print("vault: error: vault run: \(error)")

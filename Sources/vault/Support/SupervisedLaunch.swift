@@ -30,11 +30,10 @@ enum SupervisedLaunch {
         let references = launch.references
         let choice = unlock.choice
         let secrets = try SecretValues.fetch(references, unlock: choice, environment)
-        let referenced = Set(references.map(\.variable))
-        let launcher = environment.variables.merging(launch.plain) { $1 }.filter { !referenced.contains($0.key) }
         var settings = Supervisor.Settings(
             argv: launch.request.command,
-            environment: ChildEnvironment.base(from: launcher, inherit: launch.inherit + launch.plain.keys.sorted()))
+            environment: ChildEnvironment.base(
+                from: launch.launcherEnvironment(environment), inherit: launch.inheritedNames))
         settings.onRotate = launch.request.onRotate
         do throws(Launcher.Failure) {
             try Supervisor(
