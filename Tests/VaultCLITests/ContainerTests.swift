@@ -4,38 +4,36 @@ import Testing
 /// `vault run -- podman run ...` with a real Podman (runc, a local busybox image, no registry): the container
 /// gets the secret; no podman command line and no `podman inspect` output holds it.
 @Suite(.serialized)
-struct ContainerTests {
+final class ContainerTests {
     let sandbox = Sandbox()
     let value = "container-secret-" + UUID().uuidString
     var podmanLog: String { sandbox.root + "/podman-argv.log" }
     /// A `podman` that logs every argv it is started with, then runs the real one on a private store.
     var podman: String { sandbox.root + "/bin/podman" }
-    /// Podman refuses a runroot longer than 50 characters, so it lives in a short directory of its own.
-    let runroot = "/tmp/vpm-" + UUID().uuidString.prefix(8).lowercased()
-    var base: [String] {
-        [podman, "--root", sandbox.root + "/containers/root", "--runroot", runroot, "--runtime", "runc"]
-    }
+    /// Storage, run root, per-boot directory and locks of this test's own.
+    let store: PodmanStore
+    var base: [String] { [podman] + store.command.dropFirst() + ["--runtime", "runc"] }
     let limits = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096", "--network", "none"]
 
     init() throws {
+        store = PodmanStore(under: sandbox.root)
         sandbox.initVault()
         _ = sandbox.process.vault("add", "svc/api-key", input: value)
         _ = VaultProcess.environmentHelper
         try FileManager.default.createDirectory(atPath: sandbox.root + "/bin", withIntermediateDirectories: true)
-        writePrivateFile(podman, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \(podmanLog)\nexec /usr/bin/podman \"$@\"\n".utf8)
+        let wrapper = """
+            #!/bin/sh
+            printf '%s\\n' "$*" >> \(podmanLog)
+            CONTAINERS_CONF=\(store.configuration) exec /usr/bin/podman "$@"
+
+            """
+        writePrivateFile(podman, Array(wrapper.utf8))
         chmod(podman, 0o700)
-        let rootfs = sandbox.root + "/rootfs"
-        try FileManager.default.createDirectory(atPath: rootfs + "/bin", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: rootfs + "/bin/busybox")
-        for applet in ["sh", "cat", "sha256sum", "printf", "sleep"] {
-            try FileManager.default.createSymbolicLink(
-                atPath: rootfs + "/bin/" + applet, withDestinationPath: "busybox")
-        }
-        let imported = sandbox.process.start(
-            "/bin/sh", ["-c", "tar -C \(rootfs) -c . | \(base.joined(separator: " ")) import - localbusybox"]
-        ).wait()
-        precondition(imported.status == 0, "podman import failed: \(imported.err)")
+        try store.importBusybox(
+            as: "localbusybox", applets: ["sh", "cat", "sha256sum", "printf", "sleep"], using: sandbox.process)
     }
+
+    deinit { store.remove(using: sandbox.process) }
 
     private func sha256(_ text: String) -> String { sandbox.process.sha256Hex(text) }
 
@@ -72,7 +70,7 @@ struct ContainerTests {
         _ = sandbox.process.start(base[0], Array(base.dropFirst()) + ["rm", "-f", "-t", "0", "filemode"]).wait()
         // Podman keeps only the secret's name: nothing under its store or ours holds the value.
         let stores = sandbox.process.start(
-            "/bin/grep", ["-r", "-l", value, sandbox.root + "/containers", runroot, sandbox.vaultHome]
+            "/bin/grep", ["-r", "-l", value, store.root, store.runroot, sandbox.vaultHome]
         ).wait()
         #expect(stores.out.isEmpty, "a file holds the value: \(stores.out)")
     }

@@ -9,12 +9,11 @@ import Testing
 final class DockerTests {
     let sandbox = Sandbox()
     let value = "docker-secret-" + UUID().uuidString
-    /// Podman refuses a runroot longer than 50 characters, so it lives in a short directory of its own.
-    let runroot = "/tmp/vdk-" + UUID().uuidString.prefix(8).lowercased()
+    /// Storage, run root, per-boot directory and locks of this suite's own.
+    let store: PodmanStore
     var socket: String { sandbox.root + "/docker.sock" }
     var engineLog: String { sandbox.root + "/engine.log" }
     var dockerLog: String { sandbox.root + "/docker-argv.log" }
-    var podman: [String] { ["/usr/bin/podman", "--root", sandbox.root + "/containers", "--runroot", runroot] }
     let limits = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096", "--network", "none"]
     /// The engine: `podman system service`, stopped when the suite is done.
     var service: VaultProcess.Running?
@@ -25,6 +24,7 @@ final class DockerTests {
     }
 
     init() throws {
+        store = PodmanStore(under: sandbox.root)
         sandbox.initVault()
         _ = sandbox.process.vault(["add", "svc/api-key"], stdin: Array(value.utf8))
         _ = VaultProcess.environmentHelper
@@ -33,29 +33,19 @@ final class DockerTests {
             sandbox.root + "/bin/docker",
             "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \(dockerLog)\nexec /usr/local/bin/docker \"$@\"\n".utf8)
         chmod(sandbox.root + "/bin/docker", 0o700)
-        let rootfs = sandbox.root + "/rootfs"
-        try FileManager.default.createDirectory(atPath: rootfs + "/bin", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: rootfs + "/bin/busybox")
-        for applet in ["sh", "cat", "sha256sum", "printf", "sleep", "stat", "true"] {
-            try FileManager.default.createSymbolicLink(
-                atPath: rootfs + "/bin/" + applet, withDestinationPath: "busybox")
-        }
         // busybox-static has no libc at all: the helper must run on its own. The second image has an ENTRYPOINT
         // and a CMD of its own, which the helper must run once it has set the variables.
-        let importing =
-            "tar -C \(rootfs) -c . | \(podman.joined(separator: " ")) import - localbusybox >/dev/null"
-            + " && tar -C \(rootfs) -c . | \(podman.joined(separator: " ")) import"
-            + " --change 'ENTRYPOINT [\"/bin/sh\", \"-c\"]'"
-            + " --change 'CMD [\"printf %s \\\"$API_KEY\\\" | sha256sum\"]' - withentrypoint >/dev/null"
-        let imported = sandbox.process.start("/bin/sh", ["-c", importing]).wait()
-        precondition(imported.status == 0, "podman import failed: \(imported.err)")
+        let applets = ["sh", "cat", "sha256sum", "printf", "sleep", "stat", "true"]
+        try store.importBusybox(as: "localbusybox", applets: applets, using: sandbox.process)
+        try store.importBusybox(
+            as: "withentrypoint", applets: applets,
+            changes: ["ENTRYPOINT [\"/bin/sh\", \"-c\"]", "CMD [\"printf %s \\\"$API_KEY\\\" | sha256sum\"]"],
+            using: sandbox.process)
         service = sandbox.process.start(
             "/bin/sh",
             [
                 "-c",
-                (podman + ["--runtime", "runc", "system", "service", "--time=0", "unix://" + socket]).joined(
-                    separator: " ")
-                    + " 2> \(engineLog)",
+                store.shellCommand + " system service --time=0 unix://\(socket) 2> \(engineLog)",
             ])
         for _ in 0..<200 where access(socket, F_OK) != 0 { usleep(50_000) }
     }
@@ -66,7 +56,7 @@ final class DockerTests {
             _ = service.wait()
         }
         _ = sandbox.process.start("/bin/sh", ["-c", "pkill -f 'system service --time=0 unix://\(socket)'"]).wait()
-        _ = sandbox.process.start("/bin/rm", ["-rf", runroot]).wait()
+        store.remove(using: sandbox.process)
     }
 
     private func docker(_ arguments: [String]) -> VaultProcess.Result {
@@ -87,7 +77,9 @@ final class DockerTests {
     private func nothingHolds(_ container: String) {
         let inspected = docker(["inspect", container])
         #expect(inspected.status == 0, "\(inspected.err)")
-        let viaPodman = sandbox.process.start(podman[0], Array(podman.dropFirst()) + ["inspect", container]).wait()
+        let viaPodman = sandbox.process.start(
+            store.command[0], Array(store.command.dropFirst()) + ["inspect", container], env: store.environment
+        ).wait()
         #expect(viaPodman.status == 0, "\(viaPodman.err)")
         let engine = (try? String(contentsOfFile: engineLog, encoding: .utf8)) ?? ""
         let argv = (try? String(contentsOfFile: dockerLog, encoding: .utf8)) ?? ""
