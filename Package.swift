@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // PostgreSQL's own client library, for the built-in rotator (docs/DECISIONS.md: libpq, not postgres-nio).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(name: "CVaultSys"),
         .target(
             name: "VaultSystem",
@@ -51,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "VaultRotation",
-            dependencies: ["VaultCore", "VaultPolicy", "VaultSystem"],
+            dependencies: ["VaultCore", "VaultPolicy", "VaultSystem", "CLibPQ", "CSodium"],
             swiftSettings: strict
         ),
         .target(
@@ -79,7 +85,9 @@ let package = Package(
         ),
         .target(
             name: "VaultClient",
-            dependencies: ["VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultAgent", "VaultSystem"],
+            dependencies: [
+                "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultAgent", "VaultLaunch", "VaultSystem",
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

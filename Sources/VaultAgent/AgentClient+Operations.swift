@@ -21,6 +21,9 @@ extension AgentClient {
         public let rotated: [(name: String, version: Int)]
         /// Secrets whose rotation failed, with the reason.
         public let failed: [(name: String, reason: String)]
+        /// Rotated secrets whose previous version running launches still hold: finish retires it when they move,
+        /// at the latest at `until` (seconds since 1970, the end of the grace).
+        public let waiting: [(name: String, launches: Int, until: Int)]
     }
 
     /// The agent's state.
@@ -138,6 +141,12 @@ extension AgentClient {
             failed: (response["failed"]?.array ?? []).compactMap { entry in
                 guard let name = entry["name"]?.string else { return nil }
                 return (name, entry["reason"]?.string ?? "failed")
+            },
+            waiting: (response["waiting"]?.array ?? []).compactMap { entry in
+                guard let name = entry["name"]?.string, let launches = entry["launches"]?.int,
+                    let until = entry["until"]?.int
+                else { return nil }
+                return (name, launches, until)
             })
     }
 

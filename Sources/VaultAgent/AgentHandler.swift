@@ -92,6 +92,17 @@ struct AgentHandler: Sendable {
             feed.announce(nameText, version: nil)
         case .watch:
             throw AgentError.badRequest("watch takes over its connection; send it on a connection of its own")
+        case .leases:
+            let leases = feed.leases
+            let current = try state.vault.currentVersions(of: Array(Set(leases.map(\.name))))
+            json.raw(",\"leases\":[")
+            for (index, lease) in leases.enumerated() {
+                json.raw(index == 0 ? "{\"pid\":\(lease.pid),\"name\":" : ",{\"pid\":\(lease.pid),\"name\":")
+                json.string(lease.name)
+                json.raw(",\"versions\":[\(lease.versions.map(String.init).joined(separator: ","))]")
+                json.raw(",\"current\":\(current[lease.name].map(String.init) ?? "null")}")
+            }
+            json.raw("]")
         case .verifyAudit:
             let result = try unlocked().verifyAudit()
             json.raw(
@@ -246,14 +257,15 @@ struct AgentHandler: Sendable {
         // there pass the same ownership checks as the agent's own.
         let set = PolicySet.load(directory: request["policies"]?.string ?? policiesDirectory)
         if let first = set.diagnostics.first { throw AgentError.badRequest("\(first); nothing was rotated") }
-        let engine = RotationEngine(vault: try unlocked(), policies: set)
-        var rotated: [(String, Int)] = [], failed: [(String, String)] = []
+        let engine = RotationEngine(vault: try unlocked(), policies: set, leases: feed.holders)
+        var rotated: [(String, Int)] = [], failed: [(String, String)] = [], waiting: [(String, Int, Date)] = []
         let collect: (RotationEngine.Event) -> Void = { event in
             switch event {
             case let .rotated(name, version, _):
                 rotated.append((name.rawValue, version))
                 feed.announce(name.rawValue, version: version)
             case let .failed(name, reason): failed.append((name.rawValue, reason))
+            case let .waiting(name, launches, until): waiting.append((name.rawValue, launches, until))
             default: break
             }
         }
@@ -275,6 +287,12 @@ struct AgentHandler: Sendable {
             json.raw(",\"reason\":")
             json.string(entry.1)
             json.raw("}")
+        }
+        json.raw("],\"waiting\":[")
+        for (index, entry) in waiting.enumerated() {
+            json.raw(index == 0 ? "{\"name\":" : ",{\"name\":")
+            json.string(entry.0)
+            json.raw(",\"launches\":\(entry.1),\"until\":\(Int(entry.2.timeIntervalSince1970))}")
         }
         json.raw("]")
     }

@@ -28,4 +28,6 @@ public enum AgentOperation: String, Sendable, CaseIterable {
     case verifyAudit = "verify_audit"
     /// Turns the connection into a stream of new-version events for some names.
     case watch
+    /// Which versions the supervised launches watching secrets still hold.
+    case leases
 }

@@ -9,9 +9,10 @@ extension AgentServer {
     /// The most names one `watch` may follow.
     static let maximumWatchedNames = 1024
 
-    /// Serves `watch` on `fd`: answers with the names' current versions, then sends an event frame for each new
-    /// current version until the peer closes the connection (anything it sends meanwhile is discarded).
-    func watch(_ fd: Int32, _ request: SecureJSON) {
+    /// Serves `watch` on `fd` for `peer`: answers with the names' current versions, then sends an event
+    /// frame for each new current version until the peer closes the connection. What the peer sends meanwhile is
+    /// read as `hold` frames (the versions it still uses, its leases); anything else is ignored.
+    func watch(_ fd: Int32, _ request: SecureJSON, peer: AuditActor) {
         let id = request["id"]?.int ?? 0
         let names = (request["names"]?.array ?? []).compactMap(\.string)
         guard !names.isEmpty, names.count == request["names"]?.array?.count, names.count <= Self.maximumWatchedNames
@@ -40,13 +41,48 @@ extension AgentServer {
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard Frame.write(json, to: fd) else { return }
-        handler.feed.subscribe(fd, names: Set(names), known: known)
+        handler.feed.subscribe(fd, pid: peer.pid, names: Set(names), known: known)
         defer { handler.feed.unsubscribe(fd) }
         // A version made between the answer and the subscription is announced now (only what differs is sent).
         if let now = try? state.vault.currentVersions(of: names) {
             for name in names { handler.feed.announce(name, version: now[name]) }
         }
-        var discard = [UInt8](repeating: 0, count: 512)
-        while discard.withUnsafeMutableBytes({ (try? Descriptors.readSome(fd, into: $0)) ?? 0 }) > 0 {}
+        while true {
+            let frame: SecretBytes
+            do { frame = try Frame.read(from: fd, idle: 3600, deadline: configuration.frameTimeout) } catch .timedOut {
+                continue
+            } catch {
+                return
+            }
+            if let held = Self.heldVersions(frame) {
+                handler.feed.hold(fd, versions: held)
+            } else if let reason = Self.handoverFailure(frame) {
+                try? state.vault.audit.append(
+                    AuditEvent(
+                        "supervise.failed", outcome: .failed, detail: "\(names.joined(separator: ", ")): \(reason)",
+                        actor: peer))
+            }
+        }
+    }
+
+    /// A `{"handover_failed": reason}` frame's reason (at most 200 characters); nil for anything else.
+    private static func handoverFailure(_ frame: borrowing SecretBytes) -> String? {
+        let message = try? frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes) }
+        return message?["handover_failed"]?.string.map { String($0.prefix(200)) }
+    }
+
+    /// A `{"hold": {name: [version, …]}}` frame's versions; nil for anything else.
+    private static func heldVersions(_ frame: borrowing SecretBytes) -> [String: Set<Int>]? {
+        guard
+            let message = try? frame.withUnsafeBytes({ bytes throws(SecureJSON.ParseError) in
+                try SecureJSON.parse(bytes)
+            }),
+            case let .object(members)? = message["hold"]
+        else { return nil }
+        var held: [String: Set<Int>] = [:]
+        for (name, versions) in members {
+            held[name] = Set((versions.array ?? []).compactMap(\.int))
+        }
+        return held
     }
 }

@@ -192,7 +192,7 @@ public final class AgentServer: Sendable {
                 greeted = true
             }
             if request["op"]?.string == AgentOperation.watch.rawValue {
-                return watch(fd, request)
+                return watch(fd, request, peer: peer)
             }
             inFlight.add(1, ordering: .acquiring)
             defer { inFlight.subtract(1, ordering: .releasing) }
@@ -253,7 +253,7 @@ public final class AgentServer: Sendable {
                 let policies = PolicySet.load(directory: configuration.policiesDirectory)
                 guard policies.diagnostics.isEmpty else { continue }
                 do {
-                    try RotationEngine(vault: vault, policies: policies).runDue { event in
+                    try RotationEngine(vault: vault, policies: policies, leases: handler.feed.holders).runDue { event in
                         switch event {
                         case let .rotated(name, version, policy):
                             self.logger.notice("rotated \(name) → version \(version) (policy \(policy))")

@@ -81,7 +81,9 @@ public enum VaultSession {
     ) throws(VaultError) {
         switch self {
         case let .local(vault):
-            let engine = RotationEngine(vault: vault, policies: policies)
+            // An agent that serves other commands may still know of supervised launches (leases).
+            let agent = AgentAccess.client(.current)
+            let engine = RotationEngine(vault: vault, policies: policies, leases: agent.map { $0.holders })
             if let name { try engine.rotateNow(name, report: report) } else { try engine.runDue(report: report) }
         case let .agent(client):
             let result = try Self.mapped { () throws(AgentClient.Failure) in
@@ -94,6 +96,13 @@ public enum VaultSession {
             for entry in result.failed {
                 guard let failed = try? SecretName(entry.name) else { continue }
                 report(.failed(failed, reason: entry.reason))
+            }
+            for entry in result.waiting {
+                guard let waiting = try? SecretName(entry.name) else { continue }
+                report(
+                    .waiting(
+                        waiting, launches: entry.launches, until: Date(timeIntervalSince1970: TimeInterval(entry.until))
+                    ))
             }
         }
     }

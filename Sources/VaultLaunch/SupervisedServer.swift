@@ -9,6 +9,8 @@ import VaultSystem
 /// still owes the client, and the server-to-client requests it is waiting on.
 final class SupervisedServer {
     let generation: Int
+    /// The versions of the secrets it was started with (secret name → version).
+    var versions: [String: Int] = [:]
     let pid: Int32
     private(set) var input: Int32
     let output: Int32

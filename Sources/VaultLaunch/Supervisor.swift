@@ -1,4 +1,4 @@
-public import VaultCore
+import VaultCore
 import VaultSystem
 
 #if canImport(Glibc)
@@ -10,6 +10,7 @@ import VaultSystem
 /// a new server, replays the client's `initialize` and `notifications/initialized` to it, sends every new request
 /// there once it is ready, lets the old one finish what it was asked (answers still reach the client, ids kept),
 /// then stops it. Server-to-client requests get ids of vault's own on the way out, so answers find their server.
+/// It tells its `VersionSource` which versions its servers hold, so a rotation's finish step can wait for them.
 public final class Supervisor {
     /// What a new version does to the running server.
     public enum OnRotate: String, Sendable, CaseIterable {
@@ -44,9 +45,9 @@ public final class Supervisor {
 
     private let settings: Settings
     private let executable: String
-    private let fetch: () throws(VaultError) -> [(variable: String, value: SecretBox)]
-    private let changes: Int32
-    private let nextChange: () -> Bool
+    private let source: any VersionSource
+    /// What the source was last told the servers hold.
+    private var held: [String: Set<Int>] = [:]
     private var servers: [SupervisedServer] = []
     private var current: SupervisedServer
     private var initialize: MCPMessage?
@@ -56,23 +57,16 @@ public final class Supervisor {
     private var clientBuffer: [UInt8] = []
     private var nextGeneration = 1
 
-    /// A supervisor for `settings`, starting with `secrets`; `fetch` gets fresh values, `changes` is a descriptor
-    /// that turns readable when a watched secret changed, and `nextChange` consumes one change (false when the
-    /// stream ended).
-    public init(
-        _ settings: Settings, secrets: [(variable: String, value: SecretBox)],
-        fetch: @escaping () throws(VaultError) -> [(variable: String, value: SecretBox)], changes: Int32,
-        nextChange: @escaping () -> Bool
-    ) throws(Launcher.Failure) {
-        try Launcher.refuseNUL(secrets)
+    /// A supervisor for `settings`, starting the first server with `first` (fetched from `source`).
+    public init(_ settings: Settings, first: SupervisedValues, source: any VersionSource) throws(Launcher.Failure) {
         self.settings = settings
+        self.source = source
         executable = try Launcher.executable(settings.argv[0], in: settings.environment)
-        self.fetch = fetch
-        self.changes = changes
-        self.nextChange = nextChange
+        try Launcher.refuseNUL(first.secrets)
         current = try SupervisedServer(
             generation: 0, executable: executable, argv: settings.argv, environment: settings.environment,
-            secrets: secrets)
+            secrets: first.secrets)
+        current.versions = first.versions
         current.ready = true
         servers = [current]
         Descriptors.ignoreBrokenPipes()
@@ -82,15 +76,16 @@ public final class Supervisor {
     public func run() -> Never {
         var watching = true
         while true {
+            reportHeld()
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
-            if watching { fds.append(pollfd(fd: changes, events: Int16(POLLIN), revents: 0)) }
+            if watching { fds.append(pollfd(fd: source.descriptor, events: Int16(POLLIN), revents: 0)) }
             let serverSlots = fds.count
             let polled = servers  // a rotation below may start another; it is polled next round
             for server in polled { fds.append(pollfd(fd: server.output, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&fds, nfds_t(fds.count), 200)
             if fds[0].revents != 0, !readClient() { finish() }
             if watching, fds[1].revents != 0 {
-                watching = nextChange()
+                watching = source.nextChange()
                 if watching { rotate() } else { Self.note("the agent's watch ended; running on without handovers") }
             }
             for (index, server) in polled.enumerated() where fds[serverSlots + index].revents != 0 {
@@ -141,6 +136,7 @@ public final class Supervisor {
     private func readServer(_ server: SupervisedServer) {
         guard let lines = Self.readLines(server.output, into: &server.buffer) else {
             server.finished = true
+            if !server.ready && server !== current { failed("the new server exited before it answered initialize") }
             return
         }
         for line in lines { fromServer(server, MCPMessage(line)) }
@@ -165,11 +161,22 @@ public final class Supervisor {
 
     // MARK: - Rotation
 
+    /// Tells the source which versions the running servers hold, when that changed.
+    private func reportHeld() {
+        var now: [String: Set<Int>] = [:]
+        for server in servers {
+            for (name, version) in server.versions { now[name, default: []].insert(version) }
+        }
+        guard now != held else { return }
+        held = now
+        source.hold(now)
+    }
+
     private func rotate() {
-        let secrets: [(variable: String, value: SecretBox)]
+        let fetched: SupervisedValues
         do {
-            secrets = try fetch()
-            try Launcher.refuseNUL(secrets)
+            fetched = try source.fetch()
+            try Launcher.refuseNUL(fetched.secrets)
         } catch {
             return Self.note(
                 "a secret changed but its new value could not be read (\(error)); the server keeps the old one")
@@ -178,10 +185,11 @@ public final class Supervisor {
         do {
             next = try SupervisedServer(
                 generation: nextGeneration, executable: executable, argv: settings.argv,
-                environment: settings.environment, secrets: secrets)
+                environment: settings.environment, secrets: fetched.secrets)
         } catch {
-            return Self.note("cannot start the server with the new values (\(error)); the old one keeps serving")
+            return failed("cannot start the server with the new values (\(error))")
         }
+        next.versions = fetched.versions
         nextGeneration += 1
         servers.append(next)
         guard let initialize else {
@@ -196,9 +204,13 @@ public final class Supervisor {
     private func ready(_ server: SupervisedServer, answer: MCPMessage) {
         server.pending[Self.replayKey(server.generation)] = nil
         guard answer.object?["error"] == nil else {
-            Self.note("the new server refused the replayed initialize; the old one keeps serving")
+            failed("the new server refused the replayed initialize")
             server.beginStop(terminate: true)
             return
+        }
+        guard server.generation > current.generation else {
+            // A newer server became ready first: this one is already out of date.
+            return server.beginStop(terminate: true)
         }
         if let initialized { server.send(initialized) }
         promote(server)
@@ -211,6 +223,10 @@ public final class Supervisor {
         let old = current
         server.ready = true
         current = server
+        // Servers still starting with older values will never be needed.
+        for starting in servers where !starting.ready && starting.generation < server.generation {
+            starting.beginStop(terminate: true)
+        }
         guard old !== server, !old.finished else { return }
         old.drainingSince = .now
         if settings.onRotate == .restart {
@@ -239,7 +255,7 @@ public final class Supervisor {
             } else if !server.ready, let started = server.pending[Self.replayKey(server.generation)],
                 ContinuousClock.now - started > settings.startLimit
             {
-                Self.note("the new server did not answer initialize in time; the old one keeps serving")
+                failed("the new server did not answer initialize in time")
                 server.beginStop(terminate: true)
             }
         }
@@ -274,6 +290,12 @@ public final class Supervisor {
     }
 
     // MARK: - Pieces
+
+    /// A handover that did not happen: said on stderr and reported to the source (the agent audits it).
+    private func failed(_ reason: String) {
+        Self.note("\(reason); the old one keeps serving")
+        source.handoverFailed(reason)
+    }
 
     private static func replayKey(_ generation: Int) -> String { "\"vault-initialize-\(generation)\"" }
 

@@ -55,6 +55,8 @@ public enum Rotator: Sendable, Equatable {
     case generate(TokenSpec)
     /// An executable that speaks the rotation protocol (docs/ROTATION.md) through create → set → test → finish.
     case command(CommandSpec)
+    /// A PostgreSQL role's password, changed by an admin role (docs/ROTATION.md, "PostgreSQL").
+    case postgres(PostgresSpec)
     /// No automatic rotation: the secret is reported when overdue.
     case remind(note: String?)
 
@@ -63,6 +65,7 @@ public enum Rotator: Sendable, Equatable {
         switch self {
         case .generate: "generate"
         case .command: "command"
+        case .postgres: "postgres"
         case .remind: "remind"
         }
     }
@@ -100,6 +103,33 @@ public struct CommandSpec: Sendable, Equatable {
     public let run: [String]
     /// Seconds before the process is killed.
     public let timeout: TimeInterval
+}
+
+/// The built-in PostgreSQL rotator: the rotated secret holds the application's connection URI
+/// (`postgresql://user:password@host:port/db`); the admin secret a URI of a role allowed to `ALTER ROLE` it.
+public struct PostgresSpec: Sendable, Equatable {
+    /// How the application's credential changes.
+    public enum Strategy: String, Sendable, CaseIterable {
+        /// One role; its password changes (connections opened with the old one stay open, new ones need the new).
+        case single
+        /// Two roles, `user` and `user_clone`, used in turn: the previous URI keeps working until the rotation's
+        /// finish step, which comes when every supervised launch has moved or the grace has ended.
+        case alternate
+    }
+
+    /// The secret holding the admin connection URI.
+    public let admin: String
+    /// Single or alternate.
+    public let strategy: Strategy
+    /// Seconds to wait for a connection or a statement.
+    public let timeout: TimeInterval
+
+    /// A spec.
+    public init(admin: String, strategy: Strategy, timeout: TimeInterval) {
+        self.admin = admin
+        self.strategy = strategy
+        self.timeout = timeout
+    }
 }
 
 /// A command run after a rotation, with `VAULT_SECRET`, `VAULT_VERSION` and `VAULT_POLICY` in its environment.

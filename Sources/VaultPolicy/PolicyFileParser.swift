@@ -147,7 +147,7 @@ struct PolicyFileParser {
         if let rotatorNode = fields["rotator"] {
             rotator = parseRotator(rotatorNode, policy: name)
         } else {
-            report(line(node), "policy '\(name)' has no `rotator`; add one of generate, command or remind")
+            report(line(node), "policy '\(name)' has no `rotator`; add one of generate, command, postgres or remind")
         }
         var hooks: [Hook] = []
         if let hooksNode = fields["on-rotate"] {
@@ -201,16 +201,19 @@ struct PolicyFileParser {
     }
 
     private mutating func parseRotator(_ node: Node, policy: String) -> Rotator? {
-        guard let fields = mapping(node, allowed: ["generate", "command", "remind"], what: "a rotator") else {
+        guard let fields = mapping(node, allowed: ["generate", "command", "postgres", "remind"], what: "a rotator")
+        else {
             return nil
         }
         guard fields.count == 1, let (kind, body) = fields.first else {
-            report(line(node), "policy '\(policy)' must have exactly one rotator: generate, command or remind")
+            report(
+                line(node), "policy '\(policy)' must have exactly one rotator: generate, command, postgres or remind")
             return nil
         }
         switch kind {
         case "generate": return parseToken(body).map(Rotator.generate)
         case "command": return parseCommand(body, what: "a command rotator").map(Rotator.command)
+        case "postgres": return parsePostgres(body).map(Rotator.postgres)
         default:
             if body.scalar?.string == "" || body.null != nil { return .remind(note: nil) }
             guard let options = mapping(body, allowed: ["note"], what: "remind") else { return nil }
@@ -253,6 +256,27 @@ struct PolicyFileParser {
         }
         let prefix = fields["prefix"].flatMap { string($0, "prefix") } ?? ""
         return TokenSpec(length: length, alphabet: alphabet, prefix: prefix)
+    }
+
+    private mutating func parsePostgres(_ node: Node) -> PostgresSpec? {
+        guard let fields = mapping(node, allowed: ["admin", "strategy", "timeout"], what: "a postgres rotator") else {
+            return nil
+        }
+        guard let adminNode = fields["admin"], let admin = string(adminNode, "admin"), !admin.isEmpty else {
+            report(line(node), "a postgres rotator needs `admin`: the secret holding an admin connection URI")
+            return nil
+        }
+        var strategy = PostgresSpec.Strategy.single
+        if let strategyNode = fields["strategy"], let text = string(strategyNode, "strategy") {
+            guard let chosen = PostgresSpec.Strategy(rawValue: text) else {
+                report(line(strategyNode), "`strategy` must be single or alternate, not '\(text)'")
+                return nil
+            }
+            strategy = chosen
+        }
+        var timeout: TimeInterval = 10
+        if let timeoutNode = fields["timeout"] { timeout = duration(timeoutNode, "timeout") ?? timeout }
+        return PostgresSpec(admin: admin, strategy: strategy, timeout: timeout)
     }
 
     private mutating func parseCommand(_ node: Node, what: String) -> CommandSpec? {

@@ -29,22 +29,35 @@ public struct RotationEngine {
 
     /// Something that happened during a run, for the caller to print.
     public enum Event: Sendable {
+        /// The new version is current (for step rotators the previous one is retired later, at finish).
         case rotated(SecretName, version: Int, policy: String)
+        /// The previous version is still held by running launches: finish waits for them (until `until`, the end of
+        /// the grace); the next run retries it.
+        case waiting(SecretName, launches: Int, until: Date)
         case resumed(SecretName, step: RotationStep)
         case failed(SecretName, reason: String)
         case remind(SecretName, overdueSince: Date, note: String?)
         case hookFailed(SecretName, command: String, reason: String)
     }
 
+    /// How many running launches hold a version of a secret (the agent's leases, docs/ROTATION.md).
+    public typealias Leases = (SecretName, Int) -> Int
+
     let vault: UnlockedVault
     let policies: PolicySet
+    let leases: Leases?
+    /// How long one run waits for leases to move before it leaves finish to a later run.
+    let leaseWait: Duration
     /// Secrets rotated per transaction by the generate rotator.
     static let batchSize = 200
 
-    /// An engine over `vault` and `policies`.
-    public init(vault: UnlockedVault, policies: PolicySet) {
+    /// An engine over `vault` and `policies`; `leases` (when an agent knows of running launches) holds a
+    /// rotation's finish step until none uses the previous version, waiting at most `leaseWait` per run.
+    public init(vault: UnlockedVault, policies: PolicySet, leases: Leases? = nil, leaseWait: Duration = .seconds(30)) {
         self.vault = vault
         self.policies = policies
+        self.leases = leases
+        self.leaseWait = leaseWait
     }
 
     /// What is due at `now`.
@@ -79,9 +92,9 @@ public struct RotationEngine {
             }
         }
         for entry in plan.due {
-            if case let .command(spec) = entry.policy.rotator {
-                try rotateWithCommand(
-                    entry.name, version: entry.version, policy: entry.policy, spec: spec, report: report)
+            if let rotator = stepRotator(for: entry.policy, name: entry.name, report: report) {
+                try rotateInSteps(
+                    entry.name, version: entry.version, policy: entry.policy, rotator: rotator, report: report)
             }
         }
         for entry in plan.reminders {
@@ -106,8 +119,10 @@ public struct RotationEngine {
         let entry = DueSecret(name: name, policy: policy, version: version, dueAt: Date())
         switch policy.rotator {
         case .generate: try rotateBatch([entry], report: report)
-        case let .command(spec):
-            try rotateWithCommand(name, version: version, policy: policy, spec: spec, report: report)
+        case .command, .postgres:
+            if let rotator = stepRotator(for: policy, name: name, report: report) {
+                try rotateInSteps(name, version: version, policy: policy, rotator: rotator, report: report)
+            }
         case .remind:
             throw .invalidInput(
                 "policy '\(policy.name)' is remind-only: rotate '\(name)' at its issuer, then `vault rotate \(name) --from-file FILE`"
@@ -129,117 +144,9 @@ public struct RotationEngine {
         }
     }
 
-    // MARK: - Command
-
-    private func rotateWithCommand(
-        _ name: SecretName, version: Int, policy: Policy, spec: CommandSpec, report: (Event) -> Void
-    ) throws(VaultError) {
-        let current = try vault.value(of: name, version: version)
-        let created: CommandProtocol.Reply
-        do {
-            created = try step(
-                "create", spec: spec, name: name, policy: policy.name, currentVersion: version, pendingVersion: nil,
-                current: current, pending: SecretBytes(zeroedCount: 0))
-        } catch {
-            return report(.failed(name, reason: "create: \(error)"))
-        }
-        let pending =
-            created.pending
-            ?? SecretBox(
-                SecretBytes.randomToken(
-                    length: TokenSpec.standard.length, alphabet: TokenSpec.standard.alphabet,
-                    prefix: TokenSpec.standard.prefix))
-        guard
-            let run = try vault.beginRotation(
-                of: name, expectedVersion: version, policy: policy.name, pending: pending.bytes)
-        else { return }
-        try advance(run, from: .created, policy: policy, spec: spec, report: report)
-    }
-
-    /// Runs the steps after `from` (set, test, finish), recording each; a failed set or test abandons the run.
-    private func advance(
-        _ run: RotationRun, from: RotationStep, policy: Policy, spec: CommandSpec, report: (Event) -> Void
-    ) throws(VaultError) {
-        let current = try vault.value(of: run.secret, version: run.fromVersion)
-        let pending = try vault.value(of: run.secret, version: run.pendingVersion)
-        let steps: [(String, RotationStep)] = [("set", .set), ("test", .tested), ("finish", .finished)]
-        for (name, done) in steps.drop(while: { $0.1 != Self.after(from) }) {
-            do {
-                try step(
-                    name, spec: spec, name: run.secret, policy: policy.name, currentVersion: run.fromVersion,
-                    pendingVersion: run.pendingVersion, current: current, pending: pending)
-            } catch {
-                if done == .finished {
-                    report(.failed(run.secret, reason: "finish: \(error); the next run retries it"))
-                } else {
-                    try vault.abandon(run, reason: "\(name): \(error)")
-                    report(.failed(run.secret, reason: "\(name): \(error); the old value stays current"))
-                }
-                return
-            }
-            if done == .finished {
-                try vault.finish(run, grace: policy.grace)
-                report(.rotated(run.secret, version: run.pendingVersion, policy: policy.name))
-                runHooks(policy, name: run.secret, version: run.pendingVersion, report: report)
-            } else {
-                try vault.complete(done, of: run)
-            }
-        }
-    }
-
-    private static func after(_ step: RotationStep) -> RotationStep {
-        switch step {
-        case .created: .set
-        case .set: .tested
-        default: .finished
-        }
-    }
-
-    @discardableResult
-    private func step(
-        _ step: String, spec: CommandSpec, name: SecretName, policy: String, currentVersion: Int, pendingVersion: Int?,
-        current: borrowing SecretBytes, pending: borrowing SecretBytes
-    ) throws(PolicyError) -> CommandProtocol.Reply {
-        let request = try CommandProtocol.request(
-            step: step, secret: name, policy: policy, currentVersion: currentVersion, pendingVersion: pendingVersion,
-            current: current, pending: pending)
-        let environment = ChildProcess.environment(
-            ["VAULT_SECRET": name.rawValue, "VAULT_POLICY": policy, "VAULT_STEP": step],
-            inherited: ProcessInfo.processInfo.environment)
-        let outcome: ChildProcess.Outcome
-        do {
-            outcome = try ChildProcess.run(spec.run, environment: environment, input: request, timeout: spec.timeout)
-        } catch {
-            throw PolicyError("cannot run \(spec.run[0]): \(error.reason)")
-        }
-        if outcome.timedOut { throw PolicyError("timed out after \(Int(spec.timeout))s") }
-        guard outcome.status == 0 else { throw PolicyError("the command exited with status \(outcome.status)") }
-        let reply = try outcome.output.withUnsafeBytes { bytes throws(PolicyError) in
-            try CommandProtocol.parseReply(bytes)
-        }
-        guard reply.ok else { throw PolicyError("the command answered ok=false: \(reply.error ?? "no reason given")") }
-        return reply
-    }
-
-    // MARK: - Resume
-
-    private func resumeAbandoned(report: (Event) -> Void) throws(VaultError) {
-        for run in try vault.activeRotations() where try vault.claim(run) {
-            guard let policy = policies.policies.first(where: { $0.name == run.policy }),
-                case let .command(spec) = policy.rotator
-            else {
-                try vault.abandon(run, reason: "policy '\(run.policy)' no longer has a command rotator")
-                report(.failed(run.secret, reason: "an interrupted rotation was rolled back: its policy changed"))
-                continue
-            }
-            report(.resumed(run.secret, step: run.step))
-            try advance(run, from: run.step, policy: policy, spec: spec, report: report)
-        }
-    }
-
     // MARK: - Hooks
 
-    private func runHooks(_ policy: Policy, name: SecretName, version: Int, report: (Event) -> Void) {
+    func runHooks(_ policy: Policy, name: SecretName, version: Int, report: (Event) -> Void) {
         for hook in policy.onRotate {
             let environment = ChildProcess.environment(
                 ["VAULT_SECRET": name.rawValue, "VAULT_VERSION": String(version), "VAULT_POLICY": policy.name],

@@ -85,6 +85,31 @@ enum Migrations {
                     );
                     """)
         }
+        migrator.registerMigration("v5-rotation-promoted") { db in
+            // Step rotators now make the new value current before finish (which waits for running launches to
+            // move), so a run may rest at 'promoted'. SQLite cannot change a CHECK: the table is rebuilt.
+            try db.execute(
+                sql: """
+                    CREATE TABLE rotation_runs_v5 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+                        policy TEXT NOT NULL,
+                        from_version INTEGER NOT NULL,
+                        pending_version INTEGER NOT NULL,
+                        step TEXT NOT NULL
+                            CHECK (step IN ('created', 'set', 'tested', 'promoted', 'finished', 'failed')),
+                        owner_pid INTEGER NOT NULL,
+                        started_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        error TEXT
+                    );
+                    INSERT INTO rotation_runs_v5 SELECT * FROM rotation_runs;
+                    DROP TABLE rotation_runs;
+                    ALTER TABLE rotation_runs_v5 RENAME TO rotation_runs;
+                    CREATE UNIQUE INDEX rotation_runs_one_active ON rotation_runs(secret_id)
+                        WHERE step NOT IN ('finished', 'failed');
+                    """)
+        }
         return migrator
     }
 }

@@ -9,7 +9,10 @@ public enum RotationStep: String, Sendable, Codable {
     case set
     /// The pending value was tested and works.
     case tested
-    /// The pending value is current; the old current is previous until its grace ends.
+    /// The pending value is current; the old current is previous until its grace ends, and still valid at the
+    /// issuer until the finish step retires it.
+    case promoted
+    /// Done: the previous value is retired where it was issued (for step rotators), or there was nothing to retire.
     case finished
     /// Given up: the pending value was discarded, the old current is untouched.
     case failed
@@ -31,6 +34,8 @@ public struct RotationRun: Sendable, Equatable {
     public let step: RotationStep
     /// The process that owns it.
     public let ownerPID: Int32
+    /// When its last step was recorded (for a promoted run: when the new value became current).
+    public let updatedAt: Date
     let secretID: Int64
 }
 
@@ -171,8 +176,10 @@ extension UnlockedVault {
         }
     }
 
-    /// Promotes the pending version to current; the old current becomes previous until `grace` ends.
-    public func finish(_ run: RotationRun, grace: TimeInterval, now: Date = Date()) throws(VaultError) {
+    /// Promotes the pending version to current; the old current becomes previous until `grace` ends. Returns
+    /// `now`, the time recorded.
+    @discardableResult
+    public func promote(_ run: RotationRun, grace: TimeInterval, now: Date = Date()) throws(VaultError) -> Date {
         try commit { db in
             try Self.demoteCurrent(of: run.secretID, previousExpires: now.addingTimeInterval(grace), db)
             try SecretVersionRecord.filter(Column("secret_id") == run.secretID).filter(
@@ -180,9 +187,9 @@ extension UnlockedVault {
             )
             .updateAll(db, Column("label").set(to: VersionLabel.current.rawValue))
             try RotationRunRecord.filter(key: run.id).updateAll(
-                db, Column("step").set(to: RotationStep.finished.rawValue), Column("updated_at").set(to: now))
+                db, Column("step").set(to: RotationStep.promoted.rawValue), Column("updated_at").set(to: now))
             return (
-                (),
+                now,
                 [
                     AuditEvent(
                         "rotate", secret: run.secret.rawValue, version: run.pendingVersion,
@@ -223,6 +230,13 @@ extension UnlockedVault {
     /// A manual rotation over a run whose owner died discards that run; over a live one it is refused.
     static func clearAbandonedRun(of secretID: Int64, name: SecretName, now: Date, _ db: Database) throws {
         guard let run = try activeRun(of: secretID, db) else { return }
+        if run.step == .promoted {
+            // Its value is already current; a new one supersedes it, and only the retirement is left undone.
+            try RotationRunRecord.filter(key: run.id).updateAll(
+                db, Column("step").set(to: RotationStep.finished.rawValue), Column("updated_at").set(to: now),
+                Column("error").set(to: "superseded by a manual rotation before finish"))
+            return
+        }
         guard !processIsAlive(run.ownerPID) || run.ownerPID == getpid() else {
             throw VaultError.rotationInProgress(name, pid: run.ownerPID)
         }
@@ -250,6 +264,6 @@ extension RotationRun {
         self.init(
             id: row.id!, secret: name, policy: row.policy, fromVersion: row.fromVersion,
             pendingVersion: row.pendingVersion,
-            step: row.step, ownerPID: row.ownerPID, secretID: row.secretID)
+            step: row.step, ownerPID: row.ownerPID, updatedAt: row.updatedAt, secretID: row.secretID)
     }
 }

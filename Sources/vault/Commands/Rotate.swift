@@ -118,6 +118,11 @@ extension VaultCLI {
                             Outcome(
                                 name: name.rawValue, outcome: "rotated", version: version, policy: policy, since: nil,
                                 reason: nil))
+                    case let .waiting(name, launches, until):
+                        outcomes.append(
+                            Outcome(
+                                name: name.rawValue, outcome: "waiting", version: nil, policy: nil, since: until,
+                                reason: "\(launches) running launch(es) still use the previous version"))
                     case let .resumed(name, step):
                         outcomes.append(
                             Outcome(
@@ -150,6 +155,10 @@ extension VaultCLI {
             switch event {
             case let .rotated(name, version, policy):
                 Output.line("rotated \(name) → version \(version) (policy \(policy))")
+            case let .waiting(name, launches, until):
+                Output.line(
+                    "\(name): \(launches) running launch(es) still use the previous version; it is retired when they "
+                        + "move, at the latest \(Output.time(until)) (the next `vault rotate --due`)")
             case let .resumed(name, step):
                 Output.line("resuming \(name) after step \(step.rawValue) (interrupted earlier)")
             case let .remind(name, since, note):

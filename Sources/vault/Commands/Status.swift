@@ -15,6 +15,7 @@ extension VaultCLI {
         var json = false
 
         struct Overdue: Encodable { let name: String; let policy: String; let since: Date }
+        struct Held: Encodable { let pid: Int32; let name: String; let versions: [Int]; let current: Int? }
 
         func run() throws {
             let vault = try VaultAccess.locked()
@@ -24,12 +25,17 @@ extension VaultCLI {
             let due = plan.due.map { Overdue(name: $0.name.rawValue, policy: $0.policy.name, since: $0.dueAt) }
             let remind = plan.reminders.map { Overdue(name: $0.name.rawValue, policy: $0.policy.name, since: $0.dueAt) }
             let agent = AgentAccess.summary(.current)
+            // Supervised launches that still run on a version older than the current one.
+            let held = ((try? AgentAccess.client(.current)?.leases()) ?? []).filter(\.holdsPrevious).map {
+                Held(pid: $0.pid, name: $0.name, versions: $0.versions, current: $0.current)
+            }
             if json {
                 var object = try Self.object(status) as? [String: Any] ?? [:]
                 object["overdue"] = try Self.object(due)
                 object["remind"] = try Self.object(remind)
                 object["policyProblems"] = policies.diagnostics.map(\.description)
                 object["agent"] = try Self.object(agent)
+                object["previousVersionsHeld"] = try Self.object(held)
                 let data = try JSONSerialization.data(
                     withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 return Output.line(String(decoding: data, as: UTF8.self))
@@ -54,6 +60,12 @@ extension VaultCLI {
                 Output.line(
                     "overdue   \(entry.name) (policy \(entry.policy), since \(Output.time(entry.since))): `vault rotate --due`"
                 )
+            }
+            for entry in held {
+                Output.line(
+                    "held      \(entry.name) v\(entry.versions.map(String.init).joined(separator: ", v")) by pid "
+                        + "\(entry.pid) (current v\(entry.current.map(String.init) ?? "none")): a supervised launch "
+                        + "still on a previous version; the rotation's finish waits for it")
             }
             for entry in remind {
                 Output.line(

@@ -23,25 +23,22 @@ enum SupervisedLaunch {
             try launch.start(
                 with: SecretValues.fetch(launch.references, unlock: unlock.choice, environment), environment)
         }
-        let names = Array(Set(launch.references.map(\.secret))).sorted()
-        do { _ = try watcher.watch(names) } catch {
-            throw .noUnlocker(reason: "the agent cannot watch \(names.joined(separator: ", ")): \(error)")
+        let source: AgentVersionSource
+        do {
+            source = try AgentVersionSource(
+                watching: watcher, references: launch.references, unlock: unlock.choice, environment)
+        } catch {
+            let names = Set(launch.references.map(\.secret)).sorted().joined(separator: ", ")
+            throw .noUnlocker(reason: "the agent cannot watch \(names): \(error)")
         }
-        let references = launch.references
-        let choice = unlock.choice
-        let secrets = try SecretValues.fetch(references, unlock: choice, environment)
+        let first = try source.fetch()
         var settings = Supervisor.Settings(
             argv: launch.request.command,
             environment: ChildEnvironment.base(
                 from: launch.launcherEnvironment(environment), inherit: launch.inheritedNames))
         settings.onRotate = launch.request.onRotate
         do throws(Launcher.Failure) {
-            try Supervisor(
-                settings, secrets: secrets,
-                fetch: { () throws(VaultError) in try SecretValues.fetch(references, unlock: choice, environment) },
-                changes: watcher.descriptor,
-                nextChange: { (try? watcher.nextEvent()) != nil }
-            ).run()
+            try Supervisor(settings, first: first, source: source).run()
         } catch {
             Notice.print("vault: error: vault run: \(error)")
             exit(error.status)
