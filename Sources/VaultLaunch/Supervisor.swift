@@ -279,8 +279,17 @@ public final class Supervisor {
     /// The client closed stdin: every server gets end of file, and this process exits as the current one does.
     private func finish() -> Never {
         for server in servers where server !== current { server.stop(grace: settings.grace) }
-        current.closeInput()
-        while !current.finished { readServer(current) }
+        // What the server still writes reaches the client; one that does not end on end of file gets SIGTERM
+        // and SIGKILL, a grace apart.
+        current.beginStop()
+        while !current.advanceStop(grace: settings.grace) {
+            guard !current.finished else {
+                usleep(5_000)
+                continue
+            }
+            var output = pollfd(fd: current.output, events: Int16(POLLIN), revents: 0)
+            if poll(&output, 1, 50) > 0 { readServer(current) }
+        }
         exitLike(current)
     }
 

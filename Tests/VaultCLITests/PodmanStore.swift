@@ -58,17 +58,11 @@ struct PodmanStore {
         let imported = process.start(
             "/bin/sh", ["-c", "tar -C \(rootfs) -c . | \(shellCommand) import\(options) - \(image) >/dev/null"]
         ).wait()
-        guard imported.status == 0 else { throw PodmanFailure(message: "podman import \(image): \(imported.err)") }
+        guard imported.status == 0 else { throw SetupFailure(message: "podman import \(image): \(imported.err)") }
     }
 
     /// Removes the run root (the storage goes with the sandbox).
     func remove(using process: VaultProcess) {
         _ = process.start("/bin/rm", ["-rf", runroot]).wait()
     }
-}
-
-/// A podman step of a test's set-up failed; the message is podman's.
-struct PodmanFailure: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

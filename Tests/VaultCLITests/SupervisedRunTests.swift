@@ -24,7 +24,7 @@ struct SupervisedRunTests {
         }
     }
 
-    private func session(onRotate: String) throws -> [String: Any] {
+    private func session(onRotate: String, serverArguments: [String] = []) throws -> [String: Any] {
         let agent = AgentProcess(sandbox)
         defer { withExtendedLifetime(agent) {} }
         let result = sandbox.process.start(
@@ -32,7 +32,7 @@ struct SupervisedRunTests {
             [
                 sandbox.root + "/supervised_client.py", VaultProcess.binary, RunTests.venvPython,
                 sandbox.root + "/supervised_server.py", sandbox.root + "/new-value", onRotate,
-            ]
+            ] + serverArguments
         ).wait()
         #expect(result.status == 0, "\(result.err.suffix(3000))")
         let leaked = leaks(old, in: result.out, result.err) || leaks(new, in: result.out, result.err)
@@ -77,5 +77,18 @@ struct SupervisedRunTests {
         #expect(outcome["left_running"] as? Int == 0, "\(outcome)")
         #expect((outcome["rate"] as? Double ?? 0) >= 20, "\(outcome)")
         #expect((outcome["servers"] as? Int ?? 0) >= 2, "\(outcome)")
+    }
+
+    @Test func aServerThatRejectsTheNewKeyLeavesTheOldOneServingAndTheFailureIsAudited() throws {
+        let rejected = "bad-" + UUID().uuidString
+        writePrivateFile(sandbox.root + "/new-value", rejected.utf8)
+        let outcome = try session(onRotate: "handover", serverArguments: ["--refuse-prefix", "bad-"])
+        #expect(outcome["after"] is NSNull, "\(outcome)")
+        #expect(outcome["failures"] as? Int == 0, "\(outcome)")
+        #expect(hash(outcome["slow"]) == sandbox.process.sha256Hex(old), "\(outcome)")
+        let audit = sandbox.vaultFiles().map { String(decoding: $0.1, as: UTF8.self) }.joined()
+        #expect(audit.contains("\"op\":\"supervise.failed\""), "no supervise.failed record")
+        let inAudit = leaks(rejected, in: audit)
+        #expect(!inAudit, "the audit log holds the value")
     }
 }

@@ -186,3 +186,9 @@ func writePrivateFile<Bytes: Sequence<UInt8>>(_ path: String, _ bytes: Bytes) {
 /// Whether `value` occurs in any of `texts`. Tests evaluate this (and compare values) into a local before
 /// `#expect`, whose failure message would otherwise print the texts — and so the value.
 func leaks(_ value: String, in texts: String...) -> Bool { texts.contains { $0.contains(value) } }
+
+/// A step of a test's set-up (a container store, a database cluster) failed; the message is the tool's own.
+struct SetupFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

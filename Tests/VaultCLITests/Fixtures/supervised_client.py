@@ -1,7 +1,8 @@
 """The official MCP Python SDK client against `vault run --supervise`: calls a tool, starts a slow call, rotates
 the key through the agent, keeps calling until the answers carry the new key, then collects the slow call.
 
-Usage: supervised_client.py VAULT_BIN PYTHON SERVER NEW_VALUE_FILE [ON_ROTATE]   (VAULT_* variables from the environment)
+Usage: supervised_client.py VAULT_BIN PYTHON SERVER NEW_VALUE_FILE [ON_ROTATE [SERVER_ARGS...]]
+(VAULT_* variables from the environment)
 Prints {"before", "slow", "after", "failures", "calls", "old_pid_alive"} as JSON. Values never; only hashes.
 """
 import asyncio, json, os, subprocess, sys
@@ -11,9 +12,10 @@ from mcp.client.stdio import stdio_client
 async def main():
     vault, python, server, new_value_file = sys.argv[1:5]
     on_rotate = sys.argv[5] if len(sys.argv) > 5 else "handover"
+    server_args = sys.argv[6:]
     env = {k: v for k, v in os.environ.items() if k.startswith("VAULT_") or k == "XDG_RUNTIME_DIR"}
     params = StdioServerParameters(
-        command=vault, args=["run", "--supervise", "--on-rotate", on_rotate, "--env", "KEY=svc/key", "--", python, server],
+        command=vault, args=["run", "--supervise", "--on-rotate", on_rotate, "--env", "KEY=svc/key", "--", python, server, *server_args],
         env=env)
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
@@ -25,7 +27,7 @@ async def main():
                 subprocess.run([vault, "rotate", "svc/key", "--from-file", "-"], stdin=value, check=True,
                                env={**os.environ}, stdout=subprocess.DEVNULL)
             after, failures, calls = None, 0, 0
-            for _ in range(300):
+            for _ in range(100):
                 calls += 1
                 try:
                     result = await session.call_tool("key_hash", {})
