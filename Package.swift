@@ -24,12 +24,6 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
-        // PostgreSQL's own client library, for the built-in rotator (docs/DECISIONS.md: libpq, not postgres-nio).
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
         .target(name: "CVaultSys"),
         .target(
             name: "VaultSystem",
@@ -57,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "VaultRotation",
-            dependencies: ["VaultCore", "VaultPolicy", "VaultSystem", "CLibPQ", "CSodium"],
+            dependencies: ["VaultCore", "VaultPolicy", "VaultSystem", "CVaultSys"],
             swiftSettings: strict
         ),
         .target(

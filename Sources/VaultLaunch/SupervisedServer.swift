@@ -9,8 +9,10 @@ import VaultSystem
 /// still owes the client, and the server-to-client requests it is waiting on.
 final class SupervisedServer {
     let generation: Int
-    /// The versions of the secrets it was started with (secret name → version).
+    /// The versions of the secrets it holds (secret name → version).
     var versions: [String: Int] = [:]
+    /// File mode: the directory holding its secret files.
+    var secretsDirectory: String?
     let pid: Int32
     private(set) var input: Int32
     let output: Int32

@@ -12,15 +12,6 @@ import VaultSystem
 /// then stops it. Server-to-client requests get ids of vault's own on the way out, so answers find their server.
 /// It tells its `VersionSource` which versions its servers hold, so a rotation's finish step can wait for them.
 public final class Supervisor {
-    /// What a new version does to the running server.
-    public enum OnRotate: String, Sendable, CaseIterable {
-        /// A new server takes over; the old one finishes its requests first. No call fails.
-        case handover
-        /// A new server takes over as in handover, but the old one is stopped at once: requests it still had get
-        /// an error (what restarting peers do, without breaking the client's session).
-        case restart
-    }
-
     /// What to run and how.
     public struct Settings: Sendable {
         /// The server's argv (argv[0] looked up in the child environment's PATH).
@@ -29,6 +20,9 @@ public final class Supervisor {
         public var environment: [String: String]
         /// What a new version does.
         public var onRotate = OnRotate.handover
+        /// File mode: each server's secrets in 0400 files in a directory of its own under this runtime directory
+        /// (paths in `VAR_FILE`), removed when it ends. Nil: env mode.
+        public var filesBase: String?
         /// The longest an old server may take to answer what it was asked before its requests get an error.
         public var drainLimit: Duration = .seconds(30)
         /// The longest a new server may take to answer the replayed `initialize`.
@@ -62,11 +56,7 @@ public final class Supervisor {
         self.settings = settings
         self.source = source
         executable = try Launcher.executable(settings.argv[0], in: settings.environment)
-        try Launcher.refuseNUL(first.secrets)
-        current = try SupervisedServer(
-            generation: 0, executable: executable, argv: settings.argv, environment: settings.environment,
-            secrets: first.secrets)
-        current.versions = first.versions
+        current = try Self.start(generation: 0, first, settings: settings, executable: executable)
         current.ready = true
         servers = [current]
         Descriptors.ignoreBrokenPipes()
@@ -181,15 +171,13 @@ public final class Supervisor {
             return Self.note(
                 "a secret changed but its new value could not be read (\(error)); the server keeps the old one")
         }
+        if case let .signal(number) = settings.onRotate { return resignal(current, fetched, number) }
         let next: SupervisedServer
         do {
-            next = try SupervisedServer(
-                generation: nextGeneration, executable: executable, argv: settings.argv,
-                environment: settings.environment, secrets: fetched.secrets)
+            next = try Self.start(generation: nextGeneration, fetched, settings: settings, executable: executable)
         } catch {
             return failed("cannot start the server with the new values (\(error))")
         }
-        next.versions = fetched.versions
         nextGeneration += 1
         servers.append(next)
         guard let initialize else {
@@ -198,6 +186,51 @@ public final class Supervisor {
         }
         next.pending[Self.replayKey(next.generation)] = .now
         next.send(initialize.replacingID(with: "vault-initialize-\(next.generation)"))
+    }
+
+    /// Starts generation `generation` with `values`: in its environment (env mode), or in files of its own.
+    private static func start(
+        generation: Int, _ values: SupervisedValues, settings: Settings, executable: String
+    ) throws(Launcher.Failure) -> SupervisedServer {
+        try Launcher.refuseNUL(values.secrets)
+        var environment = settings.environment
+        var secrets = values.secrets
+        var directory: String?
+        if let base = settings.filesBase {
+            let written = try SecretFiles.write(values.secrets, base: base)
+            for entry in values.secrets { environment[entry.variable + "_FILE"] = written + "/" + entry.variable }
+            secrets = []
+            directory = written
+        }
+        do {
+            let server = try SupervisedServer(
+                generation: generation, executable: executable, argv: settings.argv, environment: environment,
+                secrets: secrets)
+            server.versions = values.versions
+            server.secretsDirectory = directory
+            return server
+        } catch {
+            if let directory { SecretFiles.remove(directory) }
+            throw error
+        }
+    }
+
+    /// `signal:NAME`: the server keeps running; its files are replaced one by one (each whole, by rename) and it
+    /// gets the signal to read them again.
+    private func resignal(_ server: SupervisedServer, _ values: SupervisedValues, _ signal: Int32) {
+        guard let directory = server.secretsDirectory else { return failed("signal:NAME needs file mode") }
+        do {
+            for entry in values.secrets {
+                try entry.value.bytes.withUnsafeBytes { bytes throws(SystemError) in
+                    try AtomicFile.replace(directory + "/" + entry.variable, with: bytes, mode: 0o400)
+                }
+            }
+        } catch {
+            return failed("cannot replace the secret files (\(error))")
+        }
+        server.versions = values.versions
+        kill(server.pid, signal)
+        Self.note("replaced the secret files and sent \(OnRotate.signal(signal)) to the server")
     }
 
     /// The new server answered the replayed `initialize`: it gets `notifications/initialized` and every new request.
@@ -270,6 +303,7 @@ public final class Supervisor {
         servers.removeAll { server in
             guard server !== current, server.isStopping, server.advanceStop(grace: settings.grace) else { return false }
             Descriptors.close(server.output)
+            if let directory = server.secretsDirectory { SecretFiles.remove(directory) }
             return true
         }
     }
@@ -295,7 +329,9 @@ public final class Supervisor {
 
     private func exitLike(_ server: SupervisedServer) -> Never {
         for other in servers where other !== server { other.stop(grace: settings.grace) }
-        ChildExit.exitLike(server.exitStatus ?? ChildExit.wait(server.pid) ?? 0)
+        let status = server.exitStatus ?? ChildExit.wait(server.pid) ?? 0
+        for directory in servers.compactMap(\.secretsDirectory) { SecretFiles.remove(directory) }
+        ChildExit.exitLike(status)
     }
 
     // MARK: - Pieces

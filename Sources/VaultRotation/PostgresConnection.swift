@@ -1,16 +1,23 @@
-import CLibPQ
+import CVaultSys
 import Foundation
 import VaultCore
 import VaultPolicy
 import VaultSystem
 
-/// One libpq connection, opened from a connection URI held in guarded memory and closed when it goes away. Errors
-/// are libpq's first line with quoted fragments removed (a malformed URI's message could quote part of it).
+/// One libpq connection, opened from a connection URI held in guarded memory and closed when it goes away. libpq
+/// is loaded on first use (`cvaultsys_libpq_load`). Errors are libpq's first line with quoted fragments removed (a
+/// malformed URI's message could quote part of it).
 final class PostgresConnection {
-    private let connection: OpaquePointer
+    private let pq: cvaultsys_libpq
+    private let connection: UnsafeMutableRawPointer
 
     /// Connects with `uri`, giving up after `timeout` seconds; statements get the same limit.
     init(uri: borrowing SecretBytes, timeout: TimeInterval) throws(PolicyError) {
+        guard let loaded = cvaultsys_libpq_load()?.pointee else {
+            let reason = cvaultsys_libpq_error().map { String(cString: $0) } ?? "not found"
+            throw PolicyError("the postgres rotator needs libpq (apt install libpq5): \(reason)")
+        }
+        pq = loaded
         let seconds = max(1, Int(timeout))
         // The URI goes to libpq as `dbname` (expanded); the copy made for it is zeroed when released.
         let keywords = CStringArray(["dbname", "connect_timeout", "options", "application_name"])
@@ -19,56 +26,52 @@ final class PostgresConnection {
         for setting in [String(seconds), "-c statement_timeout=\(seconds * 1000)", "vault-rotator"] {
             values.append(setting)
         }
-        let opened = PQconnectdbParams(
-            keywords.pointers.map { UnsafePointer($0) }, values.pointers.map { UnsafePointer($0) }, 1)
-        guard let opened else { throw PolicyError("libpq could not allocate a connection") }
+        guard
+            let opened = pq.PQconnectdbParams(
+                keywords.pointers.map { UnsafePointer($0) }, values.pointers.map { UnsafePointer($0) }, 1)
+        else { throw PolicyError("libpq could not allocate a connection") }
         connection = opened
-        guard PQstatus(opened) == CONNECTION_OK else {
-            let reason = Self.reason(PQerrorMessage(opened))
-            PQfinish(opened)
+        guard pq.PQstatus(opened) == Int32(cvaultsys_pq_connection_ok) else {
+            let reason = Self.reason(pq.PQerrorMessage(opened))
+            pq.PQfinish(opened)
             throw PolicyError("cannot connect to PostgreSQL: \(reason)")
         }
-        PQsetNoticeProcessor(opened, { _, _ in }, nil)
+        _ = pq.PQsetNoticeProcessor(opened, cvaultsys_pq_ignore_notice, nil)
     }
 
-    deinit { PQfinish(connection) }
+    deinit { pq.PQfinish(connection) }
 
     /// Runs `sql` with text `parameters` ($1, $2, …); the rows, each a list of nullable text columns.
     @discardableResult
     func execute(_ sql: String, _ parameters: [String] = []) throws(PolicyError) -> [[String?]] {
         let values = CStringArray(parameters)
         guard
-            let result = PQexecParams(
+            let result = pq.PQexecParams(
                 connection, sql, Int32(parameters.count), nil, values.pointers.map { UnsafePointer($0) }, nil, nil, 0)
-        else { throw PolicyError("PostgreSQL: \(Self.reason(PQerrorMessage(connection)))") }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            throw PolicyError("PostgreSQL: \(Self.reason(PQresultErrorMessage(result)))")
+        else { throw PolicyError("PostgreSQL: \(Self.reason(pq.PQerrorMessage(connection)))") }
+        defer { pq.PQclear(result) }
+        let status = pq.PQresultStatus(result)
+        guard
+            status == Int32(cvaultsys_pq_command_ok) || status == Int32(cvaultsys_pq_tuples_ok)
+        else {
+            throw PolicyError("PostgreSQL: \(Self.reason(pq.PQresultErrorMessage(result)))")
         }
-        return (0..<PQntuples(result)).map { row in
-            (0..<PQnfields(result)).map { column in
-                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+        return (0..<pq.PQntuples(result)).map { row in
+            (0..<pq.PQnfields(result)).map { column in
+                pq.PQgetisnull(result, row, column) == 1
+                    ? nil : pq.PQgetvalue(result, row, column).map { String(cString: $0) }
             }
         }
     }
 
     /// `name` quoted as an SQL identifier.
     func identifier(_ name: String) throws(PolicyError) -> String {
-        guard let quoted = PQescapeIdentifier(connection, name, name.utf8.count) else {
-            throw PolicyError("PostgreSQL: \(Self.reason(PQerrorMessage(connection)))")
-        }
-        defer { PQfreemem(quoted) }
-        return String(cString: quoted)
+        try escaped(pq.PQescapeIdentifier(connection, name, name.utf8.count))
     }
 
     /// `text` quoted as an SQL string literal.
     func literal(_ text: String) throws(PolicyError) -> String {
-        guard let quoted = PQescapeLiteral(connection, text, text.utf8.count) else {
-            throw PolicyError("PostgreSQL: \(Self.reason(PQerrorMessage(connection)))")
-        }
-        defer { PQfreemem(quoted) }
-        return String(cString: quoted)
+        try escaped(pq.PQescapeLiteral(connection, text, text.utf8.count))
     }
 
     /// The SCRAM-SHA-256 verifier of `password` for `user`, computed here by libpq (random salt, the server's
@@ -76,12 +79,18 @@ final class PostgresConnection {
     func scramVerifier(of password: borrowing SecretBytes, user: String) throws(PolicyError) -> String {
         let terminated = CStringArray()
         password.withUnsafeBytes { terminated.append("", $0) }
-        let verifier = PQencryptPasswordConn(connection, terminated.pointers[0], user, "scram-sha-256")
-        guard let verifier else {
-            throw PolicyError("cannot compute the SCRAM verifier: \(Self.reason(PQerrorMessage(connection)))")
+        guard let verifier = pq.PQencryptPasswordConn(connection, terminated.pointers[0], user, "scram-sha-256")
+        else {
+            throw PolicyError("cannot compute the SCRAM verifier: \(Self.reason(pq.PQerrorMessage(connection)))")
         }
-        defer { PQfreemem(verifier) }
+        defer { pq.PQfreemem(verifier) }
         return String(cString: verifier)
+    }
+
+    private func escaped(_ quoted: UnsafeMutablePointer<CChar>?) throws(PolicyError) -> String {
+        guard let quoted else { throw PolicyError("PostgreSQL: \(Self.reason(pq.PQerrorMessage(connection)))") }
+        defer { pq.PQfreemem(quoted) }
+        return String(cString: quoted)
     }
 
     /// libpq's message: its first line, quoted fragments replaced by "…".

@@ -91,4 +91,14 @@ struct SupervisedRunTests {
         let inAudit = leaks(rejected, in: audit)
         #expect(!inAudit, "the audit log holds the value")
     }
+
+    @Test func signalModeReplacesTheFileAndTheSameServerReadsTheNewKey() throws {
+        let outcome = try session(onRotate: "signal:HUP")
+        #expect(hash(outcome["before"]) == sandbox.process.sha256Hex(old))
+        #expect(hash(outcome["after"]) == sandbox.process.sha256Hex(new), "\(outcome)")
+        #expect(outcome["failures"] as? Int == 0, "\(outcome)")
+        let pid = { (text: Any?) in (text as? String)?.split(separator: " ").last.map(String.init) }
+        #expect(pid(outcome["after"]) == pid(outcome["before"]), "a new server was started: \(outcome)")
+        #expect(outcome["old_pid_alive"] as? Bool == true, "\(outcome)")
+    }
 }

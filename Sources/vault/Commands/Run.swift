@@ -46,8 +46,11 @@ extension VaultCLI {
         )
         var supervise = false
 
-        @Option(help: "With --supervise, what a rotation does: handover (default) or restart.")
-        var onRotate: Supervisor.OnRotate?
+        @Option(
+            help:
+                "With --supervise, what a rotation does: handover (default), restart, or signal:NAME (file mode: the files are replaced and the server gets SIGNAME, e.g. signal:HUP)."
+        )
+        var onRotate: OnRotate?
 
         @Option(help: "The policies directory.")
         var policies: String?

@@ -7,7 +7,10 @@ import VaultMCP
 extension KDFParameters.Strength: ExpressibleByArgument {}
 extension KeyslotKind: ExpressibleByArgument {}
 extension InjectionMode: ExpressibleByArgument {}
-extension Supervisor.OnRotate: ExpressibleByArgument {}
+extension OnRotate: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public static var allValueStrings: [String] { ["handover", "restart", "signal:HUP"] }
+}
 
 /// `--client`, with an error that lists the known clients.
 struct MCPClientOption: ExpressibleByArgument {

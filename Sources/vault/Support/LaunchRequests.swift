@@ -22,7 +22,7 @@ struct RunRequest: Equatable {
     var command: [String] = []
     var envFile: String?
     var supervise = false
-    var onRotate = Supervisor.OnRotate.handover
+    var onRotate = OnRotate.handover
 
     /// Why these arguments cannot be run, or nil when they can.
     var problem: String? {

@@ -3,6 +3,7 @@ import VaultAgent
 import VaultClient
 import VaultCore
 import VaultLaunch
+import VaultSystem
 
 /// `vault run --supervise` (or a profile's `supervise: true`): the server starts with its secrets as usual, and a
 /// `Supervisor` stays between it and the client, moving it to each new version the agent announces.
@@ -10,10 +11,14 @@ enum SupervisedLaunch {
     static func run(
         _ launch: RunRequest.Resolved, unlock: UnlockOptions, _ environment: Environment
     ) throws(VaultError) -> Never {
-        guard launch.mode == .env, !launch.request.redact, ContainerCommand(launch.request.command) == nil else {
+        guard launch.mode != .fd, !launch.request.redact, ContainerCommand(launch.request.command) == nil else {
             throw .invalidInput(
-                "--supervise runs a stdio server in env mode, without --redact and not in a container (docs/ROTATION.md)"
+                "--supervise runs a stdio server in env or file mode, without --redact and not in a container (docs/ROTATION.md)"
             )
+        }
+        if case .signal = launch.request.onRotate, launch.mode != .file {
+            throw .invalidInput(
+                "--on-rotate \(launch.request.onRotate) needs --mode file: the server rereads its files on the signal")
         }
         guard let watcher = AgentAccess.client(environment) else {
             // Without the agent nothing announces rotations: start as usual rather than not at all.
@@ -37,6 +42,7 @@ enum SupervisedLaunch {
             environment: ChildEnvironment.base(
                 from: launch.launcherEnvironment(environment), inherit: launch.inheritedNames))
         settings.onRotate = launch.request.onRotate
+        if launch.mode == .file { settings.filesBase = RuntimeDirectory.path(environment.variables) ?? "/dev/shm" }
         do throws(Launcher.Failure) {
             try Supervisor(settings, first: first, source: source).run()
         } catch {

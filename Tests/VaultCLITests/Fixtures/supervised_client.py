@@ -13,9 +13,10 @@ async def main():
     vault, python, server, new_value_file = sys.argv[1:5]
     on_rotate = sys.argv[5] if len(sys.argv) > 5 else "handover"
     server_args = sys.argv[6:]
+    mode = ["--mode", "file"] if on_rotate.startswith("signal:") else []  # the server rereads its file
     env = {k: v for k, v in os.environ.items() if k.startswith("VAULT_") or k == "XDG_RUNTIME_DIR"}
     params = StdioServerParameters(
-        command=vault, args=["run", "--supervise", "--on-rotate", on_rotate, "--env", "KEY=svc/key", "--", python, server, *server_args],
+        command=vault, args=["run", "--supervise", "--on-rotate", on_rotate, *mode, "--env", "KEY=svc/key", "--", python, server, *server_args],
         env=env)
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:

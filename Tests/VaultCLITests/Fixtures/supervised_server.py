@@ -9,8 +9,19 @@ from mcp.server.fastmcp import FastMCP
 
 server = FastMCP("vault-supervised")
 
+def read_key() -> str:
+    """KEY, or in file mode the contents of KEY_FILE (read again on SIGHUP)."""
+    path = os.environ.get("KEY_FILE")
+    if not path:
+        return os.environ.get("KEY", "")
+    with open(path) as file:
+        return file.read()
+
+key = [read_key()]
+signal.signal(signal.SIGHUP, lambda *_: key.__setitem__(0, read_key()))
+
 def digest() -> str:
-    return hashlib.sha256(os.environ.get("KEY", "").encode()).hexdigest() + " " + str(os.getpid())
+    return hashlib.sha256(key[0].encode()).hexdigest() + " " + str(os.getpid())
 
 @server.tool()
 def key_hash() -> str:
@@ -33,7 +44,7 @@ def option(name):
 
 if __name__ == "__main__":
     refuse = option("--refuse-prefix")
-    if refuse and os.environ.get("KEY", "").startswith(refuse):
+    if refuse and key[0].startswith(refuse):
         sys.exit(1)
     hold = option("--hold-file")
     deadline = time.time() + 30
