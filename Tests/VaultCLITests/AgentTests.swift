@@ -93,6 +93,39 @@ struct AgentTests {
         #expect((viaDatabase["version"] as? NSNumber)?.intValue == 1)
     }
 
+    @Test func holdFramesOnAWatchBecomeLeasesThatEndWithTheConnection() throws {
+        let agent = agent()
+        let fd = agent.connect()
+        RawFrames.send(fd, json: ["id": 1, "op": "hello", "version": 1])
+        _ = RawFrames.receive(fd)
+        RawFrames.send(fd, json: ["id": 2, "op": "watch", "names": ["proto/one"]])
+        _ = RawFrames.receive(fd)
+        let other = agent.connect()
+        defer { close(other) }
+        RawFrames.send(other, json: ["id": 1, "op": "hello", "version": 1])
+        _ = RawFrames.receive(other)
+        let leases = { (id: Int) -> [[String: Any]] in
+            RawFrames.send(other, json: ["id": id, "op": "leases"])
+            return RawFrames.receive(other)?["leases"] as? [[String: Any]] ?? []
+        }
+        // At first the watcher holds what it was told; then what its hold frame says.
+        #expect(leases(2).first?["versions"] as? [Int] == [1])
+        RawFrames.send(fd, json: ["hold": ["proto/one": [1, 2], "not/watched": [7]]])
+        var held: [[String: Any]] = []
+        for id in 3..<50 {
+            held = leases(id)
+            if held.first?["versions"] as? [Int] == [1, 2] { break }
+            usleep(20_000)
+        }
+        #expect(held.count == 1, "\(held)")
+        #expect(held.first?["versions"] as? [Int] == [1, 2], "\(held)")
+        #expect(held.first?["current"] as? Int == 1, "\(held)")
+        #expect(held.first?["name"] as? String == "proto/one", "\(held)")
+        close(fd)
+        for id in 50..<100 where !leases(id).isEmpty { usleep(20_000) }
+        #expect(leases(100).isEmpty, "a closed watch still holds a lease")
+    }
+
     @Test func aSecondClientWrittenFromTheSpecRoundTrips() throws {
         let agent = agent()
         let client = sandbox.root + "/agent_client.py"
