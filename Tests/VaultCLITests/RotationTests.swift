@@ -267,14 +267,23 @@ struct RotationTests {
         let check = sandbox.process.vault(
             ["policy", "check", repository + "/Policies/examples"], env: ["VAULT_HOME": sandbox.root + "/no-vault"])
         #expect(check.status == 0, "\(check.err)")
-        #expect(check.out.contains("3 policies"), "\(check.err)")
+        // One policy per `- name:` line in the examples: every one must parse and match the schema.
+        let examples = try FileManager.default.contentsOfDirectory(atPath: repository + "/Policies/examples")
+        let written = try examples.map { name in
+            try String(contentsOfFile: repository + "/Policies/examples/" + name, encoding: .utf8)
+                .components(separatedBy: "\n  - name:").count - 1
+        }
+        .reduce(0, +)
+        #expect(written >= 4)
+        #expect(check.out.contains("\(written) policies"), "\(check.out) \(check.err)")
         let validator = Bundle.module.path(forResource: "validate_policies", ofType: "py", inDirectory: "Fixtures")!
         let schema = sandbox.process.start(
             "/usr/bin/env", ["python3", validator, repository + "/Policies"],
             env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
         ).wait()
         #expect(
-            schema.status == 0 && schema.out.trimmingCharacters(in: .whitespacesAndNewlines) == "3", "\(schema.err)")
+            schema.status == 0 && schema.out.trimmingCharacters(in: .whitespacesAndNewlines) == "\(written)",
+            "\(schema.err)")
     }
 
     @Test func theDeployUnitsPassSystemdAnalyzeVerify() throws {
