@@ -55,9 +55,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "VaultRemote",
+            dependencies: ["VaultCore", "VaultSystem", "CVaultSys"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "VaultAgent",
             dependencies: [
-                "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultSystem",
+                "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultRemote", "VaultSystem",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -80,7 +85,8 @@ let package = Package(
         .target(
             name: "VaultClient",
             dependencies: [
-                "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultAgent", "VaultLaunch", "VaultSystem",
+                "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultAgent", "VaultLaunch", "VaultRemote",
+                "VaultSystem",
             ],
             swiftSettings: strict
         ),
@@ -96,6 +102,7 @@ let package = Package(
                 "VaultFormats",
                 "VaultMCP",
                 "VaultClient",
+                "VaultRemote",
                 "VaultSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

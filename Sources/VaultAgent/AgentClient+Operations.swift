@@ -150,6 +150,35 @@ extension AgentClient {
             })
     }
 
+    /// What one team store's pull changed.
+    public struct PullReport: Sendable {
+        /// Per remote: secrets new or at a new version, removed there, already current.
+        public let pulled: [(remote: String, updated: Int, removed: Int, unchanged: Int)]
+        /// Remotes that could not be pulled, with the reason.
+        public let failed: [(remote: String, reason: String)]
+    }
+
+    /// Pulls `remote` (or every remote) now.
+    public func pull(_ remote: String?) throws(Failure) -> PullReport {
+        let response = try request(.pull) { json in
+            if let remote {
+                json.raw(",\"remote\":")
+                json.string(remote)
+            }
+        }
+        return PullReport(
+            pulled: (response["pulled"]?.array ?? []).compactMap { entry in
+                guard let remote = entry["remote"]?.string else { return nil }
+                return (
+                    remote, entry["updated"]?.int ?? 0, entry["removed"]?.int ?? 0, entry["unchanged"]?.int ?? 0
+                )
+            },
+            failed: (response["failed"]?.array ?? []).compactMap { entry in
+                guard let remote = entry["remote"]?.string else { return nil }
+                return (remote, entry["reason"]?.string ?? "failed")
+            })
+    }
+
     /// The names in the vault with their current versions.
     public func list() throws(Failure) -> [(name: String, version: Int?)] {
         (try request(.list)["secrets"]?.array ?? []).compactMap { entry in

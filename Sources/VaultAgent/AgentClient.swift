@@ -64,6 +64,10 @@ public final class AgentClient {
         } catch {
             throw .broken("the answer is not JSON")
         }
+        // Warnings about what was served (a team secret's stale copy) are for the user, on stderr.
+        for warning in (response["warnings"]?.array ?? []).compactMap(\.string) {
+            _ = Array("vault: warning: \(warning)\n".utf8).withUnsafeBytes { Descriptors.writeAll(2, $0) }
+        }
         guard response["ok"]?.bool == true else {
             throw .agent(
                 code: response["error"]?["code"]?.string.flatMap(AgentErrorCode.init(rawValue:)) ?? .internal,

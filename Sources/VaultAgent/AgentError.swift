@@ -18,8 +18,10 @@ public enum AgentErrorCode: String, Sendable {
     case notFound = "not_found"
     /// A value, row or the audit log failed authentication.
     case tampered
-    /// The secret already exists.
+    /// The secret already exists, or a team store refused a write because another machine wrote first.
     case conflict
+    /// A team secret's cached copy is older than its remote's max-stale.
+    case stale
     /// Anything else (and any code a newer agent might send that this client does not know).
     case `internal`
 
@@ -44,7 +46,7 @@ public enum AgentErrorCode: String, Sendable {
         case .badRequest: .badInput
         case .tampered: .tampered
         case .conflict: .conflict
-        case .badFrame, .unsupportedVersion, .forbidden, .busy, .internal: .failure
+        case .badFrame, .unsupportedVersion, .forbidden, .busy, .stale, .internal: .failure
         }
     }
 }
@@ -58,7 +60,7 @@ struct AgentError: Error {
 
     /// The protocol code for a vault error.
     init(_ error: VaultError) {
-        code = AgentErrorCode(error.category)
+        if case .stale = error { code = .stale } else { code = AgentErrorCode(error.category) }
         message = error.description
     }
 

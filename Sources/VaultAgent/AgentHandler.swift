@@ -2,6 +2,7 @@ import Foundation
 import VaultCore
 import VaultKeyring
 import VaultPolicy
+import VaultRemote
 import VaultRotation
 
 /// Answers one request frame (docs/PROTOCOL.md). Responses are built in guarded memory because `get` and
@@ -14,6 +15,9 @@ struct AgentHandler: Sendable {
     let keyringAllowed: Bool
     /// Where new versions are announced to `watch` connections.
     var feed = ChangeFeed()
+    /// Whether the vault mirrors any team store (refreshed every second), so reads without one skip the query
+    /// for stale copies.
+    let mirrorsRemotes = TeamStoreFlag()
 
     /// The response to `request` from `peer`, built in guarded memory.
     func respond(to request: SecureJSON, peer: AuditActor) -> SecureJSONWriter {
@@ -88,7 +92,8 @@ struct AgentHandler: Sendable {
             try store(request, replacing: op == .put, peer: peer, into: &json)
         case .remove:
             guard let nameText = request["name"]?.string else { throw AgentError.badRequest("remove needs \"name\"") }
-            try unlocked().remove(try SecretName(nameText), purge: request["purge"]?.bool ?? false, by: peer)
+            try RemoteStore(unlocked()).remove(
+                try SecretName(nameText), purge: request["purge"]?.bool ?? false, by: peer)
             feed.announce(nameText, version: nil)
         case .watch:
             throw AgentError.badRequest("watch takes over its connection; send it on a connection of its own")
@@ -103,6 +108,8 @@ struct AgentHandler: Sendable {
                 json.raw(",\"current\":\(current[lease.name].map(String.init) ?? "null")}")
             }
             json.raw("]")
+        case .pull:
+            try pull(request["remote"]?.string, into: &json)
         case .verifyAudit:
             let result = try unlocked().verifyAudit()
             json.raw(
@@ -153,6 +160,16 @@ struct AgentHandler: Sendable {
         json.raw(",\"name\":")
         json.string(name.rawValue)
         json.secretMember("value", value)
+        try warnAboutStaleCopies([name.rawValue], into: &json)
+    }
+
+    /// Adds `warnings` for team secrets among `names` whose store could not be reached at the last pull.
+    private func warnAboutStaleCopies(_ names: [String], into json: inout SecureJSONWriter) throws {
+        guard mirrorsRemotes.isSet else { return }
+        let warnings = try state.vault.cacheWarnings(for: names)
+        guard !warnings.isEmpty else { return }
+        json.raw(",\"warnings\":")
+        json.strings(warnings)
     }
 
     /// The version a request's `version` (a whole number from 1) or `label` (`current`, `previous`) picks.
@@ -206,6 +223,7 @@ struct AgentHandler: Sendable {
         for reference in references {
             values.append(SecretBox(try vault.value(of: try SecretName(reference.secret), reference.version, by: peer)))
         }
+        try warnAboutStaleCopies(references.map(\.secret), into: &json)
         json.raw(",\"entries\":[")
         for (index, reference) in references.enumerated() {
             json.raw(index == 0 ? "{\"var\":" : ",{\"var\":")
@@ -241,11 +259,11 @@ struct AgentHandler: Sendable {
                 "\(replacing ? "put" : "add") needs \"value\" (a string) or \"value_base64\" (standard base64)")
         }
         let name = try SecretName(nameText)
-        let vault = try unlocked()
+        let store = RemoteStore(try unlocked())
         let version =
             replacing
-            ? try vault.rotate(name, to: value.bytes, grace: request["grace"]?.int.map(TimeInterval.init), by: peer)
-            : try vault.add(name, value: value.bytes, by: peer)
+            ? try store.rotate(name, to: value.bytes, grace: request["grace"]?.int.map(TimeInterval.init), by: peer)
+            : try store.add(name, value: value.bytes, by: peer)
         json.raw(",\"name\":")
         json.string(name.rawValue)
         json.raw(",\"version\":\(version)")

@@ -30,4 +30,6 @@ public enum AgentOperation: String, Sendable, CaseIterable {
     case watch
     /// Which versions the supervised launches watching secrets still hold.
     case leases
+    /// Copies a team store (or all of them) into the vault now.
+    case pull
 }

@@ -3,6 +3,7 @@ import Synchronization
 public import Logging
 import VaultCore
 import VaultPolicy
+import VaultRemote
 import VaultRotation
 public import VaultSystem
 
@@ -19,6 +20,9 @@ public final class AgentServer: Sendable {
         public var allowedUIDs: Set<UInt32> = []
         /// Run due rotations this often while unlocked (nil: never).
         public var rotateEvery: TimeInterval? = 60
+        /// Pull every team store this often while unlocked, renewing tokens that would expire before three more
+        /// pulls (nil: only on demand).
+        public var pullEvery: TimeInterval? = 300
         /// Whether `unlock` may use the keyring.
         public var keyringAllowed = true
         /// Concurrent connections served; more are refused with `busy`.
@@ -223,6 +227,20 @@ public final class AgentServer: Sendable {
         exit(0)
     }
 
+    /// Pulls every team store (the scheduled pull): new versions are announced; failures are logged and make
+    /// reads of that store's secrets warn until a pull succeeds.
+    private func pullTeamStores(renewingWithin margin: Int) {
+        guard let vault = state.current(), let remotes = try? state.vault.remotes(), !remotes.isEmpty else { return }
+        let store = RemoteStore(vault)
+        for remote in remotes {
+            do {
+                handler.announce(try store.pull(remote, renewingWithin: margin), vault: state.vault)
+            } catch {
+                logger.error("pulling remote \(remote.name) failed: \(error)")
+            }
+        }
+    }
+
     /// Half-closes `fd` and discards what the peer still sends (its hello) until it closes, for at most a second,
     /// so that a refused client's first write does not fail and it reads the refusal instead of a broken pipe.
     private func lingerUntilPeerCloses(_ fd: Int32) {
@@ -243,8 +261,17 @@ public final class AgentServer: Sendable {
                 if state.lockIfIdle() { logger.notice("locked after \(Int(state.idleLock ?? 0))s idle") }
                 refusals.flush()
                 handler.feed.checkExternalChanges(in: state.vault)
+                handler.mirrorsRemotes.set(((try? state.vault.remotes()) ?? []).isEmpty == false)
             }
         }.start()
+        if let every = configuration.pullEvery {
+            Thread { [self] in
+                while true {
+                    usleep(useconds_t(every * 1_000_000))
+                    pullTeamStores(renewingWithin: Int(every * 3))
+                }
+            }.start()
+        }
         guard let every = configuration.rotateEvery else { return }
         Thread { [self] in
             while true {

@@ -12,9 +12,11 @@ public enum SecretValues {
             return values
         }
         let vault = try VaultAccess.unlocked(unlock, environment)
-        return try references.map { (reference) throws(VaultError) in
+        let values = try references.map { (reference) throws(VaultError) in
             (reference.variable, SecretBox(try vault.value(of: SecretName(reference.secret), reference.version)))
         }
+        Notice.staleCopies(references.map(\.secret), in: vault.vault)
+        return values
     }
 
     /// Says on stderr that the agent failed and the vault is opened directly (docs/DECISIONS.md).
@@ -31,7 +33,7 @@ public enum SecretValues {
         guard let client = AgentAccess.client(environment) else { return nil }
         do {
             return try client.resolve(references)
-        } catch let .agent(code, message) where code == .notFound || code == .tampered {
+        } catch let .agent(code, message) where code == .notFound || code == .tampered || code == .stale {
             throw VaultError.agent(code.category, message: message)
         } catch {
             onFailure(error)

@@ -3,6 +3,7 @@ public import VaultAgent
 public import VaultCore
 public import VaultPolicy
 public import VaultRotation
+import VaultRemote
 
 /// What a command works on: the running agent when it answers and is unlocked, else the vault opened in this
 /// process. Both offer the same operations with the same results (docs/ARCHITECTURE.md).
@@ -27,7 +28,10 @@ public enum VaultSession {
     /// The value of the version of `name` that `selector` picks.
     public func value(of name: SecretName, _ selector: VersionSelector = .current) throws(VaultError) -> SecretBytes {
         switch self {
-        case let .local(vault): return try vault.value(of: name, selector)
+        case let .local(vault):
+            let value = try vault.value(of: name, selector)
+            Notice.staleCopies([name.rawValue], in: vault.vault)
+            return value
         case let .agent(client):
             let value = try Self.mapped { () throws(AgentClient.Failure) in try client.get(name.rawValue, selector) }
             return value.bytes.prefix(value.bytes.count)
@@ -37,7 +41,7 @@ public enum VaultSession {
     /// Adds the new secret `name`; its version (1).
     public func add(_ name: SecretName, value: borrowing SecretBytes) throws(VaultError) -> Int {
         switch self {
-        case let .local(vault): return try vault.add(name, value: value)
+        case let .local(vault): return try RemoteStore(vault).add(name, value: value)
         case let .agent(client):
             return try Self.mapped { () throws(AgentClient.Failure) in try client.add(name.rawValue, value: value) }
         }
@@ -50,7 +54,7 @@ public enum VaultSession {
         -> Int
     {
         switch self {
-        case let .local(vault): return try vault.rotate(name, to: value, grace: grace)
+        case let .local(vault): return try RemoteStore(vault).rotate(name, to: value, grace: grace)
         case let .agent(client):
             return try Self.mapped { () throws(AgentClient.Failure) in
                 try client.put(name.rawValue, value: value, grace: grace)
@@ -61,7 +65,7 @@ public enum VaultSession {
     /// Removes `name`; with `purge`, erases every stored version.
     public func remove(_ name: SecretName, purge: Bool) throws(VaultError) {
         switch self {
-        case let .local(vault): try vault.remove(name, purge: purge)
+        case let .local(vault): try RemoteStore(vault).remove(name, purge: purge)
         case let .agent(client):
             try Self.mapped { () throws(AgentClient.Failure) in try client.remove(name.rawValue, purge: purge) }
         }

@@ -47,6 +47,10 @@ public enum VaultError: Error, Sendable, Equatable {
     case agent(Category, message: String)
     /// SQLite or the file system failed (disk full, I/O error, busy past the timeout).
     case storage(String)
+    /// A remote-backed secret's cached value is older than its remote's `max-stale`.
+    case stale(SecretName, remote: String, age: Double, limit: Int)
+    /// A team store (OpenBao) refused or failed a request; the message says what to do.
+    case remote(Category, message: String)
 }
 
 extension VaultError {
@@ -74,8 +78,8 @@ extension VaultError {
         case .wrongPassphrase, .wrongRecoveryKey, .wrongKey, .noUnlocker: .locked
         case .tampered, .corrupt, .auditTampered, .auditRollback: .tampered
         case .secretExists, .alreadyInitialised, .rotationInProgress: .conflict
-        case .unsafePermissions, .storage: .failure
-        case let .agent(category, _): category
+        case .unsafePermissions, .storage, .stale: .failure
+        case let .agent(category, _), let .remote(category, _): category
         }
     }
 }
@@ -130,7 +134,9 @@ extension VaultError: CustomStringConvertible {
             "the audit log was tampered with: \(problems) problem(s), first \(first); keep a copy of the log files for investigation"
         case let .unsafePermissions(path, mode):
             "\(path) is accessible to other users (mode \(String(mode, radix: 8))); fix with `chmod go-rwx \(path)`"
-        case let .storage(message), let .agent(_, message):
+        case let .stale(name, remote, age, limit):
+            "'\(name)' was last pulled from remote '\(remote)' \(DurationText.approximate(age)) ago, beyond its max-stale of \(DurationText.approximate(Double(limit))); reach the server and run `vault pull \(remote)`"
+        case let .storage(message), let .agent(_, message), let .remote(_, message):
             message
         }
     }

@@ -38,7 +38,7 @@ enum PostgresURI {
     static func replacingCredentials(
         of uri: borrowing SecretBytes, user: String, password: borrowing SecretBytes
     ) throws(PolicyError) -> SecretBytes {
-        let encodedUser = Array(percentEncoded(user).utf8)
+        let encodedUser = Array(PercentEncoding.encode(user).utf8)
         return try uri.withUnsafeBytes { bytes throws(PolicyError) in
             let layout = try layout(bytes)
             let scheme = UnsafeRawBufferPointer(rebasing: bytes[..<layout.schemeEnd])
@@ -102,19 +102,5 @@ enum PostgresURI {
             }
         }
         return String(validating: out, as: UTF8.self)
-    }
-
-    private static func percentEncoded(_ text: String) -> String {
-        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        for byte in text.utf8 {
-            if unreserved.contains(byte) {
-                out.append(byte)
-            } else {
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -15,7 +15,7 @@ struct VaultCLI: ParsableCommand {
             Init.self, Add.self, Get.self, Read.self, List.self, History.self, Rotate.self, Remove.self, Passwd.self,
             Status.self,
             Keyring.self, Keyslot.self, Audit.self, Policy.self, Profile.self, Agent.self, Unlock.self, Lock.self,
-            Run.self, MCP.self, Inject.self, Import.self, PodmanDriver.self,
+            Run.self, MCP.self, Inject.self, Import.self, Remote.self, Pull.self, PodmanDriver.self,
         ]
     )
 }

@@ -33,4 +33,15 @@ public enum DurationText {
         guard digits == 0, parts > 0, total <= maximum else { return nil }
         return total
     }
+
+    /// `seconds` in its largest whole unit, as people say it: `45s`, `12m`, `3h`, `2d`.
+    public static func approximate(_ seconds: Double) -> String {
+        let whole = max(0, Int(seconds))
+        switch whole {
+        case ..<120: return "\(whole)s"
+        case ..<7200: return "\(whole / 60)m"
+        case ..<172_800: return "\(whole / 3600)h"
+        default: return "\(whole / 86_400)d"
+        }
+    }
 }

@@ -1,4 +1,5 @@
-/// A validated secret name: `[a-z0-9][a-z0-9._-]*(/[a-z0-9._-]+)*`, at most 256 bytes, no `.` or `..` segment.
+/// A validated secret name: `[a-z0-9][a-z0-9._-]*(/[a-z0-9._-]+)*`, at most 256 bytes, no `.` or `..` segment;
+/// the last segment may end in `#field` (a field of a team secret other than `value`, docs/TEAM.md).
 ///
 /// Names are metadata stored in the clear (like `pass`'s file names), so they must never hold a secret themselves.
 public struct SecretName: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -25,7 +26,16 @@ public struct SecretName: Sendable, Hashable, Comparable, CustomStringConvertibl
         guard let first = bytes.first, isLowerAlphanumeric(first) else {
             return "it must start with a lowercase letter or digit"
         }
-        for segment in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+        let segments = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        for (index, whole) in segments.enumerated() {
+            var segment = whole
+            if index == segments.count - 1, let hash = whole.firstIndex(of: UInt8(ascii: "#")) {
+                let field = whole[(hash + 1)...]
+                guard !field.isEmpty, hash > whole.startIndex,
+                    field.allSatisfy({ isLowerAlphanumeric($0) || "._-".utf8.contains($0) })
+                else { return "a '#' must join a name and a field: 'team/db#password'" }
+                segment = whole[..<hash]
+            }
             if segment.isEmpty { return "it has an empty path segment (// or a trailing /)" }
             if segment.elementsEqual(".".utf8) || segment.elementsEqual("..".utf8) {
                 return "it has a '.' or '..' segment"

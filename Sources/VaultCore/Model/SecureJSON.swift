@@ -46,10 +46,11 @@ public indirect enum SecureJSON: Sendable {
 
     /// Parses one JSON value (and nothing after it but white space). Strings that are the value of a member named
     /// in `secretKeys` become `.secret`. Nesting deeper than 32 levels is refused.
+    /// Strings that are members of an object under a key in `secretObjects` (every field of it) are secret too.
     public static func parse(
-        _ bytes: UnsafeRawBufferPointer, secretKeys: Set<String> = []
+        _ bytes: UnsafeRawBufferPointer, secretKeys: Set<String> = [], secretObjects: Set<String> = []
     ) throws(ParseError) -> SecureJSON {
-        var parser = SecureJSONParser(bytes: bytes, secretKeys: secretKeys)
+        var parser = SecureJSONParser(bytes: bytes, secretKeys: secretKeys, secretObjects: secretObjects)
         let value = try parser.value(depth: 0, key: nil)
         try parser.end()
         return value
@@ -67,9 +68,13 @@ public final class SecretBox: Sendable {
 struct SecureJSONParser {
     let bytes: UnsafeRawBufferPointer
     let secretKeys: Set<String>
+    var secretObjects: Set<String> = []
     var index = 0
 
-    mutating func value(depth: Int, key: String?) throws(SecureJSON.ParseError) -> SecureJSON {
+    /// The value at `index`: `key` is the member name it is the value of, `container` the member name of the
+    /// object holding it.
+    mutating func value(depth: Int, key: String?, container: String? = nil) throws(SecureJSON.ParseError) -> SecureJSON
+    {
         guard depth < 32 else { throw fail("nested too deeply") }
         switch try peek() {
         case UInt8(ascii: "{"):
@@ -84,7 +89,7 @@ struct SecureJSONParser {
                     throw fail("the member \"\(name)\" appears twice")
                 }
                 guard try next() == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                members.append((name, try value(depth: depth + 1, key: name)))
+                members.append((name, try value(depth: depth + 1, key: name, container: key)))
                 let separator = try next()
                 if separator == UInt8(ascii: "}") { return .object(members) }
                 guard separator == UInt8(ascii: ",") else { throw fail("expected ',' or '}'") }
@@ -94,13 +99,15 @@ struct SecureJSONParser {
             var items: [SecureJSON] = []
             if try peek() == UInt8(ascii: "]") { index += 1; return .array(items) }
             while true {
-                items.append(try value(depth: depth + 1, key: key))
+                items.append(try value(depth: depth + 1, key: key, container: container))
                 let separator = try next()
                 if separator == UInt8(ascii: "]") { return .array(items) }
                 guard separator == UInt8(ascii: ",") else { throw fail("expected ',' or ']'") }
             }
         case UInt8(ascii: "\""):
-            if let key, secretKeys.contains(key) { return .secret(SecretBox(try secretString())) }
+            if let key, secretKeys.contains(key) || container.map(secretObjects.contains) == true {
+                return .secret(SecretBox(try secretString()))
+            }
             return .string(String(decoding: try publicString(), as: UTF8.self))
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
         case UInt8(ascii: "f"): return try literal("false", .bool(false))

@@ -110,6 +110,28 @@ enum Migrations {
                         WHERE step NOT IN ('finished', 'failed');
                     """)
         }
+        migrator.registerMigration("v6-remotes") { db in
+            // Team stores (OpenBao) this vault mirrors, and which secrets are their sealed copies.
+            try db.execute(
+                sql: """
+                    CREATE TABLE remotes (
+                        name TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL CHECK (kind IN ('openbao')),
+                        url TEXT NOT NULL,
+                        mount TEXT NOT NULL,
+                        prefix TEXT NOT NULL,
+                        ca_file TEXT,
+                        max_stale INTEGER CHECK (max_stale IS NULL OR max_stale > 0),
+                        auth TEXT NOT NULL CHECK (auth IN ('token', 'approle')),
+                        role_id TEXT,
+                        created_at DATETIME NOT NULL,
+                        pulled_at DATETIME,
+                        pull_error TEXT
+                    );
+                    ALTER TABLE secrets ADD COLUMN remote TEXT;
+                    ALTER TABLE secrets ADD COLUMN fetched_at DATETIME;
+                    """)
+        }
         return migrator
     }
 }

@@ -63,8 +63,10 @@ public final class UnlockedVault: Sendable {
         argument: any DatabaseValueConvertible & Sendable, expiry: Date? = nil
     ) throws(VaultError) -> SecretBytes {
         let sql = """
-            SELECT s.deleted_at IS NOT NULL AS removed, v.version, v.sealed_value FROM secrets s
-            LEFT JOIN secret_versions v ON v.secret_id = s.id AND \(condition) WHERE s.name = ?
+            SELECT s.deleted_at IS NOT NULL AS removed, v.version, v.sealed_value, s.remote, s.fetched_at,
+                r.max_stale FROM secrets s
+            LEFT JOIN secret_versions v ON v.secret_id = s.id AND \(condition)
+            LEFT JOIN remotes r ON r.name = s.remote WHERE s.name = ?
             """
         let arguments: StatementArguments = expiry.map { [argument, $0, name.rawValue] } ?? [argument, name.rawValue]
         let found = try vault.inDatabase { db in try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) }
@@ -79,6 +81,13 @@ public final class UnlockedVault: Sendable {
         }
         guard !removed else { throw .secretNotFound(name, removed: true) }
         guard let version, let sealed else { throw missing }
+        // A copy of a team secret older than its remote's max-stale is refused (docs/TEAM.md).
+        let limit: Int? = try? found.decode(forColumn: "max_stale")
+        let fetched: Date? = try? found.decode(forColumn: "fetched_at")
+        let remote: String? = try? found.decode(forColumn: "remote")
+        if let limit, let fetched, let remote, Date().timeIntervalSince(fetched) > TimeInterval(limit) {
+            throw .stale(name, remote: remote, age: Date().timeIntervalSince(fetched), limit: limit)
+        }
         let value: SecretBytes
         do {
             value = try open(sealed, name: name, version: version)

@@ -28,6 +28,9 @@ extension VaultCLI {
         @Option(help: "Run due rotations this often while unlocked (e.g. 60s); 0 turns the scheduler off.")
         var rotateEvery: String = "60s"
 
+        @Option(help: "Pull every team store this often while unlocked (e.g. 5m); 0 pulls only on demand.")
+        var pullEvery: String = "5m"
+
         @Option(help: "Another uid that may connect (repeatable).")
         var allowUid: [UInt32] = []
 
@@ -43,7 +46,9 @@ extension VaultCLI {
             if DurationText.seconds(frameTimeout) == nil {
                 throw ValidationError("--frame-timeout takes a duration such as 5s")
             }
-            for (name, text) in [("--idle-lock", idleLock), ("--rotate-every", rotateEvery)]
+            for (name, text) in [
+                ("--idle-lock", idleLock), ("--rotate-every", rotateEvery), ("--pull-every", pullEvery),
+            ]
             where text != "0" && DurationText.seconds(text) == nil {
                 throw ValidationError("\(name) takes a duration such as 90s, 15m or 8h, or 0")
             }
@@ -81,6 +86,7 @@ extension VaultCLI {
                 socketPath: path, policiesDirectory: PolicyAccess.directory(policies, environment))
             configuration.allowedUIDs = Set(allowUid)
             configuration.rotateEvery = rotateEvery == "0" ? nil : DurationText.seconds(rotateEvery)
+            configuration.pullEvery = pullEvery == "0" ? nil : DurationText.seconds(pullEvery)
             configuration.keyringAllowed = environment.keyringAllowed
             configuration.frameTimeout = DurationText.seconds(frameTimeout) ?? 5
             configuration.listener = activated

@@ -45,7 +45,9 @@ extension VaultCLI {
                 return try Get.write(value)
             }
             let vault = try VaultAccess.unlocked(unlock.choice)
-            try Get.write(SecretBox(vault.value(of: name, selector)))
+            let value = SecretBox(try vault.value(of: name, selector))
+            Notice.staleCopies([name.rawValue], in: vault.vault)
+            try Get.write(value)
         }
 
         /// The value from the running agent; nil when there is none or it cannot answer (then the vault is opened

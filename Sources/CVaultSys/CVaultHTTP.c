@@ -1,0 +1,163 @@
+#include "CVaultHTTP.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// libcurl's stable ABI: option numbers (CURLOPTTYPE_* + n) and the slist layout.
+enum {
+    opt_writedata = 10001, opt_url = 10002, opt_errorbuffer = 10010, opt_postfields = 10015,
+    opt_httpheader = 10023, opt_customrequest = 10036, opt_cainfo = 10065, opt_writefunction = 20011,
+    opt_postfieldsize = 60, opt_nosignal = 99, opt_timeout_ms = 155, opt_connecttimeout_ms = 156,
+    info_response_code = 0x200002, global_default = 3, curl_error_size = 256,
+};
+
+struct slist {
+    char *data;
+    struct slist *next;
+};
+
+static struct {
+    int (*global_init)(long flags);
+    void *(*easy_init)(void);
+    int (*easy_setopt)(void *handle, int option, ...);
+    int (*easy_perform)(void *handle);
+    int (*easy_getinfo)(void *handle, int info, ...);
+    void (*easy_cleanup)(void *handle);
+    const char *(*easy_strerror)(int code);
+    struct slist *(*slist_append)(struct slist *list, const char *line);
+    void (*slist_free_all)(struct slist *list);
+} curl;
+static int loaded;
+static char load_error[256];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void load(void) {
+    void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *reason = dlerror();
+        snprintf(load_error, sizeof load_error, "cannot load libcurl (apt install libcurl4): %s",
+                 reason ? reason : "libcurl.so.4 not found");
+        return;
+    }
+    *(void **)&curl.global_init = dlsym(library, "curl_global_init");
+    *(void **)&curl.easy_init = dlsym(library, "curl_easy_init");
+    *(void **)&curl.easy_setopt = dlsym(library, "curl_easy_setopt");
+    *(void **)&curl.easy_perform = dlsym(library, "curl_easy_perform");
+    *(void **)&curl.easy_getinfo = dlsym(library, "curl_easy_getinfo");
+    *(void **)&curl.easy_cleanup = dlsym(library, "curl_easy_cleanup");
+    *(void **)&curl.easy_strerror = dlsym(library, "curl_easy_strerror");
+    *(void **)&curl.slist_append = dlsym(library, "curl_slist_append");
+    *(void **)&curl.slist_free_all = dlsym(library, "curl_slist_free_all");
+    if (!curl.global_init || !curl.easy_init || !curl.easy_setopt || !curl.easy_perform || !curl.easy_getinfo ||
+        !curl.easy_cleanup || !curl.easy_strerror || !curl.slist_append || !curl.slist_free_all) {
+        snprintf(load_error, sizeof load_error, "libcurl.so.4 lacks a function vault needs");
+        return;
+    }
+    curl.global_init(global_default);
+    loaded = 1;
+}
+
+/// The body so far; grown by copying into a new buffer and zeroing the old (realloc would leave copies).
+struct sink {
+    unsigned char *bytes;
+    size_t length, capacity;
+    int overflow;
+};
+
+static const size_t maximum_body = 64u << 20;
+
+static size_t collect(char *data, size_t size, size_t count, void *context) {
+    struct sink *sink = context;
+    size_t incoming = size * count;
+    if (sink->length + incoming > maximum_body) {
+        sink->overflow = 1;
+        return 0;
+    }
+    if (sink->length + incoming > sink->capacity) {
+        size_t capacity = sink->capacity ? sink->capacity : 4096;
+        while (capacity < sink->length + incoming) capacity *= 2;
+        unsigned char *grown = malloc(capacity);
+        if (grown == NULL) return 0;
+        if (sink->bytes) {
+            memcpy(grown, sink->bytes, sink->length);
+            explicit_bzero(sink->bytes, sink->capacity);
+            free(sink->bytes);
+        }
+        sink->bytes = grown;
+        sink->capacity = capacity;
+    }
+    memcpy(sink->bytes + sink->length, data, incoming);
+    sink->length += incoming;
+    return incoming;
+}
+
+static void free_headers(struct slist *list) {
+    for (struct slist *item = list; item; item = item->next) {
+        if (item->data) explicit_bzero(item->data, strlen(item->data));
+    }
+    if (list) curl.slist_free_all(list);
+}
+
+int cvaultsys_http(const char *method, const char *url, const char *const *headers, int header_count,
+                   const void *body, size_t body_length, const char *ca_file, long timeout_ms,
+                   cvaultsys_http_response *response, char *error, size_t error_size) {
+    pthread_once(&once, load);
+    if (!loaded) {
+        snprintf(error, error_size, "%s", load_error);
+        return -1;
+    }
+    void *handle = curl.easy_init();
+    if (handle == NULL) {
+        snprintf(error, error_size, "libcurl could not start a request");
+        return -1;
+    }
+    struct slist *list = NULL;
+    for (int index = 0; index < header_count; index++) list = curl.slist_append(list, headers[index]);
+    struct sink sink = {0};
+    char curl_error[curl_error_size];
+    curl_error[0] = 0;
+    curl.easy_setopt(handle, opt_url, url);
+    curl.easy_setopt(handle, opt_customrequest, method);
+    curl.easy_setopt(handle, opt_httpheader, list);
+    curl.easy_setopt(handle, opt_writefunction, collect);
+    curl.easy_setopt(handle, opt_writedata, &sink);
+    curl.easy_setopt(handle, opt_errorbuffer, curl_error);
+    curl.easy_setopt(handle, opt_nosignal, 1L);
+    curl.easy_setopt(handle, opt_timeout_ms, timeout_ms);
+    curl.easy_setopt(handle, opt_connecttimeout_ms, timeout_ms);
+    if (ca_file) curl.easy_setopt(handle, opt_cainfo, ca_file);
+    if (body) {
+        curl.easy_setopt(handle, opt_postfieldsize, (long)body_length);
+        curl.easy_setopt(handle, opt_postfields, body);
+    }
+    int code = curl.easy_perform(handle);
+    long status = 0;
+    curl.easy_getinfo(handle, info_response_code, &status);
+    curl.easy_cleanup(handle);
+    free_headers(list);
+    if (code != 0) {
+        if (sink.bytes) {
+            explicit_bzero(sink.bytes, sink.capacity);
+            free(sink.bytes);
+        }
+        snprintf(error, error_size, "%s", sink.overflow ? "the answer is over 64 MiB"
+                                          : curl_error[0] ? curl_error : curl.easy_strerror(code));
+        return -1;
+    }
+    response->status = status;
+    response->body = sink.bytes;
+    response->length = sink.length;
+    return 0;
+}
+
+void cvaultsys_http_free(cvaultsys_http_response *response) {
+    if (response->body) {
+        explicit_bzero(response->body, response->length);
+        free(response->body);
+    }
+    response->body = NULL;
+    response->length = 0;
+}

@@ -1,0 +1,128 @@
+public import Foundation
+public import VaultCore
+
+/// A vault's team stores at work: pulls that mirror them into the sealed local store, and writes that go to the
+/// team store first with check-and-set and then come back by the same pull (docs/TEAM.md).
+public struct RemoteStore {
+    let vault: UnlockedVault
+
+    /// The store over `vault`.
+    public init(_ vault: UnlockedVault) { self.vault = vault }
+
+    /// A client for `remote`, signed in with its credential (a secret of this vault).
+    public func client(_ remote: Remote) throws(VaultError) -> OpenBaoClient {
+        let credential = SecretBox(try vault.value(of: SecretName(remote.credentialName)))
+        switch remote.auth {
+        case .token: return OpenBaoClient(remote, token: credential)
+        case .approle: return OpenBaoClient(remote, token: try OpenBaoClient.appRoleToken(remote, secretID: credential))
+        }
+    }
+
+    /// Copies every secret of `remote` here (`mirror`), first renewing its token when it has less than
+    /// `renewingWithin` seconds left; a failure is recorded (reads then warn) and thrown.
+    @discardableResult
+    public func pull(
+        _ remote: Remote, renewingWithin margin: Int? = nil, skipped: (String) -> Void = { _ in }
+    ) throws(VaultError) -> PullOutcome {
+        do {
+            let client = try client(remote)
+            if let margin, remote.auth == .token {
+                let lifetime = try client.tokenLifetime()
+                if lifetime.renewable, lifetime.ttl > 0, lifetime.ttl < margin { try client.renewToken() }
+            }
+            var pulled: [PulledSecret] = []
+            for path in try client.paths() {
+                guard let entry = try client.read(path) else { continue }
+                for field in entry.fields {
+                    guard let name = RemoteNames.name(remote: remote.name, path: path, field: field.name) else {
+                        skipped("\(path)#\(field.name)")
+                        continue
+                    }
+                    pulled.append(PulledSecret(name: name, version: entry.version, value: field.value))
+                }
+            }
+            return try vault.mirror(remote.name, pulled)
+        } catch {
+            if case .remote = error { try? vault.recordPullFailure(remote.name, error: "\(error)") }
+            throw error
+        }
+    }
+
+    /// Writes `value` as `name` (a secret of one of `remotes`) to the team store with check-and-set against the
+    /// version this vault holds, then mirrors what the store now has. Nil when `name` is not a team secret. A
+    /// conflict (another machine wrote first) throws `.conflict` and changes nothing.
+    public func write(
+        _ name: SecretName, value: SecretBox?, mustBeNew: Bool, remotes: [Remote]
+    ) throws(VaultError) -> Int? {
+        guard let (remote, path, field) = RemoteNames.locate(name, in: remotes) else { return nil }
+        let client = try client(remote)
+        let known = try knownVersion(of: path, remote: remote)
+        let entry = try client.read(path)
+        if mustBeNew, entry?.fields.contains(where: { $0.name == field }) == true {
+            throw VaultError.secretExists(name)
+        }
+        var fields = (entry?.fields ?? []).filter { $0.name != field }
+        if let value { fields.append((field, value)) }
+        if fields.isEmpty {
+            try client.delete(path, expected: known ?? entry?.version ?? 0)
+        } else {
+            _ = try client.write(path, fields: fields, expected: known ?? entry?.version ?? 0)
+        }
+        let now = try client.read(path)
+        let pulled = (now?.fields ?? []).compactMap { field -> PulledSecret? in
+            RemoteNames.name(remote: remote.name, path: path, field: field.name).map {
+                PulledSecret(name: $0, version: now?.version ?? 0, value: field.value)
+            }
+        }
+        if !pulled.isEmpty { try vault.mirror(remote.name, pulled, complete: false) }
+        if value == nil { try? vault.remove(name, purge: false) }
+        try vault.recordRemoteWrite(
+            name, remote: remote.name, version: now?.version ?? known ?? 0, removed: value == nil)
+        return now?.version ?? 0
+    }
+
+    /// The KV version this vault last pulled for `path` (any of its fields), nil when it has none.
+    private func knownVersion(of path: String, remote: Remote) throws(VaultError) -> Int? {
+        let names = try vault.vault.secrets().filter { secret in
+            secret.name == remote.name + "/" + path || secret.name.hasPrefix(remote.name + "/" + path + "#")
+        }
+        return names.compactMap(\.currentVersion).max()
+    }
+}
+
+/// The writes every command makes, sent to the team store when the name is a team secret (check-and-set, then
+/// mirrored back) and to this vault otherwise: what `vault add`, `rotate` and `rm` run, here or in the agent.
+extension RemoteStore {
+    /// Adds `name`; its version.
+    public func add(
+        _ name: SecretName, value: borrowing SecretBytes, by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> Int {
+        if let version = try write(name, value: SecretBox(value.prefix(value.count)), mustBeNew: true) {
+            return version
+        }
+        return try vault.add(name, value: value, by: actor)
+    }
+
+    /// Stores `value` as the new current version of `name`; the version.
+    public func rotate(
+        _ name: SecretName, to value: borrowing SecretBytes, grace: TimeInterval?,
+        by actor: AuditActor = .currentProcess
+    ) throws(VaultError) -> Int {
+        if let version = try write(name, value: SecretBox(value.prefix(value.count)), mustBeNew: false) {
+            return version
+        }
+        return try vault.rotate(name, to: value, grace: grace, by: actor)
+    }
+
+    /// Removes `name` (a team secret: from the team store first).
+    public func remove(_ name: SecretName, purge: Bool, by actor: AuditActor = .currentProcess) throws(VaultError) {
+        if try write(name, value: nil, mustBeNew: false) != nil, !purge { return }
+        try vault.remove(name, purge: purge, by: actor)
+    }
+
+    private func write(_ name: SecretName, value: SecretBox?, mustBeNew: Bool) throws(VaultError) -> Int? {
+        let remotes = try vault.vault.remotes()
+        guard !remotes.isEmpty else { return nil }
+        return try write(name, value: value, mustBeNew: mustBeNew, remotes: remotes)
+    }
+}

