@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "VaultRotation",
-            dependencies: ["VaultCore", "VaultPolicy", "VaultSystem", "CVaultSys"],
+            dependencies: ["VaultCore", "VaultPolicy", "VaultRemote", "VaultSystem", "CVaultSys"],
             swiftSettings: strict
         ),
         .target(

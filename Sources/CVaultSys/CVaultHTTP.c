@@ -11,6 +11,7 @@ enum {
     opt_writedata = 10001, opt_url = 10002, opt_errorbuffer = 10010, opt_postfields = 10015,
     opt_httpheader = 10023, opt_customrequest = 10036, opt_cainfo = 10065, opt_writefunction = 20011,
     opt_postfieldsize = 60, opt_nosignal = 99, opt_timeout_ms = 155, opt_connecttimeout_ms = 156,
+    opt_followlocation = 52, opt_maxredirs = 68, opt_redir_protocols_str = 10319,
     info_response_code = 0x200002, global_default = 3, curl_error_size = 256,
 };
 
@@ -129,6 +130,11 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
     curl.easy_setopt(handle, opt_timeout_ms, timeout_ms);
     curl.easy_setopt(handle, opt_connecttimeout_ms, timeout_ms);
     if (ca_file) curl.easy_setopt(handle, opt_cainfo, ca_file);
+    // A standby OpenBao node answers 307 with the active node's address: follow (method and body kept), at most
+    // three times, never from https to http.
+    curl.easy_setopt(handle, opt_followlocation, 1L);
+    curl.easy_setopt(handle, opt_maxredirs, 3L);
+    curl.easy_setopt(handle, opt_redir_protocols_str, strncmp(url, "https:", 6) == 0 ? "https" : "http,https");
     if (body) {
         curl.easy_setopt(handle, opt_postfieldsize, (long)body_length);
         curl.easy_setopt(handle, opt_postfields, body);

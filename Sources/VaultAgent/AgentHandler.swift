@@ -282,6 +282,9 @@ struct AgentHandler: Sendable {
             case let .rotated(name, version, _):
                 rotated.append((name.rawValue, version))
                 feed.announce(name.rawValue, version: version)
+            case let .rotatedElsewhere(name):
+                feed.announce(
+                    name.rawValue, version: try? state.vault.currentVersions(of: [name.rawValue])[name.rawValue])
             case let .failed(name, reason): failed.append((name.rawValue, reason))
             case let .waiting(name, launches, until): waiting.append((name.rawValue, launches, until))
             default: break

@@ -285,6 +285,10 @@ public final class AgentServer: Sendable {
                         case let .rotated(name, version, policy):
                             self.logger.notice("rotated \(name) → version \(version) (policy \(policy))")
                             self.handler.feed.announce(name.rawValue, version: version)
+                        case let .rotatedElsewhere(name):
+                            self.logger.notice("\(name) was rotated by another machine; pulled its value")
+                            let versions = try? self.state.vault.currentVersions(of: [name.rawValue])
+                            self.handler.feed.announce(name.rawValue, version: versions?[name.rawValue])
                         case let .failed(name, reason): self.logger.error("rotating \(name) failed: \(reason)")
                         default: break
                         }

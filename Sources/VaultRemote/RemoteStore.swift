@@ -48,15 +48,16 @@ public struct RemoteStore {
         }
     }
 
-    /// Writes `value` as `name` (a secret of one of `remotes`) to the team store with check-and-set against the
-    /// version this vault holds, then mirrors what the store now has. Nil when `name` is not a team secret. A
+    /// Writes `value` as `name` (a secret of one of `remotes`) to the team store with check-and-set against
+    /// `expected` (default: the version this vault holds), then mirrors what the store now has. Nil when `name` is not a team secret. A
     /// conflict (another machine wrote first) throws `.conflict` and changes nothing.
     public func write(
-        _ name: SecretName, value: SecretBox?, mustBeNew: Bool, remotes: [Remote]
+        _ name: SecretName, value: SecretBox?, mustBeNew: Bool = false, expected: Int? = nil, remotes: [Remote]
     ) throws(VaultError) -> Int? {
         guard let (remote, path, field) = RemoteNames.locate(name, in: remotes) else { return nil }
         let client = try client(remote)
-        let known = try knownVersion(of: path, remote: remote)
+        var known = expected
+        if known == nil { known = try knownVersion(of: path, remote: remote) }
         let entry = try client.read(path)
         if mustBeNew, entry?.fields.contains(where: { $0.name == field }) == true {
             throw VaultError.secretExists(name)

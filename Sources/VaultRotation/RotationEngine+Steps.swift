@@ -25,6 +25,7 @@ extension RotationEngine {
     func rotateInSteps(
         _ name: SecretName, version: Int, policy: Policy, rotator: any StepRotator, report: (Event) -> Void
     ) throws(VaultError) {
+        if let refusal = try TeamRotation(vault).refuseSteps(name) { return report(.failed(name, reason: refusal)) }
         let current = try vault.value(of: name, version: version)
         let context = StepContext(secret: name, policy: policy.name, currentVersion: version, pendingVersion: nil)
         let created: SecretBox?

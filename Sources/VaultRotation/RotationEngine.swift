@@ -37,6 +37,8 @@ public struct RotationEngine {
         case resumed(SecretName, step: RotationStep)
         case failed(SecretName, reason: String)
         case remind(SecretName, overdueSince: Date, note: String?)
+        /// A team secret another machine rotated first (check-and-set decided); this vault pulled its value.
+        case rotatedElsewhere(SecretName)
         case hookFailed(SecretName, command: String, reason: String)
     }
 
@@ -134,10 +136,22 @@ public struct RotationEngine {
 
     private func rotateBatch(_ entries: [DueSecret], report: (Event) -> Void) throws(VaultError) {
         guard let policy = entries.first?.policy, case let .generate(token) = policy.rotator else { return }
-        let rotated = try vault.rotateBatch(
-            entries.map { RotationBatchItem(name: $0.name, expectedVersion: $0.version) }, policy: policy.name,
-            grace: policy.grace
-        ) { _ in SecretBytes.randomToken(length: token.length, alphabet: token.alphabet, prefix: token.prefix) }
+        let team = try TeamRotation(vault)
+        let make = { SecretBytes.randomToken(length: token.length, alphabet: token.alphabet, prefix: token.prefix) }
+        var rotated: [(name: SecretName, version: Int)] = []
+        for entry in entries where team.owns(entry.name) {
+            guard let version = try team.rotate(entry.name, to: SecretBox(make()), expected: entry.version) else {
+                report(.rotatedElsewhere(entry.name))
+                continue
+            }
+            rotated.append((entry.name, version))
+        }
+        rotated += try vault.rotateBatch(
+            entries.filter { !team.owns($0.name) }.map {
+                RotationBatchItem(name: $0.name, expectedVersion: $0.version)
+            },
+            policy: policy.name, grace: policy.grace
+        ) { _ in make() }
         for (name, version) in rotated {
             report(.rotated(name, version: version, policy: policy.name))
             runHooks(policy, name: name, version: version, report: report)

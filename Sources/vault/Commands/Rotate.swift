@@ -118,6 +118,11 @@ extension VaultCLI {
                             Outcome(
                                 name: name.rawValue, outcome: "rotated", version: version, policy: policy, since: nil,
                                 reason: nil))
+                    case let .rotatedElsewhere(name):
+                        outcomes.append(
+                            Outcome(
+                                name: name.rawValue, outcome: "rotated-elsewhere", version: nil, policy: nil,
+                                since: nil, reason: "another machine rotated it first; this vault pulled its value"))
                     case let .waiting(name, launches, until):
                         outcomes.append(
                             Outcome(
@@ -155,6 +160,8 @@ extension VaultCLI {
             switch event {
             case let .rotated(name, version, policy):
                 Output.line("rotated \(name) → version \(version) (policy \(policy))")
+            case let .rotatedElsewhere(name):
+                Output.line("\(name): another machine rotated it first; this vault pulled its value")
             case let .waiting(name, launches, until):
                 Output.line(
                     "\(name): \(launches) running launch(es) still use the previous version; it is retired when they "
