@@ -92,6 +92,41 @@ final class TeamStoreTests {
         #expect(other.process.vault(["get", "team/shared"]).out == "first")
     }
 
+    @Test func aPolicyRunOnTwoMachinesRotatesOnceAndTheLoserPulls() throws {
+        try server.put("team/rotated", ["value": "start"])
+        let other = Sandbox()
+        other.initVault()
+        let policy = """
+            policies:
+              - name: team-keys
+                secrets: ["team/rotated"]
+                every: 30d
+                rotator:
+                  generate: { length: 32 }
+            """
+        for machine in [sandbox, other] {
+            #expect(addRemote(machine).status == 0)
+            machine.writePolicies(policy)
+        }
+        let first = sandbox.process.vault(
+            ["rotate", "team/rotated"], env: ["VAULT_POLICIES": sandbox.policiesDirectory])
+        #expect(first.status == 0, "\(first.err)")
+        let second = other.process.vault(["rotate", "team/rotated"], env: ["VAULT_POLICIES": other.policiesDirectory])
+        #expect(second.status == 0, "\(second.err)")
+        #expect(second.out.contains("another machine rotated it first"), "\(second.out)")
+        let winner = server.read("team/rotated")
+        #expect(winner?.version == 2, "the store was rotated more than once")
+        let mine = other.process.vault(["get", "team/rotated"]).out
+        let same = mine == winner?.value
+        #expect(same, "the loser does not hold the winner's value")
+        // A step rotator is not run on a team secret.
+        other.writePolicies(
+            policy.replacingOccurrences(of: "generate: { length: 32 }", with: "command: { run: [\"/bin/true\"] }"))
+        let refused = other.process.vault(["rotate", "team/rotated"], env: ["VAULT_POLICIES": other.policiesDirectory])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("only generate rotators run on team secrets"), "\(refused.err)")
+    }
+
     @Test func aRevokedTokenGivesOneClearMessageAndReadsWarn() throws {
         try server.put("team/key", ["value": "k1"])
         let created = server.bao(["token", "create", "-format=json", "-policy=root"])
