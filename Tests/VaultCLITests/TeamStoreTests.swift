@@ -127,6 +127,27 @@ final class TeamStoreTests {
         #expect(refused.err.contains("only generate rotators run on team secrets"), "\(refused.err)")
     }
 
+    @Test func appRoleSignsInWithTheSecretIdFromStandardInput() throws {
+        try server.put("team/key", ["value": "via-approle"])
+        let policy = "path \"secret/*\" { capabilities = [\"create\", \"read\", \"update\", \"delete\", \"list\"] }"
+        #expect(server.bao(["policy", "write", "team", "-"], stdin: Array(policy.utf8)).status == 0)
+        #expect(server.bao(["auth", "enable", "approle"]).status == 0)
+        #expect(server.bao(["write", "auth/approle/role/vault", "token_policies=team"]).status == 0)
+        let roleID = server.bao(["read", "-field=role_id", "auth/approle/role/vault/role-id"]).out
+        let secretID = server.bao(["write", "-f", "-field=secret_id", "auth/approle/role/vault/secret-id"]).out
+        #expect(!roleID.isEmpty && !secretID.isEmpty)
+        let added = sandbox.process.vault(
+            ["remote", "add", "team", "--openbao", server.url, "--prefix", "team", "--approle", roleID],
+            stdin: Array(secretID.utf8))
+        #expect(added.status == 0, "\(added.err)")
+        #expect(sandbox.process.vault(["get", "team/key"]).out == "via-approle")
+        #expect(
+            sandbox.process.vault(["rotate", "team/key", "--from-file", "-"], stdin: Array("new".utf8)).status == 0)
+        #expect(server.read("team/key")?.value == "new")
+        let leaked = leaks(secretID, in: added.out, added.err)
+        #expect(!leaked, "the secret id was printed")
+    }
+
     @Test func aRevokedTokenGivesOneClearMessageAndReadsWarn() throws {
         try server.put("team/key", ["value": "k1"])
         let created = server.bao(["token", "create", "-format=json", "-policy=root"])
