@@ -1,6 +1,6 @@
 #include "CVaultHTTP.h"
+#include "CVaultLoad.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,26 +35,18 @@ static int loaded;
 static char load_error[256];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+#define LIBCURL_SYMBOLS(X) \
+    X(global_init) X(easy_init) X(easy_setopt) X(easy_perform) X(easy_getinfo) X(easy_cleanup) X(easy_strerror) \
+    X(slist_append) X(slist_free_all)
+#define CURL_NAME(symbol) "curl_" #symbol,
+#define CURL_SLOT(symbol) CVAULTSYS_SLOT(curl, symbol)
+
 static void load(void) {
-    void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (library == NULL) {
-        const char *reason = dlerror();
-        snprintf(load_error, sizeof load_error, "cannot load libcurl (apt install libcurl4): %s",
-                 reason ? reason : "libcurl.so.4 not found");
-        return;
-    }
-    *(void **)&curl.global_init = dlsym(library, "curl_global_init");
-    *(void **)&curl.easy_init = dlsym(library, "curl_easy_init");
-    *(void **)&curl.easy_setopt = dlsym(library, "curl_easy_setopt");
-    *(void **)&curl.easy_perform = dlsym(library, "curl_easy_perform");
-    *(void **)&curl.easy_getinfo = dlsym(library, "curl_easy_getinfo");
-    *(void **)&curl.easy_cleanup = dlsym(library, "curl_easy_cleanup");
-    *(void **)&curl.easy_strerror = dlsym(library, "curl_easy_strerror");
-    *(void **)&curl.slist_append = dlsym(library, "curl_slist_append");
-    *(void **)&curl.slist_free_all = dlsym(library, "curl_slist_free_all");
-    if (!curl.global_init || !curl.easy_init || !curl.easy_setopt || !curl.easy_perform || !curl.easy_getinfo ||
-        !curl.easy_cleanup || !curl.easy_strerror || !curl.slist_append || !curl.slist_free_all) {
-        snprintf(load_error, sizeof load_error, "libcurl.so.4 lacks a function vault needs");
+    const char *names[] = {LIBCURL_SYMBOLS(CURL_NAME)};
+    void **slots[] = {LIBCURL_SYMBOLS(CURL_SLOT)};
+    char reason[200];
+    if (!cvaultsys_load_library("libcurl.so.4", names, slots, sizeof names / sizeof *names, reason, sizeof reason)) {
+        snprintf(load_error, sizeof load_error, "cannot load libcurl (apt install libcurl4): %s", reason);
         return;
     }
     curl.global_init(global_default);

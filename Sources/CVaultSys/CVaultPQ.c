@@ -1,6 +1,6 @@
 #include "CVaultPQ.h"
+#include "CVaultLoad.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 
@@ -9,45 +9,33 @@ static const cvaultsys_libpq *api;
 static char error_text[256];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static int resolve(void *library, const char *name, void *slot) {
-    void *symbol = dlsym(library, name);
-    if (symbol == NULL) {
-        const char *reason = dlerror();
-        snprintf(error_text, sizeof error_text, "%s", reason ? reason : name);
-        return 0;
-    }
-    *(void **)slot = symbol;
-    return 1;
-}
+#define LIBPQ_SYMBOLS(X) \
+    X(PQconnectdbParams) \
+    X(PQstatus) \
+    X(PQerrorMessage) \
+    X(PQfinish) \
+    X(PQsetNoticeProcessor) \
+    X(PQexecParams) \
+    X(PQresultStatus) \
+    X(PQresultErrorMessage) \
+    X(PQclear) \
+    X(PQntuples) \
+    X(PQnfields) \
+    X(PQgetisnull) \
+    X(PQgetvalue) \
+    X(PQescapeIdentifier) \
+    X(PQescapeLiteral) \
+    X(PQfreemem) \
+    X(PQencryptPasswordConn)
 
-#define RESOLVE(field) ok = ok && resolve(library, #field, &loaded.field)
+#define LOADED_SLOT(symbol) CVAULTSYS_SLOT(loaded, symbol)
 
 static void load(void) {
-    void *library = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
-    if (library == NULL) {
-        const char *reason = dlerror();
-        snprintf(error_text, sizeof error_text, "%s", reason ? reason : "libpq.so.5 not found");
-        return;
-    }
-    int ok = 1;
-    RESOLVE(PQconnectdbParams);
-    RESOLVE(PQstatus);
-    RESOLVE(PQerrorMessage);
-    RESOLVE(PQfinish);
-    RESOLVE(PQsetNoticeProcessor);
-    RESOLVE(PQexecParams);
-    RESOLVE(PQresultStatus);
-    RESOLVE(PQresultErrorMessage);
-    RESOLVE(PQclear);
-    RESOLVE(PQntuples);
-    RESOLVE(PQnfields);
-    RESOLVE(PQgetisnull);
-    RESOLVE(PQgetvalue);
-    RESOLVE(PQescapeIdentifier);
-    RESOLVE(PQescapeLiteral);
-    RESOLVE(PQfreemem);
-    RESOLVE(PQencryptPasswordConn);
-    if (ok) api = &loaded;
+    const char *names[] = {LIBPQ_SYMBOLS(CVAULTSYS_NAME)};
+    void **slots[] = {LIBPQ_SYMBOLS(LOADED_SLOT)};
+    if (cvaultsys_load_library("libpq.so.5", names, slots, sizeof names / sizeof *names, error_text,
+                               sizeof error_text))
+        api = &loaded;
 }
 
 const cvaultsys_libpq *cvaultsys_libpq_load(void) {

@@ -1,6 +1,6 @@
 #include "CVaultSecret.h"
+#include "CVaultLoad.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -10,46 +10,34 @@ static const cvaultsys_libsecret *api;
 static char error_text[256];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static int resolve(void *library, const char *name, void *slot) {
-    void *symbol = dlsym(library, name);
-    if (symbol == NULL) {
-        const char *reason = dlerror();
-        snprintf(error_text, sizeof error_text, "%s", reason ? reason : name);
-        return 0;
-    }
-    *(void **)slot = symbol;
-    return 1;
-}
+#define LIBSECRET_SYMBOLS(X) \
+    X(secret_service_get_sync) \
+    X(secret_collection_for_alias_sync) \
+    X(secret_collection_get_locked) \
+    X(secret_schema_newv) \
+    X(secret_schema_unref) \
+    X(secret_password_lookupv_nonpageable_sync) \
+    X(secret_password_storev_sync) \
+    X(secret_password_clearv_sync) \
+    X(secret_password_free) \
+    X(g_object_unref) \
+    X(g_error_free) \
+    X(g_hash_table_unref) \
+    X(g_hash_table_new_full) \
+    X(g_hash_table_insert) \
+    X(g_strdup) \
+    X(g_str_hash) \
+    X(g_str_equal) \
+    X(g_free)
 
-#define RESOLVE(field) ok = ok && resolve(library, #field, &loaded.field)
+#define LOADED_SLOT(symbol) CVAULTSYS_SLOT(loaded, symbol)
 
 static void load(void) {
-    void *library = dlopen("libsecret-1.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (library == NULL) {
-        const char *reason = dlerror();
-        snprintf(error_text, sizeof error_text, "%s", reason ? reason : "libsecret-1.so.0 not found");
-        return;
-    }
-    int ok = 1;
-    RESOLVE(secret_service_get_sync);
-    RESOLVE(secret_collection_for_alias_sync);
-    RESOLVE(secret_collection_get_locked);
-    RESOLVE(secret_schema_newv);
-    RESOLVE(secret_schema_unref);
-    RESOLVE(secret_password_lookupv_nonpageable_sync);
-    RESOLVE(secret_password_storev_sync);
-    RESOLVE(secret_password_clearv_sync);
-    RESOLVE(secret_password_free);
-    RESOLVE(g_object_unref);
-    RESOLVE(g_error_free);
-    RESOLVE(g_hash_table_unref);
-    RESOLVE(g_hash_table_new_full);
-    RESOLVE(g_hash_table_insert);
-    RESOLVE(g_strdup);
-    RESOLVE(g_str_hash);
-    RESOLVE(g_str_equal);
-    RESOLVE(g_free);
-    if (ok) api = &loaded;
+    const char *names[] = {LIBSECRET_SYMBOLS(CVAULTSYS_NAME)};
+    void **slots[] = {LIBSECRET_SYMBOLS(LOADED_SLOT)};
+    if (cvaultsys_load_library("libsecret-1.so.0", names, slots, sizeof names / sizeof *names, error_text,
+                               sizeof error_text))
+        api = &loaded;
 }
 
 const cvaultsys_libsecret *cvaultsys_libsecret_load(void) {

@@ -16,10 +16,7 @@ extension AgentHandler {
         guard let vault = state.current() else {
             throw AgentError(code: .locked, message: "the agent is locked; run `vault unlock`")
         }
-        let remotes = try state.vault.remotes().filter { only == nil || $0.name == only }
-        if let only, remotes.isEmpty {
-            throw AgentError(code: .notFound, message: "no remote named '\(only)'; `vault remote list` shows them")
-        }
+        let remotes = try state.vault.remotes().selecting(only)
         json.raw(",\"pulled\":[")
         var failures: [(String, String)] = []
         var first = true
@@ -37,15 +34,8 @@ extension AgentHandler {
                 failures.append((remote.name, "\(error)"))
             }
         }
-        json.raw("],\"failed\":[")
-        for (index, failure) in failures.enumerated() {
-            json.raw(index == 0 ? "{\"remote\":" : ",{\"remote\":")
-            json.string(failure.0)
-            json.raw(",\"reason\":")
-            json.string(failure.1)
-            json.raw("}")
-        }
         json.raw("]")
+        Self.failures(failures, labelled: "remote", into: &json)
     }
 
     /// Tells watchers about what a pull changed.

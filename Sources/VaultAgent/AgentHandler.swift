@@ -301,19 +301,28 @@ struct AgentHandler: Sendable {
             json.string(entry.0)
             json.raw(",\"version\":\(entry.1)}")
         }
-        json.raw("],\"failed\":[")
-        for (index, entry) in failed.enumerated() {
-            json.raw(index == 0 ? "{\"name\":" : ",{\"name\":")
-            json.string(entry.0)
-            json.raw(",\"reason\":")
-            json.string(entry.1)
-            json.raw("}")
-        }
-        json.raw("],\"waiting\":[")
+        json.raw("]")
+        Self.failures(failed, labelled: "name", into: &json)
+        json.raw(",\"waiting\":[")
         for (index, entry) in waiting.enumerated() {
             json.raw(index == 0 ? "{\"name\":" : ",{\"name\":")
             json.string(entry.0)
             json.raw(",\"launches\":\(entry.1),\"until\":\(Int(entry.2.timeIntervalSince1970))}")
+        }
+        json.raw("]")
+    }
+
+    /// `,"failed":[{LABEL: …, "reason": …}, …]`: what an operation over several items could not do.
+    static func failures(_ entries: [(String, String)], labelled label: String, into json: inout SecureJSONWriter) {
+        json.raw(",\"failed\":[")
+        for (index, entry) in entries.enumerated() {
+            json.raw(index == 0 ? "{" : ",{")
+            json.string(label)
+            json.raw(":")
+            json.string(entry.0)
+            json.raw(",\"reason\":")
+            json.string(entry.1)
+            json.raw("}")
         }
         json.raw("]")
     }

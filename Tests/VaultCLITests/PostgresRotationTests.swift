@@ -113,24 +113,10 @@ final class PostgresRotationTests {
         policy("alternate")
         let agent = AgentProcess(sandbox, env: env)
         defer { withExtendedLifetime(agent) {} }
-        for name in ["supervised_pg_server.py", "supervised_stress_client.py"] {
-            let source = try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures"))
-            try FileManager.default.copyItem(atPath: source, toPath: sandbox.root + "/" + name)
-        }
-        let result = sandbox.process.start(
-            RunTests.venvPython,
-            [
-                sandbox.root + "/supervised_stress_client.py", VaultProcess.binary, RunTests.venvPython,
-                sandbox.root + "/supervised_pg_server.py", "DATABASE_URL=db/app", "10", "policy",
-            ], env: env
-        ).wait()
-        #expect(result.status == 0, "\(result.err.suffix(3000))")
-        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
-        #expect(outcome["failures"] as? Int == 0, "\(outcome)")
-        #expect(outcome["mismatches"] as? Int == 0, "\(outcome)")
-        #expect(outcome["final_is_current"] as? Bool == true, "\(outcome)")
-        #expect(outcome["left_running"] as? Int == 0, "\(outcome)")
-        #expect((outcome["servers"] as? Int ?? 0) >= 2, "\(outcome)")
+        let outcome = try SupervisedStress.run(
+            sandbox, server: "supervised_pg_server.py", mapping: "DATABASE_URL=db/app", rotations: 10, mode: "policy",
+            env: env)
+        SupervisedStress.expectNoFailedCall(outcome)
         let listing = sandbox.process.vault(["list", "--json"], env: env).stdout
         let secrets = try #require(try JSONSerialization.jsonObject(with: Data(listing)) as? [[String: Any]])
         let version = secrets.first { $0["name"] as? String == "db/app" }?["currentVersion"] as? Int

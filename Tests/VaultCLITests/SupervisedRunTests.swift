@@ -18,7 +18,7 @@ struct SupervisedRunTests {
         sandbox.initVault()
         _ = sandbox.process.vault(["add", "svc/key"], stdin: Array(old.utf8))
         writePrivateFile(sandbox.root + "/new-value", new.utf8)
-        for name in ["supervised_server.py", "supervised_client.py", "supervised_stress_client.py"] {
+        for name in ["supervised_server.py", "supervised_client.py"] {
             let source = try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures"))
             try FileManager.default.copyItem(atPath: source, toPath: sandbox.root + "/" + name)
         }
@@ -62,21 +62,12 @@ struct SupervisedRunTests {
     @Test func twentyRotationsUnderLoadFailNoCallAndLeaveNoServerBehind() throws {
         let agent = AgentProcess(sandbox)
         defer { withExtendedLifetime(agent) {} }
-        let result = sandbox.process.start(
-            RunTests.venvPython,
-            [
-                sandbox.root + "/supervised_stress_client.py", VaultProcess.binary, RunTests.venvPython,
-                sandbox.root + "/supervised_server.py", "KEY=svc/key", "20", "value",
-            ]
-        ).wait()
-        #expect(result.status == 0, "\(result.err.suffix(3000))")
-        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
-        #expect(outcome["failures"] as? Int == 0, "\(outcome)")
-        #expect(outcome["mismatches"] as? Int == 0, "\(outcome)")
-        #expect(outcome["final_is_current"] as? Bool == true, "\(outcome)")
-        #expect(outcome["left_running"] as? Int == 0, "\(outcome)")
-        #expect((outcome["rate"] as? Double ?? 0) >= 20, "\(outcome)")
-        #expect((outcome["servers"] as? Int ?? 0) >= 2, "\(outcome)")
+        let outcome = try SupervisedStress.run(
+            sandbox, server: "supervised_server.py", mapping: "KEY=svc/key", rotations: 20, mode: "value")
+        SupervisedStress.expectNoFailedCall(outcome)
+        // Two callers each call every 20 ms (at most 100 calls a second); how many got through depends on the
+        // machine's load, so the test asks only that the calls kept going through the rotations.
+        #expect((outcome["calls"] as? Int ?? 0) >= 100, "\(outcome)")
     }
 
     @Test func aServerThatRejectsTheNewKeyLeavesTheOldOneServingAndTheFailureIsAudited() throws {

@@ -102,3 +102,47 @@ struct AuditLogTests {
         #expect((result.firstSeq ?? 0) > 1)
     }
 }
+
+/// A process killed after appending a change's records and before committing the change: the next unlock says so
+/// in the chain instead of taking it for a rolled-back database, and the chain stays whole.
+struct UncommittedChangeTests {
+    @Test func recordsOfAChangeThatNeverCommittedAreNamedNotTakenForARollback() throws {
+        let vault = try TestSupport.makeVault().0
+        try vault.add(SecretName("audit/kept"), value: TestSupport.secret("kept"))
+        let log = vault.vault.audit
+        // What the killed process left: its record appended with the chain's next key, the state not saved, the
+        // change not committed (so the database's anchor stays at the last committed record).
+        guard let state = AuditState.read(path: log.statePath) else {
+            Issue.record("no audit state")
+            return
+        }
+        let last = try #require(try log.records().last)
+        let orphan = AuditLog.line(
+            for: AuditEvent("rotate.set", secret: "audit/kept", version: 2), seq: state.nextSeq, prev: last.mac,
+            key: state.key)
+        let handle = try #require(FileHandle(forWritingAtPath: log.livePath))
+        handle.seekToEndOfFile()
+        handle.write(Data((orphan.text + "\n").utf8))
+        try handle.close()
+        let check = try log.checkAnchor { () throws(VaultError) -> AuditAnchor? in
+            try vault.vault.read { try AuditAnchor.stored($0) }
+        }
+        #expect(check == .uncommitted(state.nextSeq...state.nextSeq))
+        try vault.checkAuditAnchor()
+        #expect(try log.records().last?.op == "audit.uncommitted")
+        try vault.checkAuditAnchor()  // now they agree
+        let verified = try vault.verifyAudit()
+        #expect(verified.intact, "\(verified.problems)")
+    }
+
+    @Test func aDatabaseOneChangeBehindIsStillARollback() throws {
+        let vault = try TestSupport.makeVault().0
+        let name = try SecretName("audit/rolled")
+        try vault.add(name, value: TestSupport.secret("one"))
+        let anchor = try #require(try vault.vault.read { try AuditAnchor.stored($0) })
+        _ = try vault.rotate(name, to: TestSupport.secret("two"))
+        // Put the anchor back to before the rotation, as a restored database would have it.
+        try vault.vault.write { db in try anchor.store(db) }
+        #expect(throws: VaultError.self) { try vault.checkAuditAnchor() }
+    }
+}

@@ -1,18 +1,48 @@
 import Foundation
 
+/// What the end of the audit log says about the database's anchor.
+enum AnchorCheck: Equatable {
+    /// They agree.
+    case agrees
+    /// The records with these sequence numbers come after the anchor because the process appending them was killed
+    /// before its change committed: the change never happened.
+    case uncommitted(ClosedRange<Int>)
+    /// They disagree: a rollback, a cut or a replaced file (the one-line reason).
+    case disagrees(String)
+}
+
 extension AuditLog {
     /// Compares the database's anchor with the end of the log, under the audit lock so a change between its
     /// commit and its append is never mistaken for a rollback. Reads only the last `window` bytes of the newest
     /// non-empty log file (every unlock does this); `vault audit verify` compares against the whole log.
+    ///
+    /// A change appends its records, then commits, then saves the audit state. Records after the anchor that all
+    /// come after the state's last finished append, with the anchor at that append's last record, were written by
+    /// a process killed before its commit: they are `uncommitted`, not a rollback.
+    func checkAnchor(
+        window: Int = 256 * 1024, _ anchor: () throws(VaultError) -> AuditAnchor?
+    ) throws(VaultError) -> AnchorCheck {
+        try withLock { () throws(VaultError) -> AnchorCheck in
+            guard let anchor = try anchor() else { return .agrees }
+            let tail =
+                files.reversed().lazy.map { Self.tailRecords(of: $0, window: window) }.first { !$0.isEmpty } ?? []
+            guard let reason = anchor.disagreement(with: tail, oldestKept: tail.first?.seq) else { return .agrees }
+            let after = tail.filter { $0.seq > anchor.seq }
+            if let state = AuditState.read(path: statePath), anchor.seq == state.nextSeq - 1,
+                let first = after.first, let last = after.last, first.seq == state.nextSeq
+            {
+                return .uncommitted(first.seq...last.seq)
+            }
+            return .disagrees(reason)
+        }
+    }
+
+    /// The reason the anchor and the log disagree, nil when they agree or the difference is an uncommitted change.
     func anchorDisagreement(
         window: Int = 256 * 1024, _ anchor: () throws(VaultError) -> AuditAnchor?
     ) throws(VaultError) -> String? {
-        try withLock { () throws(VaultError) -> String? in
-            guard let anchor = try anchor() else { return nil }
-            let tail =
-                files.reversed().lazy.map { Self.tailRecords(of: $0, window: window) }.first { !$0.isEmpty } ?? []
-            return anchor.disagreement(with: tail, oldestKept: tail.first?.seq)
-        }
+        if case let .disagrees(reason) = try checkAnchor(window: window, anchor) { return reason }
+        return nil
     }
 
     /// The whole records in the last `window` bytes of `path`.

@@ -57,6 +57,23 @@ public struct Remote: Sendable, Equatable, Codable {
     }
 }
 
+extension [Remote] {
+    /// The remote called `name`, or all of them when `name` is nil; an error when there is no such remote.
+    public func selecting(_ name: String?) throws(VaultError) -> [Remote] {
+        guard let name else { return self }
+        let chosen = filter { $0.name == name }
+        guard !chosen.isEmpty else { throw Remote.unknown(name) }
+        return chosen
+    }
+}
+
+extension Remote {
+    /// The error for a remote name this vault does not have.
+    static func unknown(_ name: String) -> VaultError {
+        .invalidInput("no remote named '\(name)'; `vault remote list` shows them")
+    }
+}
+
 /// One secret as a pull found it: the vault name, the remote's version, and the value.
 public struct PulledSecret: Sendable {
     /// `REMOTE/PATH` or `REMOTE/PATH#field`.
@@ -160,9 +177,7 @@ extension UnlockedVault {
     /// Forgets `name` and the secrets mirrored from it (removed here, versions kept); audited as `remote.rm`.
     public func removeRemote(_ name: String, now: Date = Date()) throws(VaultError) {
         try commit { db in
-            guard try RemoteRecord.deleteOne(db, key: name) else {
-                throw VaultError.invalidInput("no remote named '\(name)'; `vault remote list` shows them")
-            }
+            guard try RemoteRecord.deleteOne(db, key: name) else { throw Remote.unknown(name) }
             try db.execute(
                 sql: "UPDATE secrets SET deleted_at = ?, remote = NULL WHERE remote = ? AND deleted_at IS NULL",
                 arguments: [now, name])

@@ -259,11 +259,26 @@ public final class UnlockedVault: Sendable {
     /// Refuses to go on when the audit log and the database disagree on the last change (one was rolled back or
     /// deleted), naming which side is behind; `vault audit accept` is the way past it after a deliberate restore.
     public func checkAuditAnchor() throws(VaultError) {
-        let disagreement = try vault.audit.anchorDisagreement { () throws(VaultError) -> AuditAnchor? in
+        let check = try vault.audit.checkAnchor { () throws(VaultError) -> AuditAnchor? in
             try vault.read { try AuditAnchor.stored($0) }
         }
-        if let disagreement {
-            throw .auditRollback(disagreement)
+        switch check {
+        case .agrees: return
+        case let .disagrees(reason): throw .auditRollback(reason)
+        case let .uncommitted(records):
+            // Say so in the chain (and move the anchor past them): those records describe nothing that happened.
+            try commit { _ in
+                (
+                    (),
+                    [
+                        AuditEvent(
+                            "audit.uncommitted",
+                            detail:
+                                "records \(records.lowerBound)–\(records.upperBound) describe a change that did not commit (its process was killed)"
+                        )
+                    ]
+                )
+            }
         }
     }
 

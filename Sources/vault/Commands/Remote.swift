@@ -135,10 +135,7 @@ extension VaultCLI.Remote {
 
         func run() throws {
             let vault = try VaultAccess.unlocked(unlock.choice)
-            let remotes = try vault.vault.remotes().filter { name == nil || $0.name == name }
-            if let name, remotes.isEmpty {
-                throw VaultError.invalidInput("no remote named '\(name)'; `vault remote list` shows them")
-            }
+            let remotes = try vault.vault.remotes().selecting(name)
             var failed = false
             for remote in remotes {
                 let mirrored = try vault.vault.secrets().filter { $0.name.hasPrefix(remote.name + "/") }.count
@@ -172,9 +169,7 @@ extension VaultCLI.Remote {
 
         func run() throws {
             let vault = try VaultAccess.unlocked(unlock.choice)
-            guard let remote = try vault.vault.remotes().first(where: { $0.name == name }) else {
-                throw VaultError.invalidInput("no remote named '\(name)'; `vault remote list` shows them")
-            }
+            guard let remote = try vault.vault.remotes().selecting(name).first else { return }
             try vault.removeRemote(name)
             try? vault.remove(SecretName(remote.credentialName), purge: true)
             Notice.print("removed remote \(name); its cached secrets are removed here")
@@ -202,10 +197,7 @@ extension VaultCLI {
                 report = answer.pulled
                 failed = answer.failed
             case let .local(vault):
-                let remotes = try vault.vault.remotes().filter { name == nil || $0.name == name }
-                if let name, remotes.isEmpty {
-                    throw VaultError.invalidInput("no remote named '\(name)'; `vault remote list` shows them")
-                }
+                let remotes = try vault.vault.remotes().selecting(name)
                 var pulled: [(remote: String, updated: Int, removed: Int, unchanged: Int)] = []
                 for remote in remotes {
                     do {
