@@ -68,6 +68,9 @@ final class TeamStoreTests {
         #expect(server.bao(["kv", "delete", "-mount=secret", "team/mcp/linear"]).status == 0)
         #expect(sandbox.process.vault(["pull", "team"]).status == 0)
         #expect(sandbox.process.vault(["get", "team/mcp/linear"]).status == 3)
+        // Launches take team secrets as they take local ones.
+        let run = sandbox.process.vault(["run", "--env", "DB=team/db", "--", "/bin/sh", "-c", "printf %s \"$DB\""])
+        #expect(run.out == "uri-three", "\(run.err)")
         // Every step is audited, never with a value.
         let audit = sandbox.vaultFiles().map { String(decoding: $0.1, as: UTF8.self) }.joined()
         #expect(audit.contains("\"op\":\"remote.pull\""))
@@ -146,6 +149,29 @@ final class TeamStoreTests {
         #expect(server.read("team/key")?.value == "new")
         let leaked = leaks(secretID, in: added.out, added.err)
         #expect(!leaked, "the secret id was printed")
+    }
+
+    @Test func theAgentRenewsATokenBeforeItExpiresAndRemoteRmForgetsTheCopies() throws {
+        try server.put("team/key", ["value": "renewed"])
+        let created = server.bao([
+            "token", "create", "-format=json", "-policy=root", "-ttl=10s", "-explicit-max-ttl=5m",
+        ])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout)) as? [String: Any])
+        let token = try #require((json["auth"] as? [String: Any])?["client_token"] as? String)
+        #expect(addRemote(sandbox, token: token).status == 0)
+        let agent = AgentProcess(
+            sandbox, arguments: ["--rotate-every", "0", "--pull-every", "4s", "--frame-timeout", "1s"])
+        defer { withExtendedLifetime(agent) {} }
+        sleep(16)  // without renewals the 10 s token would have expired
+        let pulled = sandbox.process.vault(["pull"], env: ["VAULT_PASSPHRASE_FILE": ""])
+        #expect(pulled.status == 0, "\(pulled.err) \(agent.log)")
+        let looked = server.bao(["token", "lookup", "-format=json", token])
+        #expect(looked.out.contains("\"last_renewal_time\""), "\(looked.out)")
+        let removed = sandbox.process.vault(["remote", "rm", "team"])
+        #expect(removed.status == 0, "\(removed.err)")
+        #expect(sandbox.process.vault(["get", "team/key"]).status == 3)
+        #expect(sandbox.process.vault(["remote", "list", "--json"]).out.contains("\"team\"") == false)
+        #expect(server.read("team/key")?.value == "renewed", "remote rm changed the server")
     }
 
     @Test func aRevokedTokenGivesOneClearMessageAndReadsWarn() throws {

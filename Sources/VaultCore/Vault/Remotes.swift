@@ -218,13 +218,13 @@ extension UnlockedVault {
                 var row =
                     try SecretRecord.filter(Column("name") == name.rawValue).fetchOne(db)
                     ?? SecretRecord(name: name.rawValue, createdAt: now)
-                if row.id == nil {
-                    try row.insert(db)
-                } else if try Self.remote(of: row.id!, db) != remote {
+                let new = row.id == nil
+                if new { try row.insert(db) }
+                guard let id = row.id else { throw VaultError.corrupt(what: "the row of secret '\(name)'") }
+                if !new, try Self.remote(of: id, db) != remote {
                     throw VaultError.invalidInput(
                         "'\(name)' is a secret of this vault, not of remote '\(remote)'; rename it before pulling")
                 }
-                let id = row.id!
                 let current = try Self.currentVersion(of: id, db)
                 if current == pulled.version, row.deletedAt == nil {
                     outcome.unchanged += 1
