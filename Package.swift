@@ -161,6 +161,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "VaultRemoteTests",
+            dependencies: ["VaultRemote", "VaultCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VaultAgentTests",
             dependencies: ["VaultAgent", "VaultCore", "VaultTestSupport"],
             swiftSettings: strict

@@ -11,7 +11,8 @@ enum {
     opt_writedata = 10001, opt_url = 10002, opt_errorbuffer = 10010, opt_postfields = 10015,
     opt_httpheader = 10023, opt_customrequest = 10036, opt_cainfo = 10065, opt_writefunction = 20011,
     opt_postfieldsize = 60, opt_nosignal = 99, opt_timeout_ms = 155, opt_connecttimeout_ms = 156,
-    opt_followlocation = 52, opt_maxredirs = 68, opt_redir_protocols_str = 10319,
+    opt_followlocation = 52, opt_maxredirs = 68, opt_redir_protocols_str = 10319, opt_headerfunction = 20079,
+    opt_headerdata = 10029,
     info_response_code = 0x200002, global_default = 3, curl_error_size = 256,
 };
 
@@ -87,6 +88,21 @@ static size_t collect(char *data, size_t size, size_t count, void *context) {
     return incoming;
 }
 
+static void release(struct sink *sink) {
+    if (sink->bytes) {
+        explicit_bzero(sink->bytes, sink->capacity);
+        free(sink->bytes);
+    }
+    sink->bytes = NULL;
+}
+
+/// Header lines: a redirect's headers are dropped when the next response's status line arrives.
+static size_t collect_header(char *data, size_t size, size_t count, void *context) {
+    struct sink *sink = context;
+    if (size * count >= 5 && memcmp(data, "HTTP/", 5) == 0) sink->length = 0;
+    return collect(data, size, count, context);
+}
+
 static void free_headers(struct slist *list) {
     for (struct slist *item = list; item; item = item->next) {
         if (item->data) explicit_bzero(item->data, strlen(item->data));
@@ -109,7 +125,7 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
     }
     struct slist *list = NULL;
     for (int index = 0; index < header_count; index++) list = curl.slist_append(list, headers[index]);
-    struct sink sink = {0};
+    struct sink sink = {0}, header_sink = {0};
     char curl_error[curl_error_size];
     curl_error[0] = 0;
     curl.easy_setopt(handle, opt_url, url);
@@ -117,6 +133,8 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
     curl.easy_setopt(handle, opt_httpheader, list);
     curl.easy_setopt(handle, opt_writefunction, collect);
     curl.easy_setopt(handle, opt_writedata, &sink);
+    curl.easy_setopt(handle, opt_headerfunction, collect_header);
+    curl.easy_setopt(handle, opt_headerdata, &header_sink);
     curl.easy_setopt(handle, opt_errorbuffer, curl_error);
     curl.easy_setopt(handle, opt_nosignal, 1L);
     curl.easy_setopt(handle, opt_timeout_ms, timeout_ms);
@@ -137,10 +155,8 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
     curl.easy_cleanup(handle);
     free_headers(list);
     if (code != 0) {
-        if (sink.bytes) {
-            explicit_bzero(sink.bytes, sink.capacity);
-            free(sink.bytes);
-        }
+        release(&sink);
+        release(&header_sink);
         snprintf(error, error_size, "%s", sink.overflow ? "the answer is over 64 MiB"
                                           : curl_error[0] ? curl_error : curl.easy_strerror(code));
         return -1;
@@ -148,6 +164,8 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
     response->status = status;
     response->body = sink.bytes;
     response->length = sink.length;
+    response->headers = header_sink.bytes;
+    response->headers_length = header_sink.length;
     return 0;
 }
 
@@ -156,6 +174,11 @@ void cvaultsys_http_free(cvaultsys_http_response *response) {
         explicit_bzero(response->body, response->length);
         free(response->body);
     }
+    if (response->headers) {
+        explicit_bzero(response->headers, response->headers_length);
+        free(response->headers);
+    }
     response->body = NULL;
-    response->length = 0;
+    response->headers = NULL;
+    response->length = response->headers_length = 0;
 }

@@ -4,7 +4,7 @@ public import VaultCore
 /// longest run of secret-name characters, `a-z 0-9 . _ - /`, without a trailing `.` or `/`, so a reference can end
 /// a sentence or a path), or enclosed `{{ vault://name[@…] }}` (spaces optional; the braces go too), which can
 /// sit anywhere, inside a URL included. `\vault://` is a literal `vault://` (the backslash is dropped).
-public struct SecretTemplate {
+public struct SecretTemplate: Sendable {
     /// One reference and where it is.
     public struct Reference: Sendable {
         /// The bytes it replaces: `vault://...`, or `{{ vault://... }}` with its braces.

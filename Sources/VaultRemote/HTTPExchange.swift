@@ -1,23 +1,34 @@
 import CVaultSys
-import VaultCore
-import VaultSystem
+import Foundation
+public import VaultCore
+public import VaultSystem
 
 /// One HTTP request and its answer, through libcurl loaded on first use (`CVaultHTTP.c`). Header lines that carry
 /// a token are built in memory zeroed on release; the answer's body is copied into guarded memory and libcurl's
 /// buffer zeroed.
-struct HTTPExchange {
+public struct HTTPExchange: Sendable {
     /// The answer.
-    struct Answer: ~Copyable {
-        let status: Int
-        let body: SecretBytes
+    public struct Answer: ~Copyable {
+        /// The HTTP status.
+        public let status: Int
+        /// The body, in guarded memory.
+        public let body: SecretBytes
+        /// The header lines, lowercased names → values (the last of a repeated header).
+        public let headers: [String: String]
     }
 
     let caFile: String?
     let timeoutMilliseconds: Int
 
+    /// Requests verified against `caFile` (else the system's CAs), each given `timeoutMilliseconds`.
+    public init(caFile: String?, timeoutMilliseconds: Int) {
+        self.caFile = caFile
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+
     /// Sends `method url` with `headers` (full lines, e.g. `X-Vault-Token: …`) and `body`; a transport failure
     /// (no connection, TLS, timeout) throws with libcurl's reason.
-    func send(
+    public func send(
         _ method: String, _ url: String, headers: CStringArray, body: borrowing SecretBytes
     ) throws(VaultError) -> Answer {
         var response = cvaultsys_http_response()
@@ -36,6 +47,19 @@ struct HTTPExchange {
         }
         defer { cvaultsys_http_free(&response) }
         let copy = SecretBytes(copying: UnsafeRawBufferPointer(start: response.body, count: response.length))
-        return Answer(status: Int(response.status), body: copy)
+        let block = String(
+            decoding: UnsafeRawBufferPointer(start: response.headers, count: response.headers_length), as: UTF8.self)
+        return Answer(status: Int(response.status), body: copy, headers: Self.headers(block))
+    }
+
+    /// `Name: value` lines → lowercased name → value.
+    static func headers(_ block: String) -> [String: String] {
+        var headers: [String: String] = [:]
+        for line in block.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" }) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
+        }
+        return headers
     }
 }

@@ -9,6 +9,10 @@ typedef struct cvaultsys_http_response {
     long status;
     unsigned char *body;
     size_t length;
+    /// The response's header lines as received (CRLF-separated; of the last response when redirects were
+    /// followed).
+    unsigned char *headers;
+    size_t headers_length;
 } cvaultsys_http_response;
 
 /// One HTTP request through libcurl, loaded on first use (dlopen of libcurl.so.4, so only processes that talk to
@@ -20,7 +24,7 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
                    const void *body, size_t body_length, const char *ca_file, long timeout_ms,
                    cvaultsys_http_response *response, char *error, size_t error_size);
 
-/// Zeroes and frees a response's body.
+/// Zeroes and frees a response's body and headers.
 void cvaultsys_http_free(cvaultsys_http_response *response);
 
 #endif

@@ -10,7 +10,7 @@ extension VaultCLI {
 
                 Example:  vault mcp doctor && vault mcp wrap --client claude --dry-run
                 """,
-            subcommands: [Doctor.self, Import.self, Wrap.self, Unwrap.self])
+            subcommands: [Doctor.self, Import.self, Wrap.self, Unwrap.self, Connect.self])
     }
 }
 

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `vault mcp connect`: the MCP SDK client over stdio, the bridge, and a real remote MCP server (FastMCP over
+/// streamable HTTP on loopback) that checks a bearer token taken from the vault for every request.
+@Suite(
+    .serialized,
+    .enabled(
+        if: FileManager.default.fileExists(atPath: RunTests.venvPython),
+        "needs the MCP SDK venv that Scripts/test creates"))
+final class RemoteBridgeTests {
+    let sandbox = Sandbox()
+    let token = "remote-token-" + UUID().uuidString
+    let rotated = "rotated-token-" + UUID().uuidString
+    let tokenFile: String
+    let port: Int
+    let server: VaultProcess.Running
+
+    init() throws {
+        tokenFile = sandbox.root + "/server-token"
+        sandbox.initVault()
+        _ = sandbox.process.vault(["add", "svc/token"], stdin: Array(token.utf8))
+        writePrivateFile(tokenFile, token.utf8)
+        writePrivateFile(sandbox.root + "/rotated", rotated.utf8)
+        for name in ["remote_mcp_server.py", "remote_bridge_client.py"] {
+            let source = try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures"))
+            try FileManager.default.copyItem(atPath: source, toPath: sandbox.root + "/" + name)
+        }
+        port =
+            Int(
+                sandbox.process.start(
+                    "/usr/bin/python3",
+                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+                ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        server = sandbox.process.start(
+            RunTests.venvPython, [sandbox.root + "/remote_mcp_server.py", String(port), tokenFile])
+        for _ in 0..<200 {
+            let probe = sandbox.process.start(
+                "/usr/bin/python3",
+                ["-c", "import socket; socket.create_connection(('127.0.0.1', \(port)), 0.2)"]
+            ).wait()
+            if probe.status == 0 { break }
+            usleep(100_000)
+        }
+    }
+
+    deinit {
+        kill(server.pid, SIGTERM)
+        _ = server.wait()
+    }
+
+    private func session(rotateTo: String = "-", url: String? = nil) throws -> [String: Any] {
+        let result = sandbox.process.start(
+            RunTests.venvPython,
+            [
+                sandbox.root + "/remote_bridge_client.py", VaultProcess.binary, url ?? "http://127.0.0.1:\(port)/mcp",
+                rotateTo, tokenFile,
+            ]
+        ).wait()
+        #expect(result.status == 0, "\(result.err.suffix(2000))")
+        let leaked = leaks(token, in: result.out, result.err) || leaks(rotated, in: result.out, result.err)
+        #expect(!leaked, "a token reached the client's output")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+    }
+
+    @Test func callsCarryTheVaultsTokenAndARotationReachesTheNextCall() throws {
+        let outcome = try session(rotateTo: sandbox.root + "/rotated")
+        #expect(outcome["first"] as? String == sandbox.process.sha256Hex(token), "\(outcome)")
+        #expect(outcome["second"] as? String == sandbox.process.sha256Hex(rotated), "\(outcome)")
+    }
+
+    @Test func aRefusedTokenIsAnErrorThatSaysSoNotAHang() throws {
+        // The server now wants another token than the one in the vault.
+        try Data("another".utf8).write(to: URL(fileURLWithPath: tokenFile))
+        let outcome = try session()
+        let first = outcome["first"] as? String ?? ""
+        #expect(first.hasPrefix("error: "), "\(outcome)")
+        #expect(first.contains("401"), "\(outcome)")
+    }
+
+    @Test func anUnreachableServerIsAnErrorNotAHang() throws {
+        let outcome = try session(url: "http://127.0.0.1:1/mcp")
+        let first = outcome["first"] as? String ?? ""
+        #expect(first.hasPrefix("error: "), "\(outcome)")
+        #expect(first.contains("cannot reach"), "\(outcome)")
+    }
+}
