@@ -64,22 +64,24 @@ public struct RemoteStore {
         }
         var fields = (entry?.fields ?? []).filter { $0.name != field }
         if let value { fields.append((field, value)) }
-        if fields.isEmpty {
-            try client.delete(path, expected: known ?? entry?.version ?? 0)
-        } else {
-            _ = try client.write(path, fields: fields, expected: known ?? entry?.version ?? 0)
+        let expected = known ?? entry?.version ?? 0
+        guard !fields.isEmpty else {
+            try client.delete(path, expected: expected)
+            try? vault.remove(name, purge: false)
+            try vault.recordRemoteWrite(name, remote: remote.name, version: expected, removed: true)
+            return expected
         }
-        let now = try client.read(path)
-        let pulled = (now?.fields ?? []).compactMap { field -> PulledSecret? in
+        // Check-and-set succeeded, so the store now holds exactly `fields` at `version`: mirror them as they are.
+        let version = try client.write(path, fields: fields, expected: expected)
+        let pulled = fields.compactMap { field -> PulledSecret? in
             RemoteNames.name(remote: remote.name, path: path, field: field.name).map {
-                PulledSecret(name: $0, version: now?.version ?? 0, value: field.value)
+                PulledSecret(name: $0, version: version, value: field.value)
             }
         }
-        if !pulled.isEmpty { try vault.mirror(remote.name, pulled, complete: false) }
+        try vault.mirror(remote.name, pulled, complete: false)
         if value == nil { try? vault.remove(name, purge: false) }
-        try vault.recordRemoteWrite(
-            name, remote: remote.name, version: now?.version ?? known ?? 0, removed: value == nil)
-        return now?.version ?? 0
+        try vault.recordRemoteWrite(name, remote: remote.name, version: version, removed: value == nil)
+        return version
     }
 
     /// The KV version this vault last pulled for `path` (any of its fields), nil when it has none.
