@@ -54,31 +54,23 @@ extension AgentServer {
             } catch {
                 return
             }
-            if let held = Self.heldVersions(frame) {
+            let message = try? frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in
+                try SecureJSON.parse(bytes)
+            }
+            if let held = message.flatMap(Self.heldVersions) {
                 handler.feed.hold(fd, versions: held)
-            } else if let reason = Self.handoverFailure(frame) {
+            } else if let reason = message?["handover_failed"]?.string {
                 try? state.vault.audit.append(
                     AuditEvent(
-                        "supervise.failed", outcome: .failed, detail: "\(names.joined(separator: ", ")): \(reason)",
-                        actor: peer))
+                        "supervise.failed", outcome: .failed,
+                        detail: "\(names.joined(separator: ", ")): \(reason.prefix(200))", actor: peer))
             }
         }
     }
 
-    /// A `{"handover_failed": reason}` frame's reason (at most 200 characters); nil for anything else.
-    private static func handoverFailure(_ frame: borrowing SecretBytes) -> String? {
-        let message = try? frame.withUnsafeBytes { bytes throws(SecureJSON.ParseError) in try SecureJSON.parse(bytes) }
-        return message?["handover_failed"]?.string.map { String($0.prefix(200)) }
-    }
-
     /// A `{"hold": {name: [version, …]}}` frame's versions; nil for anything else.
-    private static func heldVersions(_ frame: borrowing SecretBytes) -> [String: Set<Int>]? {
-        guard
-            let message = try? frame.withUnsafeBytes({ bytes throws(SecureJSON.ParseError) in
-                try SecureJSON.parse(bytes)
-            }),
-            case let .object(members)? = message["hold"]
-        else { return nil }
+    private static func heldVersions(_ message: SecureJSON) -> [String: Set<Int>]? {
+        guard case let .object(members)? = message["hold"] else { return nil }
         var held: [String: Set<Int>] = [:]
         for (name, versions) in members {
             held[name] = Set((versions.array ?? []).compactMap(\.int))
