@@ -44,10 +44,8 @@ public enum Launcher {
             try refuseNUL(plan.secrets)
             secretEnvironment = plan.secrets.map { ($0.variable, $0.value) }
         case .file:
-            let directory = try SecretFiles.write(plan.secrets, base: RuntimeDirectory.path(launcherEnvironment))
-            secretsDirectory = directory
-            environment["CREDENTIALS_DIRECTORY"] = directory
-            for entry in plan.secrets { environment[entry.variable + "_FILE"] = directory + "/" + entry.variable }
+            secretsDirectory = try SecretFiles.place(
+                plan.secrets, base: RuntimeDirectory.path(launcherEnvironment), into: &environment)
         case .fd:
             for (index, entry) in plan.secrets.enumerated() {
                 let target = Int32(3 + index)

@@ -30,6 +30,17 @@ public enum SecretFiles {
         return directory
     }
 
+    /// Writes `secrets` as `write` does and points `environment` at them, as file mode promises a child:
+    /// `VAR_FILE` for each, `CREDENTIALS_DIRECTORY` for the directory. Returns the directory.
+    public static func place(
+        _ secrets: [(variable: String, value: SecretBox)], base: String?, into environment: inout [String: String]
+    ) throws(Launcher.Failure) -> String {
+        let directory = try write(secrets, base: base)
+        environment["CREDENTIALS_DIRECTORY"] = directory
+        for entry in secrets { environment[entry.variable + "_FILE"] = directory + "/" + entry.variable }
+        return directory
+    }
+
     /// Removes the secrets directories that `vault run` processes which no longer exist left in `root` (killed
     /// with SIGKILL before they could clean up): `vault-run-PID-*`, ours, whose PID is gone.
     public static func sweep(_ root: String) {

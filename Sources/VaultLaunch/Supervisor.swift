@@ -197,10 +197,8 @@ public final class Supervisor {
         var secrets = values.secrets
         var directory: String?
         if let base = settings.filesBase {
-            let written = try SecretFiles.write(values.secrets, base: base)
-            for entry in values.secrets { environment[entry.variable + "_FILE"] = written + "/" + entry.variable }
+            directory = try SecretFiles.place(values.secrets, base: base, into: &environment)
             secrets = []
-            directory = written
         }
         do {
             let server = try SupervisedServer(
