@@ -81,6 +81,10 @@ wait(lambda: call(0, "POST", "secret/config", root, {"max_versions": 10000})[0] 
 for name in NAMES:
     wait(lambda: call(0, "POST", f"secret/data/team/{name}", root, {"data": {"value": "v0-" + name}})[0] == 200)
 
+# Every node must serve the KV mount (a standby answers 400 while the primary upgrades it to KV v2).
+for i in range(3):
+    wait(lambda: call(i, "LIST", "secret/metadata/team", root)[0] == 200, 120)
+
 homes, agents = [], []
 for i in range(3):
     home = os.path.join(WORK, f"vault{i}")
