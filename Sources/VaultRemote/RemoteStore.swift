@@ -57,7 +57,7 @@ public struct RemoteStore {
         guard let (remote, path, field) = RemoteNames.locate(name, in: remotes) else { return nil }
         let client = try client(remote)
         var known = expected
-        if known == nil { known = try knownVersion(of: path, remote: remote) }
+        if known == nil { known = try vault.vault.currentVersion(ofKVSecret: remote.name + "/" + path) }
         let entry = try client.read(path)
         if mustBeNew, entry?.fields.contains(where: { $0.name == field }) == true {
             throw VaultError.secretExists(name)
@@ -82,14 +82,6 @@ public struct RemoteStore {
         if value == nil { try? vault.remove(name, purge: false) }
         try vault.recordRemoteWrite(name, remote: remote.name, version: version, removed: value == nil)
         return version
-    }
-
-    /// The KV version this vault last pulled for `path` (any of its fields), nil when it has none.
-    private func knownVersion(of path: String, remote: Remote) throws(VaultError) -> Int? {
-        let names = try vault.vault.secrets().filter { secret in
-            secret.name == remote.name + "/" + path || secret.name.hasPrefix(remote.name + "/" + path + "#")
-        }
-        return names.compactMap(\.currentVersion).max()
     }
 }
 

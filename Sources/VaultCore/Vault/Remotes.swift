@@ -137,6 +137,20 @@ extension Vault {
         try read { db in try RemoteRecord.order(Column("name")).fetchAll(db).map(\.remote) }
     }
 
+    /// The newest current version among `name` and its `name#field` siblings that are not removed (nil: none), in
+    /// one query: the version a team write's check-and-set expects.
+    public func currentVersion(ofKVSecret name: String) throws(VaultError) -> Int? {
+        try read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT max(v.version) FROM secrets s
+                    JOIN secret_versions v ON v.secret_id = s.id AND v.label = 'current'
+                    WHERE s.deleted_at IS NULL AND (s.name = ? OR substr(s.name, 1, ?) = ?)
+                    """, arguments: [name, name.utf8.count + 1, name + "#"])
+        }
+    }
+
     /// Warnings for the remote-backed secrets among `names` whose remote's last pull failed (unreachable, a
     /// revoked token): one line each with the reason and the value's age. Empty when none (one query; none at all without remotes).
     public func cacheWarnings(for names: [String], now: Date = Date()) throws(VaultError) -> [String] {

@@ -78,10 +78,11 @@ extension VaultCLI.Remote {
                 throw VaultError.invalidInput(
                     "remote '\(name)' exists; add --replace to replace it (with a new token, say)")
             }
-            let local = try vault.vault.secrets().filter { $0.name.hasPrefix(name + "/") }
+            let names = try vault.vault.secrets().map(\.name)
+            let local = names.filter { $0.hasPrefix(name + "/") }
             if !existing, let clash = local.first {
                 throw VaultError.invalidInput(
-                    "'\(clash.name)' is a secret of this vault under '\(name)/'; choose another remote name")
+                    "'\(clash)' is a secret of this vault under '\(name)/'; choose another remote name")
             }
             let credential = try SecretInput.readAll(
                 fd: STDIN_FILENO, limit: 4096, what: approle == nil ? "the token on standard input" : "the secret id")
@@ -90,7 +91,7 @@ extension VaultCLI.Remote {
             let token = approle == nil ? box : try OpenBaoClient.appRoleToken(remote, secretID: box)
             _ = try OpenBaoClient(remote, token: token).tokenLifetime()
             let credentialName = try SecretName(remote.credentialName)
-            if try vault.vault.secrets().contains(where: { $0.name == credentialName.rawValue }) {
+            if names.contains(credentialName.rawValue) {
                 _ = try vault.rotate(credentialName, to: box.bytes)
             } else {
                 _ = try vault.add(credentialName, value: box.bytes)
@@ -137,8 +138,9 @@ extension VaultCLI.Remote {
             let vault = try VaultAccess.unlocked(unlock.choice)
             let remotes = try vault.vault.remotes().selecting(name)
             var failed = false
+            let names = try vault.vault.secrets().map(\.name)
             for remote in remotes {
-                let mirrored = try vault.vault.secrets().filter { $0.name.hasPrefix(remote.name + "/") }.count
+                let mirrored = names.filter { $0.hasPrefix(remote.name + "/") }.count
                 let pulled = remote.pulledAt.map { "pulled \(Output.time($0))" } ?? "never pulled"
                 do {
                     let lifetime = try RemoteStore(vault).client(remote).tokenLifetime()
