@@ -79,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "VaultMCP",
-            dependencies: ["VaultCore", "VaultPolicy", "VaultFormats", "VaultSystem"],
+            dependencies: ["VaultCore", "VaultPolicy", "VaultFormats", "VaultLaunch", "VaultSystem"],
             swiftSettings: strict
         ),
         .target(

@@ -49,9 +49,6 @@ public struct TextEdit: Sendable {
         self.parts = parts
     }
 
-    /// This edit with `more` put after what it already puts in.
-    public func appending(_ more: [Part]) -> TextEdit { TextEdit(range: range, parts: parts + more) }
-
     /// The number of bytes that replace `range`.
     public var replacementCount: Int { parts.reduce(0) { $0 + $1.count } }
 

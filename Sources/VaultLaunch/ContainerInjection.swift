@@ -44,19 +44,9 @@ public enum ContainerInjection {
     ) -> [String] {
         let argv = command.argv
         var dropped: Set<Int> = []
-        var index = command.insertionIndex
-        while index < options.imageIndex {
-            let token = argv[index]
-            if (token == "-e" || token == "--env"), index + 1 < options.imageIndex, variables.contains(argv[index + 1])
-            {
-                dropped.formUnion([index, index + 1])
-                index += 2
-                continue
-            }
-            for prefix in ["--env=", "-e"] where token.hasPrefix(prefix) && token != "-e" {
-                if variables.contains(String(token.dropFirst(prefix.count))) { dropped.insert(index) }
-            }
-            index += 1
+        for option in options.environment where !option.hasValue && variables.contains(option.variable) {
+            dropped.insert(option.index)
+            if option.flag.isEmpty { dropped.insert(option.index - 1) }
         }
         return argv.indices.filter { !dropped.contains($0) }.map { argv[$0] }
     }

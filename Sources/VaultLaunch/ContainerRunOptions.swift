@@ -11,6 +11,21 @@ public struct ContainerRunOptions: Sendable {
     public let entrypoint: (value: String, indices: [Int])?
     /// `-d` / `--detach`.
     public let detached: Bool
+    /// The `-e` / `--env` options, in order.
+    public let environment: [EnvironmentOption]
+
+    /// One `-e NAME[=value]`, `--env NAME[=value]`, `--env=NAME[=value]` or `-eNAME[=value]`.
+    public struct EnvironmentOption: Sendable, Equatable {
+        /// The argv index of the argument that holds the variable's name.
+        public let index: Int
+        /// What that argument holds before the name: `--env=` or `-e` when the option is inline, else nothing.
+        public let flag: String
+        /// The variable's name.
+        public let variable: String
+        /// Whether a value follows the name (`NAME=value`, which puts the value on the engine's command line);
+        /// without one the engine passes its own environment's variable.
+        public let hasValue: Bool
+    }
 
     /// Options that never take a value (docker 28 and podman 4–5).
     static let flags: Set<String> = [
@@ -26,7 +41,7 @@ public struct ContainerRunOptions: Sendable {
     public init?(_ command: ContainerCommand) {
         let argv = command.argv
         var index = command.insertionIndex
-        var user: String?, entrypoint: (String, [Int])?, detached = false
+        var user: String?, entrypoint: (String, [Int])?, detached = false, environment: [EnvironmentOption] = []
         while index < argv.count {
             let token = argv[index]
             if token == "--" {
@@ -41,6 +56,15 @@ public struct ContainerRunOptions: Sendable {
             case "--user", "-u": user = value
             case "--entrypoint": entrypoint = value.map { ($0, takesNext ? [index, index + 1] : [index]) }
             case "--detach", "-d": detached = inline.map { $0 != "false" } ?? true
+            case "--env", "-e":
+                if let value {
+                    let name = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                    environment.append(
+                        EnvironmentOption(
+                            index: takesNext ? index + 1 : index,
+                            flag: takesNext ? "" : String(token.dropLast(value.count)),
+                            variable: String(name), hasValue: name.count < value.count))
+                }
             default: if !name.hasPrefix("--"), name.dropFirst().contains("d"), Self.isFlag(name) { detached = true }
             }
             index += takesNext ? 2 : 1
@@ -50,6 +74,7 @@ public struct ContainerRunOptions: Sendable {
         self.user = user
         self.entrypoint = entrypoint
         self.detached = detached
+        self.environment = environment
     }
 
     /// `--name=value` → (`--name`, value); `-uVALUE` → (`-u`, VALUE) unless it is a run of flags like `-it`.

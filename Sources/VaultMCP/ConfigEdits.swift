@@ -139,6 +139,20 @@ enum ConfigEdits {
             parts: rendered(separator: separator, first: separator))
     }
 
+    /// An edit that adds the member `key` to `object`, holding an inline object of `members` (`env = { … }`,
+    /// `envs: {…}`, `"env": {…}`).
+    static func insertObjectMember(
+        _ key: String, holding members: [(key: String, value: TextEdit.Part)], into object: ConfigNode,
+        in text: UnsafeRawBufferPointer, syntax: ConfigSyntax
+    ) -> TextEdit {
+        let edit = insertMembers([(key, .bytes([]))], into: object, in: text, syntax: syntax)
+        // A member written on its own line ends with the line break: the value goes before it.
+        let lineBreak = object.style == .lines ? 1 : 0
+        return TextEdit(
+            range: edit.range,
+            parts: edit.parts.dropLast(lineBreak) + syntax.object(members) + edit.parts.suffix(lineBreak))
+    }
+
     /// An edit that replaces every member of `object` with `added`, in the layout of its first member.
     static func replaceMembers(
         of object: ConfigNode, with added: [(key: String, value: TextEdit.Part)], in text: UnsafeRawBufferPointer,

@@ -24,7 +24,7 @@ public enum MCPDoctor {
                 for secret in server.secrets(text: text) {
                     let fix =
                         switch secret.place {
-                        case .env: server.command == nil ? remoteFix(client) : wrap
+                        case .env, .containerEnv: server.command == nil ? remoteFix(client) : wrap
                         case .argument:
                             "the server reads it from its command line, where every local user can see it (ps, /proc); "
                                 + "pass it in an environment variable if the server supports one, then run \(wrap)"

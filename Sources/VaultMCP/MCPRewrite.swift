@@ -78,7 +78,7 @@ public struct MCPRewrite {
                     continue
                 }
                 var references: [SecretReference] = [], removed: Set<Int> = [], kept: [ConfigNode.Member] = [],
-                    entryBackup: [TextEdit] = []
+                    moves: [Move] = []
                 for (index, member) in server.env.enumerated() {
                     guard member.value.isString else { kept.append(member); continue }
                     if let reference = Self.vaultReference(member, text) {
@@ -94,16 +94,31 @@ public struct MCPRewrite {
                         kept.append(member)
                         continue
                     }
-                    let preferred = try SecretName(
-                        "mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(member.key))")
-                    let name = try place(preferred, ConfigText.decodedSecret(text, member.value))
-                    references.append(
-                        SecretReference(variable: member.key, secret: name.rawValue))
+                    let name = try Self.store(
+                        server, variable: member.key, ConfigText.decodedSecret(text, member.value), place)
+                    references.append(SecretReference(variable: member.key, secret: name.rawValue))
                     removed.insert(index)
-                    entryBackup.append(
-                        TextEdit(range: member.value.range, replacement: StringLiteral.quoted("vault://\(name)")))
+                    moves.append(Move(node: member.value, secret: name, prefix: ""))
                 }
-                for index in server.argNodes.indices where server.secretReason(ofArgument: index, text: text) != nil {
+                // `-e NAME=value` of a container entry: the value goes to the vault, the argument becomes `-e NAME`,
+                // which `vault run` fills (docs/CONTAINERS.md).
+                let assignments = server.containerAssignments
+                for assignment in assignments
+                where server.secretReason(ofArgument: assignment.argument, text: text) != nil {
+                    guard SecretReference.isVariableName(assignment.variable),
+                        !references.contains(where: { $0.variable == assignment.variable })
+                    else { continue }
+                    let node = server.argNodes[assignment.argument]
+                    let name = try Self.store(
+                        server, variable: assignment.variable,
+                        Self.valueAfter(assignment.prefix, ConfigText.decodedSecret(text, node)), place)
+                    references.append(SecretReference(variable: assignment.variable, secret: name.rawValue))
+                    moves.append(Move(node: node, secret: name, prefix: assignment.prefix))
+                }
+                for index in server.argNodes.indices
+                where server.secretReason(ofArgument: index, text: text) != nil
+                    && !moves.contains(where: { $0.node.range == server.argNodes[index].range })
+                {
                     notes.append(
                         "\(label): args[\(index)] looks like a secret on the command line; vault cannot move it (use an env variable if the server reads one)"
                     )
@@ -122,15 +137,21 @@ public struct MCPRewrite {
                     commandNode.style == .plain
                     ? StringLiteral.quoted(ConfigText.text(text, commandNode)) : Array(text[commandNode.range])
                 let prefix = ["run", "--profile", profile.name, "--"].map { StringLiteral.quoted($0) } + [original]
-                let entryEdits = Self.launchEdits(
-                    server, commandNode: commandNode, vaultCommand: vaultCommand, prefix: prefix, removed: removed,
-                    added: added, text: text,
-                    syntax: client.syntax)
-                if let record = Self.record(server, config: config, edits: entryEdits, moved: entryBackup, text: text) {
+                let entryEdits =
+                    Self.launchEdits(
+                        server, commandNode: commandNode, vaultCommand: vaultCommand, prefix: prefix, removed: removed,
+                        added: added, text: text, syntax: client.syntax)
+                    + moves.filter { !$0.prefix.isEmpty }.map {
+                        TextEdit(range: $0.node.range, replacement: StringLiteral.quoted(String($0.prefix.dropLast())))
+                    }
+                if let record = Self.record(server, config: config, edits: entryEdits, moves: moves, text: text) {
                     records.append(record)
                 }
                 edits += entryEdits
-                backupEdits += entryBackup
+                backupEdits += moves.map {
+                    TextEdit(
+                        range: $0.node.range, replacement: StringLiteral.quoted("\($0.prefix)vault://\($0.secret)"))
+                }
                 servers.append(Server(label: label, profile: profile.name, variables: references, exact: true))
             }
             return MCPRewrite(
@@ -164,8 +185,7 @@ public struct MCPRewrite {
                 edits.append(TextEdit(range: members[envIndex].value.range, parts: syntax.object(added)))
             } else {
                 edits.append(
-                    ConfigEdits.insertMembers([(envKey, .bytes([]))], into: server.node, in: text, syntax: syntax)
-                        .appending(syntax.object(added)))
+                    ConfigEdits.insertObjectMember(envKey, holding: added, into: server.node, in: text, syntax: syntax))
             }
             return edits
         }
@@ -191,10 +211,10 @@ public struct MCPRewrite {
 
     /// The record that lets `unwrap` restore `server`'s entry exactly (nil for an entry that is not UTF-8).
     private static func record(
-        _ server: MCPServer, config: ConfigFile, edits: [TextEdit], moved: [TextEdit], text: UnsafeRawBufferPointer
+        _ server: MCPServer, config: ConfigFile, edits: [TextEdit], moves: [Move], text: UnsafeRawBufferPointer
     ) -> WrapRecord? {
         let entry = Self.entryRange(server.node, text)
-        let movedRanges = moved.map(\.range)
+        let movedRanges = moves.map(\.node.range)
         let kept = server.secretRanges(text: text).filter { !movedRanges.contains($0) }
         let originalMasks = (movedRanges + kept).sorted { $0.lowerBound < $1.lowerBound }
         let local = { (range: Range<Int>) in range.lowerBound - entry.lowerBound..<range.upperBound - entry.lowerBound }
@@ -209,18 +229,17 @@ public struct MCPRewrite {
             ConfigEdits.masked($0, wrappedKept, with: WrapRecord.mask).text
         }
         let fills = zip(originalMasks, original.at).map { range, at -> WrapRecord.Fill in
-            if let index = movedRanges.firstIndex(of: range) {
-                let style = server.env.first { $0.value.range == range }?.value.style
+            if let move = moves.first(where: { $0.node.range == range }) {
                 let quoting: String? =
-                    switch style {
+                    switch move.node.style {
                     case .plain: "plain"
                     case .singleQuoted: "single"
                     case .literal: "literal"
                     default: nil
                     }
                 return WrapRecord.Fill(
-                    at: [at.lowerBound, at.upperBound], secret: Self.referencedName(moved[index]), from: nil,
-                    quoting: quoting)
+                    at: [at.lowerBound, at.upperBound], secret: move.secret.rawValue, from: nil, quoting: quoting,
+                    prefix: move.prefix.isEmpty ? nil : move.prefix)
             }
             let from = wrappedKept[kept.firstIndex(of: range) ?? 0]
             return WrapRecord.Fill(
@@ -242,14 +261,6 @@ public struct MCPRewrite {
     private static func entryRange(_ node: ConfigNode, _ text: UnsafeRawBufferPointer) -> Range<Int> {
         node.style == .lines
             ? node.range.lowerBound..<ConfigEdits.lineEnd(of: node.range.upperBound, in: text) : node.range
-    }
-
-    /// The secret name a backup edit's `"vault://NAME"` holds.
-    private static func referencedName(_ edit: TextEdit) -> String? {
-        guard case let .bytes(bytes)? = edit.parts.first else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard text.hasPrefix("\"vault://"), text.hasSuffix("\"") else { return nil }
-        return String(text.dropFirst("\"vault://".count).dropLast())
     }
 
     /// Why a server without a command was left alone, when it holds secrets.
@@ -299,13 +310,18 @@ public struct MCPRewrite {
                 }),
                     let edit = try Self.exactRestore(
                         server, record: record, text: text,
-                        value: { (secret, quoting) throws(VaultError) in
+                        value: { (secret, fill) throws(VaultError) in
                             let reference = SecretReference(variable: "", secret: secret)
-                            guard let reveal, let quoting else { return try value(reference) }
+                            let prefix = fill.prefix ?? ""
+                            guard let reveal else {
+                                return .bytes(StringLiteral.quoted(prefix + "vault://" + reference.written))
+                            }
+                            guard fill.quoting != nil || !prefix.isEmpty else { return try value(reference) }
                             return .secret(
                                 SecretBox(
-                                    try reveal(reference).withUnsafeBytes { StringLiteral.secret($0, quoting: quoting) }
-                                ))
+                                    Self.prefixed(prefix, try reveal(reference)).withUnsafeBytes {
+                                        StringLiteral.secret($0, quoting: fill.quoting ?? "double")
+                                    }))
                         })
                 {
                     edits.append(edit)
@@ -334,7 +350,7 @@ public struct MCPRewrite {
     /// The entry exactly as `record` has it, when the entry is still as `wrap` wrote it; nil otherwise.
     private static func exactRestore(
         _ server: MCPServer, record: WrapRecord, text: UnsafeRawBufferPointer,
-        value: (String, String?) throws(VaultError) -> TextEdit.Part
+        value: (String, WrapRecord.Fill) throws(VaultError) -> TextEdit.Part
     ) throws(VaultError) -> TextEdit? {
         let entry = Self.entryRange(server.node, text)
         let copies = record.fills.compactMap(\.from)
@@ -352,7 +368,7 @@ public struct MCPRewrite {
             else { return nil }
             parts.append(.bytes(Array(original[position..<fill.at[0]])))
             if let secret = fill.secret {
-                parts.append(try value(secret, fill.quoting))
+                parts.append(try value(secret, fill))
             } else if let from = fill.from {
                 let range = entry.lowerBound + from[0]..<entry.lowerBound + from[1]
                 parts.append(
@@ -400,11 +416,50 @@ public struct MCPRewrite {
             edits.append(TextEdit(range: env.range, parts: syntax.object(added)))
         } else {
             edits.append(
-                ConfigEdits.insertMembers(
-                    [(server.fields.env, .bytes([]))], into: server.node, in: text, syntax: syntax
-                ).appending(syntax.object(added)))
+                ConfigEdits.insertObjectMember(
+                    server.fields.env, holding: added, into: server.node, in: text, syntax: syntax))
         }
         return edits
+    }
+
+    /// A value `wrap` moves to the vault: the string that held it, the secret it went to, and what the string
+    /// held before the value (`-e NAME=` for a container variable in `args`, else nothing).
+    private struct Move {
+        let node: ConfigNode
+        let secret: SecretName
+        let prefix: String
+    }
+
+    /// Stores `value` for `variable` of `server` under `mcp/SERVER/VARIABLE` (or the name `place` picks).
+    private static func store(
+        _ server: MCPServer, variable: String, _ value: consuming SecretBytes, _ place: Place
+    ) throws(VaultError) -> SecretName {
+        let preferred = try SecretName("mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(variable))")
+        return try place(preferred, value)
+    }
+
+    /// `prefix` followed by `value`, in guarded memory.
+    private static func prefixed(_ prefix: String, _ value: consuming SecretBytes) -> SecretBytes {
+        let head = Array(prefix.utf8)
+        return value.withUnsafeBytes { bytes in
+            SecretBytes(capacity: max(head.count + bytes.count, 1)) { out in
+                head.withUnsafeBytes { out.copyMemory(from: $0) }
+                UnsafeMutableRawBufferPointer(rebasing: out[head.count...]).copyMemory(from: bytes)
+                return head.count + bytes.count
+            }
+        }
+    }
+
+    /// The bytes of `string` after `prefix` (which it starts with), in guarded memory.
+    private static func valueAfter(_ prefix: String, _ string: consuming SecretBytes) -> SecretBytes {
+        let skip = prefix.utf8.count
+        return string.withUnsafeBytes { bytes in
+            SecretBytes(capacity: max(bytes.count - skip, 1)) { out in
+                let value = UnsafeRawBufferPointer(rebasing: bytes[min(skip, bytes.count)...])
+                out.copyMemory(from: value)
+                return value.count
+            }
+        }
     }
 
     private static func isSecret(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> Bool {

@@ -1,3 +1,5 @@
+import VaultLaunch
+
 /// One server entry of a client config, located in the file's text.
 public struct MCPServer: Sendable {
     /// Its key in the server table.
@@ -49,32 +51,66 @@ public struct MCPServer: Sendable {
     }
 
     /// The option an argument is the value of (`--api-key KEY` or `--api-key=KEY` → `api-key`), for detection.
+    /// An argument after `--name=value` is not that option's value: the option carries its own.
     public func optionName(ofArgument index: Int) -> String? {
         let inline = args[index].split(separator: "=", maxSplits: 1)
+        let previous = index > 0 ? args[index - 1] : ""
         let flag =
             inline.count == 2 && inline[0].hasPrefix("-")
-            ? String(inline[0]) : index > 0 && args[index - 1].hasPrefix("-") ? args[index - 1] : nil
+            ? String(inline[0]) : previous.hasPrefix("-") && !previous.contains("=") ? previous : nil
         return flag.map { String($0.drop { $0 == "-" }) }
     }
 
-    /// Why argument `index` is a plain-text secret, if it is one.
+    /// A container variable whose value `args` holds: `-e NAME=value` (or `--env NAME=value`, `--env=NAME=value`,
+    /// `-eNAME=value`) in a `docker run` / `podman run` entry. `vault run` can supply it instead.
+    public struct ContainerAssignment: Sendable, Equatable {
+        /// The index in `args` of the argument holding `NAME=value`.
+        public let argument: Int
+        /// What that argument holds before the value: the inline flag (if any), the name and `=`.
+        public let prefix: String
+        /// The variable.
+        public let variable: String
+        /// The argument without its value: what passes the variable from the engine's own environment.
+        public var passThrough: String { String(prefix.dropLast()) }
+    }
+
+    /// The container variables the entry gives with their values on the engine's command line (none for an
+    /// entry that does not start a container).
+    public var containerAssignments: [ContainerAssignment] {
+        guard let command, let container = ContainerCommand([command] + args),
+            let options = ContainerRunOptions(container)
+        else { return [] }
+        return options.environment.filter(\.hasValue).map {
+            ContainerAssignment(argument: $0.index - 1, prefix: $0.flag + $0.variable + "=", variable: $0.variable)
+        }
+    }
+
+    /// Why argument `index` is a plain-text secret, if it is one: for a container assignment, its value by its
+    /// variable's name.
     public func secretReason(ofArgument index: Int, text: UnsafeRawBufferPointer) -> String? {
         let node = argNodes[index]
         guard node.isString else { return nil }
-        return ConfigText.withDecodedString(text, node) {
-            SecretDetector.reason(name: optionName(ofArgument: index), value: $0)
+        let assignment = containerAssignments.first { $0.argument == index }
+        return ConfigText.withDecodedString(text, node) { decoded in
+            guard let assignment else {
+                return SecretDetector.reason(name: optionName(ofArgument: index), value: decoded)
+            }
+            let prefix = Array(assignment.prefix.utf8)
+            guard decoded.starts(with: prefix) else { return nil }
+            return SecretDetector.reason(
+                name: assignment.variable, value: UnsafeRawBufferPointer(rebasing: decoded[prefix.count...]))
         }
     }
 
     /// A plain-text secret in the entry: where it is, why it counts, never the value.
     public struct Secret: Sendable {
         /// Which part of the entry holds it.
-        public enum Place: Sendable { case env, argument, header, url }
+        public enum Place: Sendable { case env, argument, containerEnv, header, url }
         /// `env.NAME`, `args[3]`, `headers.Authorization`, `url`.
         public let location: String
         /// The part.
         public let place: Place
-        /// The env variable's name, for `env` secrets.
+        /// The variable's name, for `env` and `containerEnv` secrets.
         public let variable: String?
         /// Why it counts.
         public let reason: String
@@ -99,12 +135,14 @@ public struct MCPServer: Sendable {
                         node: member.value))
             }
         }
+        let assignments = containerAssignments
         for index in argNodes.indices {
             if let why = secretReason(ofArgument: index, text: text) {
+                let variable = assignments.first { $0.argument == index }?.variable
                 found.append(
                     Secret(
-                        location: "args[\(index)]", place: .argument, variable: nil, reason: why, node: argNodes[index])
-                )
+                        location: "args[\(index)]", place: variable == nil ? .argument : .containerEnv,
+                        variable: variable, reason: why, node: argNodes[index]))
             }
         }
         for member in headers {

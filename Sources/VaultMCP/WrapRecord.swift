@@ -17,6 +17,8 @@ public struct WrapRecord: Codable, Sendable, Equatable {
         public let from: [Int]?
         /// How the moved value was written when not double-quoted: `plain`, `single` (YAML) or `literal` (TOML).
         public var quoting: String?
+        /// What the string held before the moved value (`-e NAME=` for a container variable in `args`), if anything.
+        public var prefix: String?
     }
 
     /// The config file (symlinks resolved).

@@ -35,7 +35,7 @@ final class DockerTests {
         chmod(sandbox.root + "/bin/docker", 0o700)
         // busybox-static has no libc at all: the helper must run on its own. The second image has an ENTRYPOINT
         // and a CMD of its own, which the helper must run once it has set the variables.
-        let applets = ["sh", "cat", "sha256sum", "printf", "sleep", "stat", "true"]
+        let applets = ["sh", "cat", "sha256sum", "printf", "sleep", "stat", "true", "sed", "cut"]
         try store.importBusybox(as: "localbusybox", applets: applets, using: sandbox.process)
         try store.importBusybox(
             as: "withentrypoint", applets: applets,
@@ -112,6 +112,41 @@ final class DockerTests {
         #expect(entrypoint.out.contains("/run/vault/env-helper"), "\(entrypoint.out)")
         _ = docker(["rm", "-f", "envstyle"])
         #expect(secretDirectories.isEmpty, "left behind: \(secretDirectories)")
+    }
+
+    @Test func aWrappedClaudeCodeEntryWithTheKeyInItsArgumentsStartsTheContainerWithIt() throws {
+        // A Claude Code entry as READMEs write it, `-e API_KEY=value` in `args`: wrap moves the value into the
+        // vault and leaves `-e API_KEY`; the official SDK's client starts the entry with its default environment
+        // (the agent unlocks), and the MCP server in the container answers with the hash of the value.
+        let key = "sk-wrapped-" + UUID().uuidString
+        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
+        let server = try String(contentsOfFile: fixtures + "/busybox_mcp_server.sh", encoding: .utf8)
+        let config = sandbox.root + "/home/.claude.json"
+        let entry: [String: Any] = [
+            "command": "docker",
+            "args": ["run", "-i", "--rm", "-e", "API_KEY=" + key] + limits + ["localbusybox", "sh", "-c", server],
+            "env": ["DOCKER_HOST": "unix://" + socket],
+        ]
+        try JSONSerialization.data(withJSONObject: ["mcpServers": ["svc": entry]], options: .prettyPrinted)
+            .write(to: URL(fileURLWithPath: config))
+        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
+        let agent = AgentProcess(sandbox, env: policies)
+        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
+        #expect(wrap.status == 0, "\(wrap.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/home").map {
+            (try? String(contentsOfFile: sandbox.root + "/home/" + $0, encoding: .utf8)) ?? ""
+        }
+        #expect(files.count == 2, "the config and its backup")
+        let inHome = files.contains { leaks(key, in: $0) }
+        #expect(!inHome, "a file under HOME holds the key")
+        let call = sandbox.process.start(
+            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "svc"], env: env
+        ).wait()
+        #expect(call.status == 0, "\(call.err)")
+        #expect(call.out.contains(sandbox.process.sha256Hex(key)), "\(call.out) \(call.err)")
+        let argv = (try? String(contentsOfFile: dockerLog, encoding: .utf8)) ?? ""
+        let inArgv = leaks(key, in: argv, agent.log)
+        #expect(!inArgv, "a docker command line or the agent's log holds the key")
     }
 
     @Test func theImagesOwnEntrypointAndCommandRunAfterTheHelper() {

@@ -92,6 +92,15 @@ struct ContainerInjectionTests {
                 == ["docker", "run", "-eOTHER", "--env", "MODE=prod", "-e", "KEEP", "img", "-e", "API_KEY"])
     }
 
+    @Test func environmentOptionsAreReadInEveryFormBeforeTheImage() throws {
+        let (_, given) = try options([
+            "podman", "--log-level", "error", "run", "-i", "-e", "API_KEY=k1", "--env=TOKEN=t=2", "-eOTHER", "--env",
+            "MODE", "-u", "1000", "img", "-e", "AFTER=image",
+        ])
+        let read = given.environment.map { "\($0.index) \($0.flag)|\($0.variable) \($0.hasValue)" }
+        #expect(read == ["6 |API_KEY true", "7 --env=|TOKEN true", "8 -e|OTHER false", "10 |MODE false"])
+    }
+
     @Test func podmanSecretsMountAtTheSameTargets() {
         #expect(
             ContainerInjection.podmanSecretMount("vault_svc_key", variable: "API_KEY", fileStyle: true) == [

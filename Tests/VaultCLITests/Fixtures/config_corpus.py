@@ -83,8 +83,11 @@ class Plain:
         self.table = self.data.get("mcp_servers" if client == "codex" else "extensions") or {}
         self.command, self.env = ("command", "env") if client == "codex" else ("cmd", "envs")
     def value(self, server, location):
+        if location.startswith("args["): return self.table[server]["args"][int(location[5:-1])]
         head, _, key = location.partition(".")
         return self.table[server][head][key]
+    def command_of(self, server):
+        return str(self.table[server].get(self.command, ""))
     def rewritten(self):
         return {name for name, entry in self.table.items() if str(entry.get(self.command, "")).endswith("/vault")}
     def span(self, name):
@@ -141,7 +144,16 @@ def main():
             rewritten = new_root.rewritten()
         else:
             rewritten = {s for s, e in servers(new_root, client).items() if (member(e, "command") or ("", ""))[1].endswith("/vault")}
-        moved = {s: v for s, v in values.items() if s.split(" ", 1)[1].split(".")[0] in ("env", "envs") and s.split(" ", 1)[0] in rewritten}
+        def in_container(server):
+            command = root.command_of(server) if plain else (member(servers(root, client)[server], "command") or ("", ""))[1]
+            return os.path.basename(command) in ("docker", "podman")
+        # Values in env, and the value of a container's `-e NAME=value` argument, leave the file.
+        moved = {}
+        for secret, value in values.items():
+            server, location = secret.split(" ", 1)
+            if server not in rewritten: continue
+            if location.split(".")[0] in ("env", "envs"): moved[secret] = value
+            elif location.startswith("args[") and "=" in value and in_container(server): moved[secret] = value.split("=", 1)[1]
         backups = [open(os.path.join(os.path.dirname(path), f), encoding="utf-8").read() for f in os.listdir(os.path.dirname(path)) if ".vault-backup-" in f]
         for secret, value in moved.items():
             if value in wrapped or any(value in b for b in backups): problems.append(f"{name}: {secret} still in the file or its backup")
