@@ -11,6 +11,8 @@ public struct ContainerRunOptions: Sendable {
     public let entrypoint: (value: String, indices: [Int])?
     /// `-d` / `--detach`.
     public let detached: Bool
+    /// `--pull` (`missing`, `always`, `never`, `newer`), as given.
+    public let pull: String?
     /// The `-e` / `--env` options, in order.
     public let environment: [EnvironmentOption]
 
@@ -41,7 +43,8 @@ public struct ContainerRunOptions: Sendable {
     public init?(_ command: ContainerCommand) {
         let argv = command.argv
         var index = command.insertionIndex
-        var user: String?, entrypoint: (String, [Int])?, detached = false, environment: [EnvironmentOption] = []
+        var user: String?, entrypoint: (String, [Int])?, detached = false, pull: String?,
+            environment: [EnvironmentOption] = []
         while index < argv.count {
             let token = argv[index]
             if token == "--" {
@@ -56,6 +59,7 @@ public struct ContainerRunOptions: Sendable {
             case "--user", "-u": user = value
             case "--entrypoint": entrypoint = value.map { ($0, takesNext ? [index, index + 1] : [index]) }
             case "--detach", "-d": detached = inline.map { $0 != "false" } ?? true
+            case "--pull": pull = value
             case "--env", "-e":
                 if let value {
                     let name = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
@@ -74,6 +78,7 @@ public struct ContainerRunOptions: Sendable {
         self.user = user
         self.entrypoint = entrypoint
         self.detached = detached
+        self.pull = pull
         self.environment = environment
     }
 

@@ -17,6 +17,10 @@ final class DockerTests {
     let limits = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096", "--network", "none"]
     /// The engine: `podman system service`, stopped when the suite is done.
     var service: VaultProcess.Running?
+    /// A registry on loopback (Fixtures/oci_registry.py) the engine pulls `pulled` from, and what it was asked.
+    var registry: VaultProcess.Running?
+    var registryPort = ""
+    var registryLog: String { sandbox.root + "/registry.log" }
     /// What every `vault` and `docker` here runs with: the engine's socket, and a `docker` on PATH that logs its
     /// argv before it runs the real one.
     var env: [String: String] {
@@ -41,19 +45,30 @@ final class DockerTests {
             as: "withentrypoint", applets: applets,
             changes: ["ENTRYPOINT [\"/bin/sh\", \"-c\"]", "CMD [\"printf %s \\\"$API_KEY\\\" | sha256sum\"]"],
             using: sandbox.process)
+        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
+        let started = sandbox.process.start("/usr/bin/python3", [fixtures + "/oci_registry.py", "pulled", registryLog])
+        registry = started
+        for _ in 0..<200 where registryPort.isEmpty {
+            usleep(50_000)
+            registryPort = ((try? String(contentsOfFile: started.outPath, encoding: .utf8)) ?? "")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let registries = sandbox.root + "/registries.conf"
+        writePrivateFile(registries, "[[registry]]\nlocation = \"127.0.0.1:\(registryPort)\"\ninsecure = true\n".utf8)
         service = sandbox.process.start(
             "/bin/sh",
             [
                 "-c",
-                store.shellCommand + " system service --time=0 unix://\(socket) 2> \(engineLog)",
+                "CONTAINERS_REGISTRIES_CONF=\(registries) " + store.shellCommand
+                    + " system service --time=0 unix://\(socket) 2> \(engineLog)",
             ])
         for _ in 0..<200 where access(socket, F_OK) != 0 { usleep(50_000) }
     }
 
     deinit {
-        if let service {
-            kill(service.pid, SIGTERM)
-            _ = service.wait()
+        for process in [service, registry].compactMap(\.self) {
+            kill(process.pid, SIGTERM)
+            _ = process.wait()
         }
         _ = sandbox.process.start("/bin/sh", ["-c", "pkill -f 'system service --time=0 unix://\(socket)'"]).wait()
         store.remove(using: sandbox.process)
@@ -147,6 +162,28 @@ final class DockerTests {
         let argv = (try? String(contentsOfFile: dockerLog, encoding: .utf8)) ?? ""
         let inArgv = leaks(key, in: argv, agent.log)
         #expect(!inArgv, "a docker command line or the agent's log holds the key")
+    }
+
+    @Test func anImageNotPresentIsPulledWithItsProgressOnStderr() {
+        // As `docker run` would pull it: vault needs the image's entrypoint before the run, so it pulls first, and
+        // the pull's progress must not reach stdout, where a stdio MCP server speaks.
+        let run = vaultRun(
+            ["--env", "API_KEY=svc/api-key", "--", "docker", "run", "--rm"] + limits
+                + ["127.0.0.1:\(registryPort)/pulled", "sh", "-c", "printf %s \"$API_KEY\" | sha256sum"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out == sandbox.process.sha256Hex(value) + "  -\n", "\(run.out)")
+        let asked = (try? String(contentsOfFile: registryLog, encoding: .utf8)) ?? ""
+        #expect(asked.contains("GET /v2/pulled/manifests/latest"), "\(asked)")
+    }
+
+    @Test func pullNeverRefusesAnImageNotPresentAndPullsNothing() {
+        let run = vaultRun(
+            ["--env", "API_KEY=svc/api-key", "--", "docker", "run", "--rm", "--pull=never"] + limits
+                + ["127.0.0.1:\(registryPort)/absent", "true"])
+        #expect(run.status != 0)
+        #expect(run.err.contains("--pull never"), "\(run.err)")
+        let asked = (try? String(contentsOfFile: registryLog, encoding: .utf8)) ?? ""
+        #expect(!asked.contains("/absent/"), "\(asked)")
     }
 
     @Test func theImagesOwnEntrypointAndCommandRunAfterTheHelper() {

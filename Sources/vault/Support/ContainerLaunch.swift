@@ -51,7 +51,8 @@ enum ContainerLaunch {
         let directory: String
         do throws(Launcher.Failure) {
             let image = try ContainerImage.inspect(
-                container.argv[options.imageIndex], engine: engine, environment: engineEnvironment(environment))
+                container.argv[options.imageIndex], engine: engine, environment: engineEnvironment(environment),
+                pull: options.pull)
             let helper = asFile ? nil : try ContainerInjection.helper(environment.variables)
             directory = try SecretFiles.write(secrets, base: RuntimeDirectory.path(environment.variables))
             do throws(Launcher.Failure) {
@@ -109,7 +110,8 @@ enum ContainerLaunch {
                 argv = container.inserting(mounts)
             } else {
                 let image = try ContainerImage.inspect(
-                    container.argv[options.imageIndex], engine: engine, environment: engineEnvironment(environment))
+                    container.argv[options.imageIndex], engine: engine, environment: engineEnvironment(environment),
+                    pull: options.pull)
                 argv = try ContainerInjection.helperArgv(
                     container, options: options, image: image, helper: ContainerInjection.helper(environment.variables),
                     mounts: mounts)
