@@ -86,7 +86,7 @@ let package = Package(
             name: "VaultClient",
             dependencies: [
                 "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultAgent", "VaultLaunch", "VaultRemote",
-                "VaultSystem",
+                "VaultFormats", "VaultMCP", "VaultSystem",
             ],
             swiftSettings: strict
         ),
@@ -181,13 +181,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "VaultClientTests",
+            dependencies: ["VaultClient", "VaultCore", "VaultMCP", "VaultPolicy", "VaultTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VaultMCPTests",
             dependencies: ["VaultMCP", "VaultCore"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "VaultCLITests",
-            dependencies: ["vault", "VaultCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["vault", "VaultCore", "VaultClient", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

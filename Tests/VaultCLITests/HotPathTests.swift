@@ -1,4 +1,5 @@
 import Testing
+import VaultClient
 import VaultCore
 @testable import vault
 

@@ -76,11 +76,11 @@ extension VaultCLI {
             let environment = Environment.current
             let launch = try request.resolved(environment)
             if launch.supervise {
-                try SupervisedLaunch.run(launch, unlock: unlock, environment)
+                try SupervisedLaunch.run(launch, unlock: unlock.choice, environment)
             }
             if let container = ContainerCommand(command) {
                 try ContainerLaunch.run(
-                    container, references: launch.references, mode: launch.mode, unlock: unlock, environment)
+                    container, references: launch.references, mode: launch.mode, unlock: unlock.choice, environment)
             }
             try launch.start(
                 with: SecretValues.fetch(launch.references, unlock: unlock.choice, environment), environment)

@@ -1,31 +1,63 @@
 import Foundation
-import VaultClient
-import VaultCore
+public import VaultCore
 import VaultFormats
-import VaultLaunch
-import VaultMCP
+public import VaultLaunch
 import VaultPolicy
 
 /// What `vault get` was asked for, however its arguments were parsed.
-struct GetRequest: Equatable {
-    var name: String
-    var selector = VersionSelector.current
+public struct GetRequest: Equatable, Sendable {
+    /// The secret's name.
+    public var name: String
+    /// Which version.
+    public var selector = VersionSelector.current
+
+    /// A request for `name` at `selector`.
+    public init(name: String, selector: VersionSelector = .current) {
+        self.name = name
+        self.selector = selector
+    }
 }
 
 /// What `vault run` was asked to start, however its arguments were parsed.
-struct RunRequest: Equatable {
-    var profile: String?
-    var assignments: [String] = []
-    var mode: InjectionMode?
-    var redact = false
-    var policies: String?
-    var command: [String] = []
-    var envFile: String?
-    var supervise = false
-    var onRotate = OnRotate.handover
+public struct RunRequest: Equatable, Sendable {
+    /// `--profile`.
+    public var profile: String?
+    /// `--env VARIABLE=secret[@version]`, as given.
+    public var assignments: [String] = []
+    /// `--mode`, when given (else the profile's, else env).
+    public var mode: InjectionMode?
+    /// `--redact`.
+    public var redact = false
+    /// `--policies`.
+    public var policies: String?
+    /// The command after `--`.
+    public var command: [String] = []
+    /// `--env-file`.
+    public var envFile: String?
+    /// `--supervise`.
+    public var supervise = false
+    /// `--on-rotate`.
+    public var onRotate = OnRotate.handover
+
+    /// A request with these parts (the parser's; every part may be left out).
+    public init(
+        profile: String? = nil, assignments: [String] = [], mode: InjectionMode? = nil, redact: Bool = false,
+        policies: String? = nil, command: [String] = [], envFile: String? = nil, supervise: Bool = false,
+        onRotate: OnRotate = .handover
+    ) {
+        self.profile = profile
+        self.assignments = assignments
+        self.mode = mode
+        self.redact = redact
+        self.policies = policies
+        self.command = command
+        self.envFile = envFile
+        self.supervise = supervise
+        self.onRotate = onRotate
+    }
 
     /// Why these arguments cannot be run, or nil when they can.
-    var problem: String? {
+    public var problem: String? {
         guard !command.isEmpty else {
             return "give the command to run after --, e.g. vault run --profile github -- npx server"
         }
@@ -42,28 +74,28 @@ struct RunRequest: Equatable {
 
 extension RunRequest {
     /// A run request with its profile read: the references, mode and inherited variables to launch with.
-    struct Resolved {
-        let request: RunRequest
-        let references: [SecretReference]
-        let mode: InjectionMode
-        let inherit: [String]
+    public struct Resolved {
+        public let request: RunRequest
+        public let references: [SecretReference]
+        public let mode: InjectionMode
+        public let inherit: [String]
         /// `--supervise`, or the profile's `supervise: true`.
-        var supervise = false
+        public var supervise = false
         /// Plain variables from `--env-file` (values that are not references), passed to the child as they are.
-        var plain: [String: String] = [:]
+        public var plain: [String: String] = [:]
 
         /// What the child may inherit from the launcher: the profile's `inherit` and the `--env-file` plain names.
-        var inheritedNames: [String] { inherit + plain.keys.sorted() }
+        public var inheritedNames: [String] { inherit + plain.keys.sorted() }
 
         /// The launcher's variables with the `--env-file` plain values, without those a reference fills (a
         /// variable a reference fills must not also reach the child as its `vault://` text).
-        func launcherEnvironment(_ environment: Environment) -> [String: String] {
+        public func launcherEnvironment(_ environment: Environment) -> [String: String] {
             let referenced = Set(references.map(\.variable))
             return environment.variables.merging(plain) { $1 }.filter { !referenced.contains($0.key) }
         }
 
         /// Replaces (or, for file mode and redaction, becomes the parent of) this process with the command.
-        func start(
+        public func start(
             with secrets: [(variable: String, value: SecretBox)], _ environment: Environment
         ) throws(VaultError) -> Never {
             let plan = LaunchPlan(
@@ -79,14 +111,14 @@ extension RunRequest {
     }
 
     /// `NAME=secret[@version]` as a reference, or nil when malformed.
-    static func reference(_ assignment: String) -> SecretReference? {
+    public static func reference(_ assignment: String) -> SecretReference? {
         let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, SecretReference.isVariableName(parts[0]) else { return nil }
         return SecretReference.parse(variable: parts[0], parts[1])
     }
 
     /// The profile (if any) read from the policies directory and merged with the `--env` assignments.
-    func resolved(_ environment: Environment) throws(VaultError) -> Resolved {
+    public func resolved(_ environment: Environment) throws(VaultError) -> Resolved {
         var references = assignments.compactMap(RunRequest.reference)
         var chosenMode = mode ?? .env
         var inherit: [String] = []

@@ -1,7 +1,6 @@
 import Foundation
-import VaultClient
-import VaultCore
-import VaultLaunch
+public import VaultCore
+public import VaultLaunch
 import VaultPolicy
 import VaultSystem
 
@@ -10,9 +9,11 @@ import VaultSystem
 /// vault when the container starts. Docker: files vault writes on tmpfs and bind-mounts read-only, removed when
 /// the container ends. Env style (both): the static vault-env-helper is the entrypoint and turns the files into
 /// variables before it execs the image's own entrypoint (docs/CONTAINERS.md).
-enum ContainerLaunch {
-    static func run(
-        _ container: ContainerCommand, references: [SecretReference], mode: InjectionMode, unlock: UnlockOptions,
+public enum ContainerLaunch {
+    /// Starts `container` with `references` in `mode` (never fd), replacing this process (podman) or staying its
+    /// parent until it ends (docker); a failure to start ends this process with the launcher's status.
+    public static func run(
+        _ container: ContainerCommand, references: [SecretReference], mode: InjectionMode, unlock: UnlockChoice,
         _ environment: Environment
     ) throws(VaultError) -> Never {
         guard mode != .fd else {
@@ -37,7 +38,7 @@ enum ContainerLaunch {
 
     private static func docker(
         _ container: ContainerCommand, _ options: ContainerRunOptions, _ references: [SecretReference], asFile: Bool,
-        unlock: UnlockOptions, _ environment: Environment
+        unlock: UnlockChoice, _ environment: Environment
     ) throws(VaultError) -> Never {
         guard !options.detached else {
             throw .invalidInput(
@@ -46,7 +47,7 @@ enum ContainerLaunch {
         }
         let engine = [container.argv[0]] + container.globalOptions
         let variables = references.map(\.variable)
-        let secrets = try SecretValues.fetch(references, unlock: unlock.choice, environment)
+        let secrets = try SecretValues.fetch(references, unlock: unlock, environment)
         var argv: [String]
         let directory: String
         do throws(Launcher.Failure) {

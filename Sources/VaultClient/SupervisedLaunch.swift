@@ -1,15 +1,15 @@
 import Foundation
 import VaultAgent
-import VaultClient
-import VaultCore
+public import VaultCore
 import VaultLaunch
 import VaultSystem
 
 /// `vault run --supervise` (or a profile's `supervise: true`): the server starts with its secrets as usual, and a
 /// `Supervisor` stays between it and the client, moving it to each new version the agent announces.
-enum SupervisedLaunch {
-    static func run(
-        _ launch: RunRequest.Resolved, unlock: UnlockOptions, _ environment: Environment
+public enum SupervisedLaunch {
+    /// Starts `launch`'s server under a `Supervisor` (or, without an agent, as a plain launch); never returns.
+    public static func run(
+        _ launch: RunRequest.Resolved, unlock: UnlockChoice, _ environment: Environment
     ) throws(VaultError) -> Never {
         guard launch.mode != .fd, !launch.request.redact, ContainerCommand(launch.request.command) == nil else {
             throw .invalidInput(
@@ -26,12 +26,12 @@ enum SupervisedLaunch {
                 "vault: supervise: no agent announces new versions, so this server keeps its values until it restarts; \(AgentAccess.startHint)"
             )
             try launch.start(
-                with: SecretValues.fetch(launch.references, unlock: unlock.choice, environment), environment)
+                with: SecretValues.fetch(launch.references, unlock: unlock, environment), environment)
         }
         let source: AgentVersionSource
         do {
             source = try AgentVersionSource(
-                watching: watcher, references: launch.references, unlock: unlock.choice, environment)
+                watching: watcher, references: launch.references, unlock: unlock, environment)
         } catch {
             let names = Set(launch.references.map(\.secret)).sorted().joined(separator: ", ")
             throw .noUnlocker(reason: "the agent cannot watch \(names): \(error)")

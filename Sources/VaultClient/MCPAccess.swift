@@ -1,14 +1,13 @@
 import Foundation
-import VaultClient
-import VaultCore
-import VaultFormats
-import VaultMCP
-import VaultPolicy
+public import VaultCore
+public import VaultFormats
+public import VaultMCP
+public import VaultPolicy
 
 /// Finding client config files, writing the profiles file `vault mcp` manages, and applying a planned rewrite.
-enum MCPAccess {
+public enum MCPAccess {
     /// `--config PATH`, else the client's files that exist; an error naming the paths looked at when none does.
-    static func configPaths(
+    public static func configPaths(
         _ client: MCPClient, explicit: String?, _ environment: Environment
     ) throws(VaultError) -> [String] {
         if let explicit {
@@ -31,7 +30,7 @@ enum MCPAccess {
     }
 
     /// Where `client` keeps its configs for this user and the current directory.
-    static func defaultPaths(_ client: MCPClient, _ environment: Environment) -> [String] {
+    public static func defaultPaths(_ client: MCPClient, _ environment: Environment) -> [String] {
         let home = environment.variables["HOME"] ?? NSHomeDirectory()
         return client.configPaths(
             home: home, configHome: environment.variables["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 },
@@ -41,18 +40,18 @@ enum MCPAccess {
 
     /// The absolute path of this `vault` binary, for rewritten launch commands (clients start servers with a
     /// minimal PATH).
-    static var vaultCommand: String {
+    public static var vaultCommand: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// The profiles file `vault mcp` writes for `client`.
-    static func profilesFile(_ client: MCPClient, directory: String) -> String {
+    public static func profilesFile(_ client: MCPClient, directory: String) -> String {
         directory + "/mcp-\(client.rawValue).yaml"
     }
 
     /// The new text of the managed profiles file with `profiles` added (replacing same-named ones it holds),
     /// and its current text; nil when every one of them already exists as it is (in any file).
-    static func profilesUpdate(
+    public static func profilesUpdate(
         _ profiles: [Profile], client: MCPClient, set: PolicySet
     ) throws(VaultError) -> (path: String, old: String, new: String)? {
         let path = profilesFile(client, directory: set.directory)
@@ -86,7 +85,7 @@ enum MCPAccess {
     }
 
     /// Writes the managed profiles file atomically (0600, the directory 0700 if new).
-    static func writeProfiles(_ update: (path: String, old: String, new: String)) throws(VaultError) {
+    public static func writeProfiles(_ update: (path: String, old: String, new: String)) throws(VaultError) {
         let directory = (update.path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(
@@ -109,7 +108,7 @@ enum MCPAccess {
     }
 
     /// The config's text and its text after `edits`, each with every plain-text secret masked, as a unified diff.
-    static func maskedDiff(_ config: ConfigFile, client: MCPClient, edits: [TextEdit]) -> String {
+    public static func maskedDiff(_ config: ConfigFile, client: MCPClient, edits: [TextEdit]) -> String {
         let old = masked(config, client: client)
         let new: String
         do {
@@ -124,7 +123,7 @@ enum MCPAccess {
     }
 
     /// The config's text with every plain-text secret replaced by `"<secret: N bytes>"`.
-    static func masked(_ config: ConfigFile, client: MCPClient) -> String {
+    public static func masked(_ config: ConfigFile, client: MCPClient) -> String {
         let findings = MCPDoctor.findings(in: config, client: client)
         let edits = findings.map {
             TextEdit(range: $0.range, replacement: Array("\"<secret: \($0.range.count - 2) bytes>\"".utf8))
@@ -138,7 +137,7 @@ extension MCPAccess {
     /// The variables a wrapped entry's `env` needs so `vault run` finds this vault, its policies and the agent under
     /// an MCP client's bare environment (only `HOME LOGNAME PATH SHELL TERM USER`): each one whose value differs
     /// from what `vault` derives from HOME and the uid alone.
-    static func launchEnvironment(
+    public static func launchEnvironment(
         policies: String, _ environment: Environment
     ) throws(VaultError) -> [(name: String, value: String)] {
         let home = environment.variables["HOME"] ?? NSHomeDirectory()
@@ -154,7 +153,7 @@ extension MCPAccess {
 
     /// The file as a client config when it is a JSON(C) object (by its first byte that is not space or a
     /// comment); nil for anything else (a `.env` file).
-    static func configIfJSON(_ path: String) throws(VaultError) -> ConfigFile? {
+    public static func configIfJSON(_ path: String) throws(VaultError) -> ConfigFile? {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .invalidInput("cannot read \(path): no such file or no permission")
         }
@@ -179,13 +178,13 @@ extension MCPAccess {
 
     /// The file a path names, for telling two paths of one file apart (`~/.cursor/mcp.json` seen as the user's
     /// and, from the home directory, as the project's): device and inode, else the path.
-    static func identity(of path: String) -> String {
+    public static func identity(of path: String) -> String {
         var info = stat()
         return stat(path, &info) == 0 ? "\(info.st_dev):\(info.st_ino)" : path
     }
 
     /// Where `wrap` keeps the records `unwrap` restores entries from.
-    static func recordsPath(_ environment: Environment) throws(VaultError) -> String {
+    public static func recordsPath(_ environment: Environment) throws(VaultError) -> String {
         WrapRecords.path(in: try environment.location().directory)
     }
 }

@@ -1,31 +1,35 @@
-import VaultClient
-import VaultCore
-import VaultMCP
+public import VaultCore
+public import VaultMCP
 import VaultPolicy
 
 /// The shared half of `vault mcp import` and `wrap`: every config of the client planned (values stored unless a
 /// dry run), and the profiles file update they need.
-struct MCPWrapping {
-    let client: MCPClient
-    let configs: [(file: ConfigFile, plan: MCPRewrite)]
-    let profiles: (path: String, old: String, new: String)?
-    let placer: SecretPlacer
+public struct MCPWrapping {
+    /// The client.
+    public let client: MCPClient
+    /// Each config file and what changes in it.
+    public let configs: [(file: ConfigFile, plan: MCPRewrite)]
+    /// The managed profiles file's path, old and new text, when it changes.
+    public let profiles: (path: String, old: String, new: String)?
+    /// What was stored (or would be) and what the vault already held.
+    public let placer: SecretPlacer
 
-    /// Plans (and, unless `dryRun`, stores the values for) every config `target` names.
-    static func plan(
-        _ target: MCPTarget, unlock: UnlockOptions, dryRun: Bool, environment: Environment
+    /// Plans (and, unless `dryRun`, stores the values for) `client`'s configs: the file `config` names, else the
+    /// client's usual ones; profiles go to `policies` (else the default directory).
+    public static func plan(
+        client: MCPClient, config: String?, policies: String?, unlock: UnlockChoice, dryRun: Bool,
+        environment: Environment
     ) throws(VaultError) -> MCPWrapping {
-        let client = target.client.client
-        let set = PolicySet.load(directory: PolicyAccess.directory(target.policies, environment))
+        let set = PolicySet.load(directory: PolicyAccess.directory(policies, environment))
         if let first = set.diagnostics.first {
             throw .invalidInput(
                 "\(first); fix the policies directory first (`vault policy check`) — nothing was changed")
         }
-        let paths = try MCPAccess.configPaths(client, explicit: target.config, environment)
+        let paths = try MCPAccess.configPaths(client, explicit: config, environment)
         let configs = try paths.map { (path) throws(VaultError) in try ConfigFile(path: path, syntax: client.syntax) }
         let launchEnvironment = try MCPAccess.launchEnvironment(policies: set.directory, environment)
         let placer = try SecretPlacer(vault: VaultAccess.locked(environment), dryRun: dryRun) { () throws(VaultError) in
-            try VaultSession.open(unlock.choice, environment)
+            try VaultSession.open(unlock, environment)
         }
         var planned: [(ConfigFile, MCPRewrite)] = [], profiles: [Profile] = []
         for config in configs {
@@ -41,7 +45,7 @@ struct MCPWrapping {
     }
 
     /// Adds the records of the rewritten entries to the records file (replacing older ones of the same entries).
-    func saveRecords(_ environment: Environment) throws(VaultError) {
+    public func saveRecords(_ environment: Environment) throws(VaultError) {
         let new = configs.flatMap(\.plan.records)
         guard !new.isEmpty else { return }
         let path = try MCPAccess.recordsPath(environment)
@@ -52,26 +56,12 @@ struct MCPWrapping {
     }
 
     /// Whether anything would change.
-    var isEmpty: Bool { profiles == nil && placer.stored.isEmpty && configs.allSatisfy { $0.plan.edits.isEmpty } }
-
-    /// One line per server moved, stored secret and note.
-    func describe(dryRun: Bool) {
-        for (config, plan) in configs {
-            for server in plan.servers {
-                let moved = server.variables.map { "\($0.variable) → \($0.secret)" }.joined(separator: ", ")
-                Output.line("\(config.path): \(server.label) → profile \(server.profile) (\(moved))")
-            }
-            for note in plan.notes { Notice.print("vault: \(config.path): \(note)") }
-        }
-        for (name, version) in placer.stored {
-            Output.line("\(dryRun ? "would store" : "stored") \(name) version \(version)")
-        }
-        for name in placer.reused { Output.line("\(name) already holds the value") }
-        if let profiles { Output.line("\(dryRun ? "would write" : "wrote") profiles to \(profiles.path)") }
+    public var isEmpty: Bool {
+        profiles == nil && placer.stored.isEmpty && configs.allSatisfy { $0.plan.edits.isEmpty }
     }
 
     /// The profiles file diff (profiles hold no values).
-    var profilesDiff: String {
+    public var profilesDiff: String {
         guard let profiles else { return "" }
         return UnifiedDiff.render(old: profiles.old, new: profiles.new, path: profiles.path)
     }
