@@ -120,16 +120,20 @@ struct UncommittedChangeTests {
         let orphan = AuditLog.line(
             for: AuditEvent("rotate.set", secret: "audit/kept", version: 2), seq: state.nextSeq, prev: last.mac,
             key: state.key)
+        try "\(state.nextSeq) \(state.nextSeq)\n".write(toFile: log.pendingPath, atomically: false, encoding: .utf8)
         let handle = try #require(FileHandle(forWritingAtPath: log.livePath))
         handle.seekToEndOfFile()
         handle.write(Data((orphan.text + "\n").utf8))
         try handle.close()
+        // Reads go on before the next unlock (an agent serving gets): they catch the state up past the orphan.
+        _ = try vault.value(of: SecretName("audit/kept"))
         let check = try log.checkAnchor { () throws(VaultError) -> AuditAnchor? in
             try vault.vault.read { try AuditAnchor.stored($0) }
         }
         #expect(check == .uncommitted(state.nextSeq...state.nextSeq))
         try vault.checkAuditAnchor()
         #expect(try log.records().last?.op == "audit.uncommitted")
+        #expect(AuditLog.pending(at: log.pendingPath) == nil, "the pending file outlived the commit")
         try vault.checkAuditAnchor()  // now they agree
         let verified = try vault.verifyAudit()
         #expect(verified.intact, "\(verified.problems)")
@@ -144,5 +148,7 @@ struct UncommittedChangeTests {
         // Put the anchor back to before the rotation, as a restored database would have it.
         try vault.vault.write { db in try anchor.store(db) }
         #expect(throws: VaultError.self) { try vault.checkAuditAnchor() }
+        // A change that committed left no pending file naming its records.
+        #expect(AuditLog.pending(at: vault.vault.audit.pendingPath) == nil)
     }
 }

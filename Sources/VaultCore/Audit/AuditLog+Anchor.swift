@@ -1,4 +1,5 @@
 import Foundation
+import VaultSystem
 
 /// What the end of the audit log says about the database's anchor.
 enum AnchorCheck: Equatable {
@@ -16,9 +17,9 @@ extension AuditLog {
     /// commit and its append is never mistaken for a rollback. Reads only the last `window` bytes of the newest
     /// non-empty log file (every unlock does this); `vault audit verify` compares against the whole log.
     ///
-    /// A change appends its records, then commits, then saves the audit state. Records after the anchor that all
-    /// come after the state's last finished append, with the anchor at that append's last record, were written by
-    /// a process killed before its commit: they are `uncommitted`, not a rollback.
+    /// A change names its records in `audit.pending`, appends them, commits, and removes the file. Change records
+    /// after the anchor that `audit.pending` names (whatever was appended after them: reads, unlocks) were written
+    /// by a process killed before its commit: they are `uncommitted`, not a rollback.
     func checkAnchor(
         window: Int = 256 * 1024, _ anchor: () throws(VaultError) -> AuditAnchor?
     ) throws(VaultError) -> AnchorCheck {
@@ -27,14 +28,38 @@ extension AuditLog {
             let tail =
                 files.reversed().lazy.map { Self.tailRecords(of: $0, window: window) }.first { !$0.isEmpty } ?? []
             guard let reason = anchor.disagreement(with: tail, oldestKept: tail.first?.seq) else { return .agrees }
-            let after = tail.filter { $0.seq > anchor.seq }
-            if let state = AuditState.read(path: statePath), anchor.seq == state.nextSeq - 1,
-                let first = after.first, let last = after.last, first.seq == state.nextSeq
+            let changes = tail.filter { $0.seq > anchor.seq && AuditAnchor.changes.contains($0.op) }
+            if let pending = Self.pending(at: pendingPath), let first = changes.first, let last = changes.last,
+                changes.allSatisfy({ pending.contains($0.seq) }),
+                anchor.disagreement(with: tail.filter { !pending.contains($0.seq) }, oldestKept: tail.first?.seq)
+                    == nil
             {
                 return .uncommitted(first.seq...last.seq)
             }
             return .disagrees(reason)
         }
+    }
+
+    /// Names `records` in the pending file, before they are appended.
+    static func markPending(_ records: ClosedRange<Int>, at path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        _ = Array("\(records.lowerBound) \(records.upperBound)\n".utf8).withUnsafeBytes { Descriptors.writeAll(fd, $0) }
+        close(fd)
+    }
+
+    /// The records the pending file names, nil when there is none (or it is not two whole numbers).
+    static func pending(at path: String) -> ClosedRange<Int>? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(fd, &buffer, buffer.count)
+        guard count > 0 else { return nil }
+        let numbers = String(decoding: buffer.prefix(count), as: UTF8.self).split(whereSeparator: \.isWhitespace)
+            .compactMap { Int($0) }
+        guard numbers.count == 2, numbers[0] >= 1, numbers[0] <= numbers[1] else { return nil }
+        return numbers[0]...numbers[1]
     }
 
     /// The reason the anchor and the log disagree, nil when they agree or the difference is an uncommitted change.

@@ -28,6 +28,9 @@ public final class AuditLog: Sendable {
 
     var livePath: String { directory + "/audit.log" }
     var statePath: String { directory + "/audit.state" }
+    /// Names the records a change is appending until it has committed (`FIRST LAST`, decimal): what a process
+    /// killed before its commit leaves, so the next unlock can tell them from a rolled-back database.
+    var pendingPath: String { directory + "/audit.pending" }
     private var lockPath: String { directory + "/audit.lock" }
 
     /// The log files, oldest first.
@@ -62,7 +65,7 @@ public final class AuditLog: Sendable {
     }
 
     private func append(_ events: [AuditEvent], missingState: () throws(VaultError) -> AuditState) throws(VaultError) {
-        try appendSigned(missingState: missingState) { (sign) throws(VaultError) in
+        try appendSigned(anchored: false, missingState: missingState) { (sign) throws(VaultError) in
             do { _ = try sign(events) } catch let error as VaultError { throw error } catch {
                 throw .storage("\(error)")
             }
@@ -79,6 +82,7 @@ public final class AuditLog: Sendable {
         _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
     ) throws(VaultError) {
         try appendSigned(
+            anchored: true,
             missingState: { () throws(VaultError) -> AuditState in
                 AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32), logSize: -1)
             }, change)
@@ -97,8 +101,11 @@ public final class AuditLog: Sendable {
         return outcome
     }
 
+    /// Appends under the lock what `change` signs. An `anchored` change (one committed to the database with the
+    /// chain head its records reach) names its records in `audit.pending` before appending them and removes it
+    /// once committed.
     private func appendSigned(
-        missingState: () throws(VaultError) -> AuditState,
+        anchored: Bool, missingState: () throws(VaultError) -> AuditState,
         _ change: (_ sign: ([AuditEvent]) throws -> AuditAnchor) throws(VaultError) -> Void
     ) throws(VaultError) {
         try handles.withLock { (handles) throws(VaultError) in
@@ -117,9 +124,13 @@ public final class AuditLog: Sendable {
                 state.prevMAC = Hex.decode(last.mac) ?? state.prevMAC
             }
             let path = livePath
-            var appendedFrom: off_t?, appended = 0
+            var appendedFrom: off_t?, appended = 0, pendingFrom: Int?
             do throws(VaultError) {
                 try change { events in
+                    if anchored, !events.isEmpty {
+                        pendingFrom = pendingFrom ?? state.nextSeq
+                        Self.markPending((pendingFrom ?? 1)...state.nextSeq + events.count - 1, at: pendingPath)
+                    }
                     var text = ""
                     for event in events {
                         let line = Self.line(
@@ -148,8 +159,10 @@ public final class AuditLog: Sendable {
             } catch {
                 // The change did not commit: its records must not stay.
                 if let appendedFrom { _ = ftruncate(log.fd, appendedFrom) }
+                if anchored { unlink(pendingPath) }
                 throw error
             }
+            defer { if anchored { unlink(pendingPath) } }
             guard appended > 0 else { return }
             state.logSize = log.size + appended
             if state.logSize >= maximumBytes {
