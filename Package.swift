@@ -10,6 +10,7 @@ let package = Package(
     name: "vault",
     products: [
         .executable(name: "vault", targets: ["vault"]),
+        .executable(name: "vault-cli", targets: ["vault-cli"]),
         .library(name: "VaultCore", targets: ["VaultCore"]),
     ],
     dependencies: [
@@ -31,9 +32,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "VaultSecrets",
+            dependencies: ["CSodium", "VaultSystem"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "VaultHotPath",
+            dependencies: ["VaultSecrets", "VaultSystem"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "VaultCore",
             dependencies: [
                 "CSodium",
+                "VaultSecrets",
                 "VaultSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -46,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "VaultPolicy",
-            dependencies: ["VaultCore", "VaultSystem", .product(name: "Yams", package: "Yams")],
+            dependencies: ["VaultCore", "VaultHotPath", "VaultSystem", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -62,14 +74,14 @@ let package = Package(
         .target(
             name: "VaultAgent",
             dependencies: [
-                "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultRemote", "VaultSystem",
+                "VaultCore", "VaultHotPath", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultRemote", "VaultSystem",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "VaultLaunch",
-            dependencies: ["VaultCore", "VaultSystem"],
+            dependencies: ["VaultCore", "VaultHotPath", "VaultSystem"],
             swiftSettings: strict
         ),
         .target(
@@ -86,12 +98,22 @@ let package = Package(
             name: "VaultClient",
             dependencies: [
                 "VaultCore", "VaultKeyring", "VaultPolicy", "VaultRotation", "VaultAgent", "VaultLaunch", "VaultRemote",
-                "VaultFormats", "VaultMCP", "VaultSystem",
+                "VaultFormats", "VaultMCP", "VaultHotPath", "VaultSystem",
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "vault",
+            dependencies: ["VaultHotPath", "VaultSecrets", "VaultSystem"],
+            swiftSettings: strict,
+            // The launcher MCP clients start: small (no Foundation, GRDB, Yams or argument parser) and, in release,
+            // linked as the CLI is (below) for the fastest start.
+            linkerSettings: [
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux], configuration: .release)),
+            ]
+        ),
+        .executableTarget(
+            name: "vault-cli",
             dependencies: [
                 "VaultCore",
                 "VaultKeyring",
@@ -182,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultClientTests",
-            dependencies: ["VaultClient", "VaultCore", "VaultMCP", "VaultPolicy", "VaultTestSupport"],
+            dependencies: ["VaultClient", "VaultCore", "VaultHotPath", "VaultMCP", "VaultPolicy", "VaultTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -192,7 +214,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultCLITests",
-            dependencies: ["vault", "VaultCore", "VaultClient", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "vault", "vault-cli", "VaultCore", "VaultClient", "VaultHotPath",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

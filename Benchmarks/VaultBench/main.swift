@@ -28,6 +28,10 @@ func measure(_ count: Int, _ body: (Int) throws -> Void) rethrows -> Stats {
 
 func line(_ text: String) { print(text); fflush(nil) }
 
+/// The issues' goals judged on this run, printed together at the end.
+nonisolated(unsafe) var goals: [(text: String, met: Bool, measured: String)] = []
+func goal(_ text: String, _ met: Bool, _ measured: String) { goals.append((text, met, measured)) }
+
 /// VmRSS from /proc/self/status, in MiB.
 func residentMegabytes() -> Int {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
@@ -80,7 +84,9 @@ for size in [100, 100_000] {
     line("  list @\(size): \(list.text)")
     line("  resident memory of this process with the vault open @\(size): \(residentMegabytes()) MiB")
 }
-line(String(format: "  get latency ratio 100,000 / 100 = %.2f×", getMedians[100_000]! / getMedians[100]!))
+let largeRatio = (getMedians[100_000] ?? 0) / (getMedians[100] ?? 1)
+line(String(format: "  get latency ratio 100,000 / 100 = %.2f×", largeRatio))
+goal("get at 100,000 secrets ≤ 1.2× at 100", largeRatio <= 1.2, String(format: "%.2f×", largeRatio))
 
 // MARK: - Rotation of 10,000 due secrets (generate)
 
@@ -100,6 +106,7 @@ do {
     }
     let total = Date().timeIntervalSince(start)
     line(String(format: "  rotated %d in %.2f s: %.0f µs per secret", rotated, total, total / Double(rotated) * 1e6))
+    goal("rotation of 10,000 due secrets < 10 s", rotated == 10_000 && total < 10, String(format: "%.2f s", total))
 }
 
 // MARK: - Agent round trip vs raw socket ping-pong
@@ -182,6 +189,10 @@ let agentStats = try measure(5000) { _ in try agentGet(client) }
 line("  raw socket ping-pong   : \(rawStats.text)")
 line("  agent get (1 client)   : \(agentStats.text)")
 line(String(format: "  agent / raw median     : %.1f×", agentStats.median / rawStats.median))
+goal(
+    "agent request median ≤ 100 µs and ≤ 2× a raw socket ping-pong",
+    agentStats.median <= 100e-6 && agentStats.median <= 2 * rawStats.median,
+    String(format: "%.0f µs, %.1f× raw", agentStats.median * 1e6, agentStats.median / rawStats.median))
 let connectStats = measure(1000) { _ in
     let fd = rawClient()
     rawRoundTrip(fd)
@@ -230,5 +241,12 @@ for clients in [1, 64] {
         String(
             format: "  %2d clients: raw %8.0f req/s (p99 %6.1f µs)   agent %8.0f req/s (p99 %6.1f µs, median %6.1f µs)",
             clients, rawRate, rawLatency.p99 * 1e6, agentRate, agentLatency.p99 * 1e6, agentLatency.median * 1e6))
+    if clients == 64 {
+        goal(
+            "≥ 30,000 requests/s at 64 clients with p99 ≤ 1 ms", agentRate >= 30_000 && agentLatency.p99 <= 1e-3,
+            String(format: "%.0f req/s, p99 %.2f ms", agentRate, agentLatency.p99 * 1e3))
+    }
 }
+line("== goals (in process)")
+for entry in goals { line("  \(entry.met ? "met   " : "MISSED")  \(entry.text): \(entry.measured)") }
 exit(0)

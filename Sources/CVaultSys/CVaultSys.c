@@ -58,6 +58,25 @@ pid_t cvaultsys_spawn_tied(const char *path, char *const argv[], char *const env
 
 struct cvaultsys_build_id_search { unsigned char *out; int capacity; int length; };
 
+/* Finds the GNU build id among the notes in [note, end); returns whether it did. */
+static int cvaultsys_build_id_in_notes(const unsigned char *note, const unsigned char *end,
+                                       struct cvaultsys_build_id_search *search) {
+    while (note + sizeof(ElfW(Nhdr)) <= end) {
+        const ElfW(Nhdr) *nhdr = (const ElfW(Nhdr) *)note;
+        const unsigned char *name = note + sizeof(ElfW(Nhdr));
+        const unsigned char *desc = name + ((nhdr->n_namesz + 3) & ~3u);
+        if (desc > end || desc + nhdr->n_descsz > end) return 0;
+        if (nhdr->n_type == NT_GNU_BUILD_ID && nhdr->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+            int length = (int)nhdr->n_descsz < search->capacity ? (int)nhdr->n_descsz : search->capacity;
+            memcpy(search->out, desc, length);
+            search->length = length;
+            return 1;
+        }
+        note = desc + ((nhdr->n_descsz + 3) & ~3u);
+    }
+    return 0;
+}
+
 static int cvaultsys_find_build_id(struct dl_phdr_info *info, size_t size, void *data) {
     (void)size;
     struct cvaultsys_build_id_search *search = data;
@@ -66,21 +85,35 @@ static int cvaultsys_find_build_id(struct dl_phdr_info *info, size_t size, void 
         const ElfW(Phdr) *header = &info->dlpi_phdr[i];
         if (header->p_type != PT_NOTE) continue;
         const unsigned char *note = (const unsigned char *)(info->dlpi_addr + header->p_vaddr);
-        const unsigned char *end = note + header->p_memsz;
-        while (note + sizeof(ElfW(Nhdr)) <= end) {
-            const ElfW(Nhdr) *nhdr = (const ElfW(Nhdr) *)note;
-            const unsigned char *name = note + sizeof(ElfW(Nhdr));
-            const unsigned char *desc = name + ((nhdr->n_namesz + 3) & ~3u);
-            if (nhdr->n_type == NT_GNU_BUILD_ID && nhdr->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
-                int length = (int)nhdr->n_descsz < search->capacity ? (int)nhdr->n_descsz : search->capacity;
-                memcpy(search->out, desc, length);
-                search->length = length;
-                return 1;
-            }
-            note = desc + ((nhdr->n_descsz + 3) & ~3u);
-        }
+        if (cvaultsys_build_id_in_notes(note, note + header->p_memsz, search)) return 1;
     }
     return 1;
+}
+
+int cvaultsys_file_build_id(const char *path, unsigned char *out, int capacity) {
+    struct cvaultsys_build_id_search search = { out, capacity, 0 };
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ElfW(Ehdr) header;
+    if (pread(fd, &header, sizeof header, 0) != (ssize_t)sizeof header || memcmp(header.e_ident, ELFMAG, SELFMAG) != 0
+        || header.e_ident[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32) || header.e_phentsize != sizeof(ElfW(Phdr)) || header.e_phnum > 64) {
+        close(fd);
+        return -1;
+    }
+    ElfW(Phdr) programs[64];
+    size_t table = (size_t)header.e_phnum * sizeof(ElfW(Phdr));
+    if (pread(fd, programs, table, (off_t)header.e_phoff) != (ssize_t)table) {
+        close(fd);
+        return -1;
+    }
+    unsigned char notes[4096];
+    for (int i = 0; i < header.e_phnum && search.length == 0; i++) {
+        if (programs[i].p_type != PT_NOTE || programs[i].p_filesz > sizeof notes) continue;
+        ssize_t got = pread(fd, notes, programs[i].p_filesz, (off_t)programs[i].p_offset);
+        if (got == (ssize_t)programs[i].p_filesz) cvaultsys_build_id_in_notes(notes, notes + got, &search);
+    }
+    close(fd);
+    return search.length;
 }
 
 int cvaultsys_build_id(unsigned char *out, int capacity) {

@@ -56,45 +56,6 @@ extension AgentClient {
         try request(.lock)["was_unlocked"]?.bool ?? false
     }
 
-    /// The value of the version of `name` that `selector` picks.
-    public func get(_ name: String, _ selector: VersionSelector = .current) throws(Failure) -> SecretBox {
-        let response = try request(.get) { json in
-            json.raw(",\"name\":")
-            json.string(name)
-            Self.write(selector, into: &json)
-        }
-        guard let value = response.secretMember("value") else { throw .broken("no value for '\(name)' in the answer") }
-        return value
-    }
-
-    /// The values of `references`, all or none, in one round trip.
-    public func resolve(_ references: [SecretReference]) throws(Failure) -> [(variable: String, value: SecretBox)] {
-        let response = try request(.resolve) { json in
-            json.raw(",\"references\":[")
-            for (index, reference) in references.enumerated() {
-                json.raw(index == 0 ? "{\"var\":" : ",{\"var\":")
-                json.string(reference.variable)
-                json.raw(",\"secret\":")
-                json.string(reference.secret)
-                Self.write(reference.version, into: &json)
-                json.raw("}")
-            }
-            json.raw("]")
-        }
-        let entries = response["entries"]?.array ?? []
-        guard entries.count == references.count else {
-            throw .broken("the agent resolved \(entries.count) of \(references.count) references")
-        }
-        var values: [(variable: String, value: SecretBox)] = []
-        for (reference, entry) in zip(references, entries) {
-            guard let value = entry.secretMember("value") else {
-                throw .broken("no value for '\(reference.secret)' in the answer")
-            }
-            values.append((reference.variable, value))
-        }
-        return values
-    }
-
     /// Adds the new secret `name`; its version (1).
     public func add(_ name: String, value: borrowing SecretBytes) throws(Failure) -> Int {
         try store(.add, name, value, grace: nil)
@@ -199,11 +160,4 @@ extension AgentClient {
         return version
     }
 
-    private static func write(_ selector: VersionSelector, into json: inout SecureJSONWriter) {
-        switch selector {
-        case .current: break
-        case let .number(number): json.raw(",\"version\":\(number)")
-        case .previous: json.raw(",\"label\":\"previous\"")
-        }
-    }
 }

@@ -4,11 +4,13 @@ import VaultKeyring
 import VaultPolicy
 import VaultRemote
 import VaultRotation
+import VaultSystem
 
 /// Answers one request frame (docs/PROTOCOL.md). Responses are built in guarded memory because `get` and
 /// `resolve` carry values.
 struct AgentHandler: Sendable {
-    static let protocolVersion = 1
+    /// This agent's build id, which its hello names so a client of another build can tell.
+    static let build = BuildIdentity.current()
 
     let state: AgentState
     let policiesDirectory: String
@@ -61,7 +63,11 @@ struct AgentHandler: Sendable {
     ) throws {
         switch op {
         case .hello:
-            json.raw(",\"version\":\(Self.protocolVersion),\"server\":\"vault-agent\"")
+            json.raw(",\"version\":\(AgentClient.protocolVersion),\"server\":\"vault-agent\"")
+            if let build = Self.build {
+                json.raw(",\"build\":")
+                json.string(build)
+            }
         case .status:
             json.raw(",\"locked\":\(!state.isUnlocked),\"vault_id\":")
             json.string(state.vault.id)
@@ -216,6 +222,7 @@ struct AgentHandler: Sendable {
             json.string(profile.mode.rawValue)
             json.raw(",\"inherit\":")
             json.strings(profile.inherit)
+            json.raw(",\"supervise\":\(profile.supervise)")
             references = profile.secrets
         }
         let vault = try unlocked()

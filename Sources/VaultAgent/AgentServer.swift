@@ -184,13 +184,13 @@ public final class AgentServer: Sendable {
                         to: fd)
                     return
                 }
-                guard request["version"]?.int == AgentHandler.protocolVersion else {
+                guard request["version"]?.int == AgentClient.protocolVersion else {
                     _ = Frame.write(
                         AgentHandler.error(
                             id: request["id"]?.int ?? 0,
                             AgentError(
                                 code: .unsupportedVersion,
-                                message: "this agent speaks protocol version \(AgentHandler.protocolVersion)")), to: fd)
+                                message: "this agent speaks protocol version \(AgentClient.protocolVersion)")), to: fd)
                     return
                 }
                 greeted = true

@@ -13,10 +13,19 @@ public enum AgentAccess {
         UnixSocket.defaultPath(environment.variables)
     }
 
-    /// A connected, greeted client, or nil when no agent listens.
+    /// A connected, greeted client, or nil when no agent listens (or it is another build of vault, which is said
+    /// on stderr: the command goes on without it).
     public static func client(_ environment: Environment = .current) -> AgentClient? {
         guard let path = socketPath(environment) else { return nil }
-        return try? AgentClient(path: path)
+        do {
+            return try AgentClient(path: path)
+        } catch let .otherBuild(agent, expected) {
+            Notice.print(
+                "vault: \(AgentClient.Failure.otherBuild(agent: agent, expected: expected)); going on without it")
+            return nil
+        } catch {
+            return nil
+        }
     }
 
     /// The agent's client, or an error saying how to start one.

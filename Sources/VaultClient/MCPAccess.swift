@@ -3,6 +3,7 @@ public import VaultCore
 public import VaultFormats
 public import VaultMCP
 public import VaultPolicy
+import VaultSystem
 
 /// Finding client config files, writing the profiles file `vault mcp` manages, and applying a planned rewrite.
 public enum MCPAccess {
@@ -38,10 +39,11 @@ public enum MCPAccess {
             codexHome: environment.variables["CODEX_HOME"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// The absolute path of this `vault` binary, for rewritten launch commands (clients start servers with a
-    /// minimal PATH).
+    /// The absolute path of the `vault` users run, for rewritten launch commands (clients start servers with a
+    /// minimal PATH): the launcher's, which starts this CLI with its own path as argv[0]; else this binary's.
     public static var vaultCommand: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let invoked = CommandLine.arguments.first ?? ""
+        return invoked.hasPrefix("/") ? invoked : Executable.path() ?? invoked
     }
 
     /// The profiles file `vault mcp` writes for `client`.

@@ -1,6 +1,7 @@
 import Foundation
 import VaultAgent
 public import VaultCore
+public import VaultHotPath
 import VaultLaunch
 import VaultSystem
 

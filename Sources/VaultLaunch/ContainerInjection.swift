@@ -107,13 +107,8 @@ public enum ContainerInjection {
     /// Scripts/setup installs it).
     public static func helper(_ environment: [String: String]) throws(Launcher.Failure) -> String {
         var path = environment["VAULT_ENV_HELPER"].flatMap { $0.isEmpty ? nil : $0 }
-        if path == nil {
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-            if length > 0 {
-                let executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                path = Paths.directory(of: executable) + "/vault-env-helper"
-            }
+        if path == nil, let executable = Executable.path() {
+            path = Paths.directory(of: executable) + "/vault-env-helper"
         }
         guard let path, path.hasPrefix("/"), FileStatus(path)?.kind == .regular, access(path, X_OK) == 0 else {
             throw Launcher.Failure(

@@ -8,30 +8,10 @@ import VaultSystem
 /// The child `vault run` forwards signals to (a C signal handler cannot capture).
 nonisolated(unsafe) private var forwardedChild: pid_t = 0
 
-/// Starts the child of a `LaunchPlan`. In env and fd modes without redaction it replaces the launcher (execve), so
-/// the MCP client's pid, signals, exit status and stdin/stdout are the child's own. File mode and redaction keep the
-/// launcher as parent: it forwards signals, cleans up the secret files, filters output, and exits as the child did.
-public enum Launcher {
-    /// Why the child could not be started.
-    public struct Failure: Error, CustomStringConvertible {
-        /// What went wrong (no values).
-        public let message: String
-        /// The exit status it means, as `env` and shells use them: 127 command not found, 126 found but not
-        /// runnable, 2 a value the chosen mode cannot carry, 1 any other failure of the environment.
-        public let status: Int32
-        public var description: String { message }
-
-        init(message: String, status: Int32 = 1) {
-            self.message = message
-            self.status = status
-        }
-
-        /// `execve` (or the spawn) of `executable` failed with `error`.
-        static func cannotRun(_ executable: String, _ error: SystemError) -> Failure {
-            Failure(message: "cannot run \(executable): \(error.reason)", status: error.code == ENOENT ? 127 : 126)
-        }
-    }
-
+/// The modes of `vault run` beyond the core's exec with variables: file mode and redaction keep the launcher as
+/// parent (it forwards signals, cleans up the secret files, filters output, and exits as the child did); fd mode
+/// hands each value over in a pipe.
+extension Launcher {
     /// Runs the plan; returns only on failure to start.
     public static func run(_ plan: LaunchPlan, launcherEnvironment: [String: String]) throws(Failure) -> Never {
         var environment = ChildEnvironment.base(from: launcherEnvironment, inherit: plan.inherit)
@@ -65,38 +45,7 @@ public enum Launcher {
         ChildExit.exitLike(status)
     }
 
-    /// An environment variable ends at its first NUL byte: a value holding one would reach the child cut short.
-    static func refuseNUL(_ secrets: [(variable: String, value: SecretBox)]) throws(Failure) {
-        for entry in secrets where entry.value.bytes.withUnsafeBytes({ $0.contains(0) }) {
-            throw Failure(
-                message:
-                    "the value for \(entry.variable) holds a NUL byte, which an environment variable cannot carry (it would be cut there); use --mode file or --mode fd",
-                status: 2)
-        }
-    }
-
-    /// Replaces this process with `argv` (PATH lookup) on `environment` — for a container engine, which needs the
-    /// launcher's environment (storage, runtime dirs) and gets its secrets as mounts, never as variables.
-    public static func exec(_ argv: [String], environment: [String: String]) throws(Failure) -> Never {
-        let executable = try executable(argv[0], in: environment)
-        throw Failure.cannotRun(
-            executable,
-            ProcessSpawner.exec(executable, arguments: CStringArray(argv), environment: environmentStrings(environment))
-        )
-    }
-
     // MARK: - Pieces
-
-    /// The file `command` runs, looked up in `environment`'s PATH (the child's, not this process's).
-    static func executable(_ command: String, in environment: [String: String]) throws(Failure) -> String {
-        guard
-            let executable = ExecutableSearch.resolve(
-                command, path: environment["PATH"] ?? ExecutableSearch.defaultPath)
-        else {
-            throw Failure(message: "cannot find '\(command)' in PATH; give its full path", status: 127)
-        }
-        return executable
-    }
 
     /// A pipe whose write end already holds `value` (≤ 64 KiB fits the pipe buffer) and is closed.
     private static func pipeHolding(_ value: borrowing SecretBytes) throws(Failure) -> Int32 {
@@ -109,15 +58,6 @@ public enum Launcher {
             throw Failure(message: "cannot \(SystemError("fill a pipe", code: failure))")
         }
         return ends.read
-    }
-
-    /// `environment` as `NAME=value` strings, then each secret as `NAME=value` built from guarded memory.
-    static func environmentStrings(
-        _ environment: [String: String], secrets: [(String, SecretBox)] = []
-    ) -> CStringArray {
-        let strings = CStringArray(environment.map { "\($0.key)=\($0.value)" })
-        for (name, box) in secrets { box.bytes.withUnsafeBytes { strings.append(name + "=", $0) } }
-        return strings
     }
 
     /// Puts each source descriptor at its target number (via high numbers, so targets and sources cannot collide).

@@ -1,4 +1,5 @@
 import Foundation
+import VaultHotPath
 
 /// Every policy in a directory (`*.yaml`, `*.yml`, read in name order), with every problem found in them.
 public struct PolicySet: Sendable {
@@ -120,8 +121,6 @@ public struct PolicySet: Sendable {
 
     /// `$VAULT_POLICIES`, else `${XDG_CONFIG_HOME:-$HOME/.config}/vault/policies`.
     public static func defaultDirectory(_ environment: [String: String]) -> String {
-        if let explicit = environment["VAULT_POLICIES"], !explicit.isEmpty { return explicit }
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/vault/policies" }
-        return (environment["HOME"] ?? "") + "/.config/vault/policies"
+        PolicyLocation.directory(environment)
     }
 }

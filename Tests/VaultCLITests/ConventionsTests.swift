@@ -24,14 +24,16 @@ struct ConventionsTests {
                 .status == 127)
     }
 
-    @Test func versionNamesTheReleaseAndThisBinarysBuildID() {
+    @Test func versionNamesTheReleaseAndTheBuildIDsOfTheCLIAndTheLauncher() {
         let result = sandbox.process.vault("--version")
         #expect(result.status == 0)
-        let build = sandbox.process.start("/usr/bin/readelf", ["-n", VaultProcess.binary]).wait().out
-        let id = build.split(separator: "\n").first { $0.contains("Build ID:") }?.split(separator: " ").last.map(
-            String.init)
-        #expect(id != nil, "\(result.out) vs \(build)")
-        #expect(result.out.contains("(build \(id ?? "?"))"), "\(result.out) vs \(build)")
+        let cli = URL(fileURLWithPath: VaultProcess.binary).deletingLastPathComponent().appendingPathComponent(
+            "vault-cli")
+        let ids = [cli.path, VaultProcess.binary].map { path in
+            sandbox.process.start("/usr/bin/readelf", ["-n", path]).wait().out.split(separator: "\n")
+                .first { $0.contains("Build ID:") }?.split(separator: " ").last.map(String.init) ?? "?"
+        }
+        #expect(result.out.contains("(build \(ids[0]), launcher \(ids[1]))"), "\(result.out) vs \(ids)")
     }
 
     @Test func injectReadsStdinWritesStdoutAndTakesEnclosedReferences() {

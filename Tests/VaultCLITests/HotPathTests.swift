@@ -1,7 +1,8 @@
 import Testing
 import VaultClient
 import VaultCore
-@testable import vault
+@testable import vault_cli
+import VaultHotPath
 
 /// The hand-parsed hot forms of `get` and `run` must mean exactly what swift-argument-parser makes of the same
 /// words, and must leave everything else to it.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaultClient
 import VaultCore
+import VaultHotPath
 import VaultTestSupport
 
 /// `vault run`'s request, resolved against real profile files, `.env` files and an environment.

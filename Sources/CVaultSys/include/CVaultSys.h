@@ -41,5 +41,7 @@ pid_t cvaultsys_spawn_tied(const char *path, char *const argv[], char *const env
 /// The running executable's GNU build id (the linker's NT_GNU_BUILD_ID note) copied into `out`; returns its
 /// length, or 0 when the executable has none.
 int cvaultsys_build_id(unsigned char *out, int capacity);
+/* The GNU build id of the ELF executable at `path` into `out`; its length, 0 without one, -1 when unreadable. */
+int cvaultsys_file_build_id(const char *path, unsigned char *out, int capacity);
 
 #endif

@@ -1,5 +1,5 @@
-public import VaultCore
-import VaultSystem
+public import VaultSecrets
+public import VaultSystem
 
 /// A connection to the agent, as the CLI and `vault run` use it. Responses are parsed with `value` strings in
 /// guarded memory.
@@ -12,6 +12,8 @@ public final class AgentClient {
         case agent(code: AgentErrorCode, message: String)
         /// The connection broke or the answer was not the protocol.
         case broken(String)
+        /// The agent is another build of vault than the one this client expects (started before an upgrade).
+        case otherBuild(agent: String, expected: String)
 
         public var description: String {
             switch self {
@@ -19,17 +21,27 @@ public final class AgentClient {
             case let .agent(_, message): message
             case let .broken(detail):
                 "lost the agent mid-request (\(detail)); is it still running? `vault status` checks"
+            case let .otherBuild(agent, expected):
+                "the running agent is another build of vault (agent \(agent.prefix(12)), installed \(expected.prefix(12))): it was started before vault was installed again; restart it (`systemctl --user restart vault-agent`, or stop it and run `vault agent`)"
             }
         }
     }
 
-    let fd: Int32
+    /// The protocol version this client speaks (docs/PROTOCOL.md).
+    public static let protocolVersion = 1
+
+    package let fd: Int32
     private var nextID = 1
 
-    /// Connects to the agent at `path` and says hello.
-    public init(path: String) throws(Failure) {
+    /// Connects to the agent at `path` and says hello. The agent's answer names its build: when `build` (the
+    /// build id of the vault this client belongs to; its own by default) is known and differs, the pair is
+    /// mismatched and the client says so rather than speak to it.
+    public init(path: String, expecting build: String? = BuildIdentity.current()) throws(Failure) {
         do { fd = try UnixSocket.connect(path) } catch { throw .unreachable(error.description) }
-        _ = try request(.hello) { $0.raw(",\"version\":\(AgentHandler.protocolVersion)") }
+        let hello = try request(.hello) { $0.raw(",\"version\":\(Self.protocolVersion)") }
+        if let build, let agent = hello["build"]?.string, agent != build {
+            throw .otherBuild(agent: agent, expected: build)
+        }
     }
 
     deinit { Descriptors.close(fd) }

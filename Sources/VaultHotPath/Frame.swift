@@ -1,5 +1,7 @@
-public import Foundation
-public import VaultCore
+#if canImport(Glibc)
+    import Glibc
+#endif
+public import VaultSecrets
 import VaultSystem
 
 /// The agent protocol's framing (docs/PROTOCOL.md): a 4-byte big-endian length, then that many bytes of one UTF-8
@@ -25,12 +27,12 @@ public enum Frame {
     /// Reads one frame into guarded memory. `idle` bounds the wait for the first byte, `deadline` the time from
     /// the first byte to the last (a client sending a byte a second is cut off).
     public static func read(
-        from fd: Int32, idle: TimeInterval, deadline: TimeInterval
+        from fd: Int32, idle: Double, deadline: Double
     ) throws(ReadFailure) -> SecretBytes {
         var header = [UInt8](repeating: 0, count: 4)
         try fill(fd, count: 4, idle: idle, deadline: deadline, closedIsClean: true) { offset, count in
             header.withUnsafeMutableBytes { buffer in
-                buffer.baseAddress.map { Foundation.read(fd, $0 + offset, count) } ?? -1
+                buffer.baseAddress.map { Glibc.read(fd, $0 + offset, count) } ?? -1
             }
         }
         let length = header.withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self).bigEndian) }
@@ -38,7 +40,7 @@ public enum Frame {
         var body = SecretBytes(zeroedCount: length)
         try fill(fd, count: length, idle: deadline, deadline: deadline, closedIsClean: false) { offset, count in
             body.withUnsafeMutableBytes { buffer in
-                buffer.baseAddress.map { Foundation.read(fd, $0 + offset, count) } ?? -1
+                buffer.baseAddress.map { Glibc.read(fd, $0 + offset, count) } ?? -1
             }
         }
         return body
@@ -77,14 +79,15 @@ public enum Frame {
     /// Reads `count` bytes with `readInto(offset, wanted)`, waiting at most `idle` for the first byte and
     /// `deadline` from then on.
     private static func fill(
-        _ fd: Int32, count: Int, idle: TimeInterval, deadline: TimeInterval, closedIsClean: Bool,
+        _ fd: Int32, count: Int, idle: Double, deadline: Double, closedIsClean: Bool,
         _ readInto: (Int, Int) -> Int
     ) throws(ReadFailure) {
         var offset = 0
-        var limit = Date().addingTimeInterval(idle)
+        var limit = ContinuousClock.now + .milliseconds(Int(idle * 1000))
         while offset < count {
-            let remaining = limit.timeIntervalSinceNow
-            guard remaining > 0 else { throw .timedOut }
+            let left = ContinuousClock.now.duration(to: limit)
+            guard left > .zero else { throw .timedOut }
+            let remaining = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, Int32(remaining * 1000) + 1)
             if ready < 0 && errno == EINTR { continue }
@@ -93,7 +96,7 @@ public enum Frame {
             if n < 0 && errno == EINTR { continue }
             if n < 0 { throw .failed(errno) }
             if n == 0 { throw offset == 0 && closedIsClean ? .closed : .truncated }
-            if offset == 0 { limit = Date().addingTimeInterval(deadline) }
+            if offset == 0 { limit = ContinuousClock.now + .milliseconds(Int(deadline * 1000)) }
             offset += n
         }
     }

@@ -1,36 +1,4 @@
-import Foundation
-import VaultClient
-import VaultCore
-import VaultLaunch
-
-/// The launcher's hot path: `vault get NAME` and `vault run … -- COMMAND` answered by a running agent, with the
-/// arguments parsed by hand. Building swift-argument-parser's command tree costs more per process (~4 ms of type
-/// metadata and protocol-conformance lookups) than the agent's answer (~0.2 ms), and MCP clients start servers
-/// through `vault run` many times a day.
-///
-/// Only the plain forms are recognised (see `HotCommand`); anything else — help, unknown or repeated options,
-/// unlock options, invalid values, a container engine, no agent, a locked agent — falls through to the full
-/// parser, which owns every usage message. So the fast path can only be faster, never different.
-enum HotPath {
-    /// Serves `arguments` (without the program name) when they are a hot form and the agent answers; returns
-    /// otherwise. Throws only the errors the full path would throw for the same request. The environment is read
-    /// only for a hot form, so every other command starts as it did.
-    static func serve(_ arguments: [String]) throws(VaultError) {
-        guard let command = HotCommand(arguments) else { return }
-        let environment = Environment.current
-        switch command {
-        case let .get(request):
-            guard let value = try VaultCLI.Get.viaAgent(request, environment) else { return }
-            try VaultCLI.Get.write(value)
-            exit(0)
-        case let .run(request):
-            guard ContainerCommand(request.command) == nil else { return }
-            let launch = try request.resolved(environment)
-            guard let secrets = try SecretValues.fromAgent(launch.references, environment) else { return }
-            try launch.start(with: secrets, environment)
-        }
-    }
-}
+import VaultSecrets
 
 /// The plain forms of the hot commands, parsed without swift-argument-parser:
 ///
@@ -39,11 +7,14 @@ enum HotPath {
 ///
 /// Options may come in any order and as `--option value` or `--option=value`. Anything the full parser would
 /// reject, or that this grammar does not know, gives nil.
-enum HotCommand: Equatable {
+public enum HotCommand: Equatable, Sendable {
+    /// `get NAME [--version N | --previous]`.
     case get(GetRequest)
+    /// `run … -- COMMAND…`.
     case run(RunRequest)
 
-    init?(_ arguments: [String]) {
+    /// The hot form `arguments` (without the program name) make, or nil.
+    public init?(_ arguments: [String]) {
         guard let verb = arguments.first else { return nil }
         var options = HotOptions(arguments.dropFirst())
         switch verb {
