@@ -16,7 +16,14 @@ struct LauncherTests {
         sandbox.initVault()
         _ = sandbox.process.vault(["add", "svc/key"], stdin: Array(value.utf8))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: VaultProcess.binary, toPath: directory + "/vault")
+        try copy(VaultProcess.binary, to: directory + "/vault")
+    }
+
+    /// Copies an executable with cp, not in this process: a descriptor open for writing here could be inherited by
+    /// a process another test starts meanwhile, and exec of the copy would then fail with ETXTBSY.
+    private func copy(_ source: String, to target: String) throws {
+        let copied = sandbox.process.start("/bin/cp", [source, target]).wait()
+        guard copied.status == 0 else { throw SetupFailure(message: "cp \(source): \(copied.err)") }
     }
 
     private func launcher(_ arguments: [String]) -> VaultProcess.Result {
@@ -59,14 +66,15 @@ struct LauncherTests {
     }
 
     @Test func anAgentOfAnotherBuildIsNamedAndTheCommandGoesOnWithoutIt() throws {
-        try FileManager.default.copyItem(atPath: Self.cli, toPath: directory + "/vault-cli")
+        try copy(Self.cli, to: directory + "/vault-cli")
         // An agent started from another build: the same CLI with its build id changed.
         let older = sandbox.root + "/vault-cli-older"
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.cli)))
         let id = try #require(buildID(of: Self.cli))
         let at = try #require(bytes.firstRange(of: id))
         bytes[at.upperBound - 1] ^= 0xff
-        try Data(bytes).write(to: URL(fileURLWithPath: older))
+        writePrivateFile(sandbox.root + "/scratch/older", bytes)
+        try copy(sandbox.root + "/scratch/older", to: older)
         chmod(older, 0o700)
         let agent = sandbox.process.start(older, ["agent", "--rotate-every", "0"])
         defer {

@@ -176,11 +176,15 @@ struct Sandbox {
     }
 }
 
-/// Writes `bytes` to a new 0600 file.
+/// Writes `bytes` to a 0600 file, through a close-on-exec descriptor: a process another test starts meanwhile must
+/// not inherit it (a script written here and then run would fail with ETXTBSY while any process holds it open).
 func writePrivateFile<Bytes: Sequence<UInt8>>(_ path: String, _ bytes: Bytes) {
-    let created = FileManager.default.createFile(
-        atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
-    precondition(created, "cannot write \(path)")
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    precondition(fd >= 0, "cannot write \(path)")
+    let data = Array(bytes)
+    let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+    precondition(written == data.count, "cannot write \(path)")
 }
 
 /// Whether `value` occurs in any of `texts`. Tests evaluate this (and compare values) into a local before

@@ -22,9 +22,7 @@ extension VaultCLI.MCP {
         @OptionGroup var unlock: UnlockOptions
 
         func run() throws {
-            let wrapping = try MCPWrapping.plan(
-                client: target.client.client, config: target.config, policies: target.policies,
-                unlock: unlock.choice, dryRun: dryRun, environment: .current)
+            let wrapping = try target.plan(unlock: unlock, dryRun: dryRun)
             if dryRun { Output.line(wrapping.profilesDiff, terminator: "") }
             if !dryRun, let profiles = wrapping.profiles { try MCPAccess.writeProfiles(profiles) }
             wrapping.describe(dryRun: dryRun)

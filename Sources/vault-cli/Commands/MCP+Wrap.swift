@@ -23,9 +23,7 @@ extension VaultCLI.MCP {
         @OptionGroup var unlock: UnlockOptions
 
         func run() throws {
-            let wrapping = try MCPWrapping.plan(
-                client: target.client.client, config: target.config, policies: target.policies,
-                unlock: unlock.choice, dryRun: dryRun, environment: .current)
+            let wrapping = try target.plan(unlock: unlock, dryRun: dryRun)
             guard !wrapping.isEmpty else {
                 let notes = wrapping.configs.contains { !$0.plan.notes.isEmpty }
                 Output.line(

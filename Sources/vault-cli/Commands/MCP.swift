@@ -1,4 +1,6 @@
 import ArgumentParser
+import VaultClient
+import VaultCore
 
 extension VaultCLI {
     struct MCP: ParsableCommand {
@@ -24,4 +26,13 @@ struct MCPTarget: ParsableArguments {
 
     @Option(help: "The policies directory the profiles go to.")
     var policies: String?
+}
+
+extension MCPTarget {
+    /// `wrap` or `import` planned over this target's configs (values stored unless `dryRun`).
+    func plan(unlock: UnlockOptions, dryRun: Bool) throws(VaultError) -> MCPWrapping {
+        try MCPWrapping.plan(
+            client: client.client, config: config, policies: policies, unlock: unlock.choice, dryRun: dryRun,
+            environment: .current)
+    }
 }
