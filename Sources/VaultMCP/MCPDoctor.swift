@@ -28,7 +28,10 @@ public enum MCPDoctor {
                         case .argument:
                             "the server reads it from its command line, where every local user can see it (ps, /proc); "
                                 + "pass it in an environment variable if the server supports one, then run \(wrap)"
-                        case .header, .url: remoteFix(client)
+                        case .header:
+                            server.speaksLegacySSE(client: client, text: text)
+                                ? remoteFix(client) : "\(wrap) (the entry becomes a `vault mcp connect` bridge)"
+                        case .url: remoteFix(client)
                         }
                     found.append(
                         Finding(

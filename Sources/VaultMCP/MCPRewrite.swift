@@ -15,7 +15,7 @@ public struct MCPRewrite {
     public struct Server: Sendable {
         /// The server's label (`github`, `projects./home/me/app.mcpServers.db`).
         public let label: String
-        /// Its profile.
+        /// Its profile (empty for a remote server wrapped as a `vault mcp connect` bridge).
         public let profile: String
         /// Variables moved into (or restored from) the vault, with their secrets.
         public let variables: [SecretReference]
@@ -56,7 +56,25 @@ public struct MCPRewrite {
             for server in MCPServer.all(in: config.root, client: client, text: text) {
                 let label = server.label
                 guard server.command != nil, let commandNode = server.node[server.fields.command] else {
-                    notes += Self.remoteNotes(server, text: text)
+                    let (bridged, note) = try Self.bridge(
+                        server, client: client, vaultCommand: vaultCommand, launchEnvironment: launchEnvironment,
+                        text: text, place: place)
+                    if let note { notes.append(note) }
+                    guard let bridged else {
+                        if note == nil { notes += Self.remoteNotes(server, text: text) }
+                        continue
+                    }
+                    if let record = Self.record(
+                        server, config: config, edits: bridged.edits, moves: bridged.moves, text: text)
+                    {
+                        records.append(record)
+                    }
+                    edits += bridged.edits
+                    backupEdits += bridged.moves.map {
+                        TextEdit(
+                            range: $0.node.range, replacement: StringLiteral.quoted("\($0.prefix)vault://\($0.secret)"))
+                    }
+                    servers.append(Server(label: label, profile: "", variables: bridged.variables, exact: true))
                     continue
                 }
                 if server.isWrapped {
@@ -210,7 +228,7 @@ public struct MCPRewrite {
     }
 
     /// The record that lets `unwrap` restore `server`'s entry exactly (nil for an entry that is not UTF-8).
-    private static func record(
+    static func record(
         _ server: MCPServer, config: ConfigFile, edits: [TextEdit], moves: [Move], text: UnsafeRawBufferPointer
     ) -> WrapRecord? {
         let entry = Self.entryRange(server.node, text)
@@ -295,8 +313,38 @@ public struct MCPRewrite {
                 let secret = try reveal(reference)
                 return .secret(SecretBox(secret.withUnsafeBytes { StringLiteral.secret($0) }))
             }
-            for server in MCPServer.all(in: config.root, client: client, text: text) where server.isWrapped {
+            // A moved value as the record has it: its reference, or (revealed) the value written as it was.
+            func restored(_ secret: String, _ fill: WrapRecord.Fill) throws(VaultError) -> TextEdit.Part {
+                let reference = SecretReference(variable: "", secret: secret)
+                let prefix = fill.prefix ?? ""
+                guard let reveal else { return .bytes(StringLiteral.quoted(prefix + "vault://" + reference.written)) }
+                guard fill.quoting != nil || !prefix.isEmpty else { return try value(reference) }
+                return .secret(
+                    SecretBox(
+                        Self.prefixed(prefix, try reveal(reference)).withUnsafeBytes {
+                            StringLiteral.secret($0, quoting: fill.quoting ?? "double")
+                        }))
+            }
+            for server in MCPServer.all(in: config.root, client: client, text: text)
+            where server.isWrapped || server.isBridged {
                 let label = server.label
+                let record = records.first {
+                    $0.matches(file: config.resolvedPath, table: server.table, server: server.name)
+                }
+                if server.isBridged {
+                    guard let record,
+                        let edit = try Self.exactRestore(server, record: record, text: text, value: restored)
+                    else {
+                        notes.append(
+                            "\(label): runs vault mcp connect, but wrap kept no record of it or it changed since; put its URL and headers back by hand"
+                        )
+                        continue
+                    }
+                    edits.append(edit)
+                    used.append(record)
+                    servers.append(Server(label: label, profile: "", variables: [], exact: true))
+                    continue
+                }
                 guard server.wrappedCommand != nil, let name = server.wrappedProfile else {
                     notes.append("\(label): starts through vault run without --profile and --; left as is")
                     continue
@@ -305,25 +353,7 @@ public struct MCPRewrite {
                     notes.append("\(label): profile '\(name)' is not in the policies directory; left as is")
                     continue
                 }
-                if let record = records.first(where: {
-                    $0.matches(file: config.resolvedPath, table: server.table, server: server.name)
-                }),
-                    let edit = try Self.exactRestore(
-                        server, record: record, text: text,
-                        value: { (secret, fill) throws(VaultError) in
-                            let reference = SecretReference(variable: "", secret: secret)
-                            let prefix = fill.prefix ?? ""
-                            guard let reveal else {
-                                return .bytes(StringLiteral.quoted(prefix + "vault://" + reference.written))
-                            }
-                            guard fill.quoting != nil || !prefix.isEmpty else { return try value(reference) }
-                            return .secret(
-                                SecretBox(
-                                    Self.prefixed(prefix, try reveal(reference)).withUnsafeBytes {
-                                        StringLiteral.secret($0, quoting: fill.quoting ?? "double")
-                                    }))
-                        })
-                {
+                if let record, let edit = try Self.exactRestore(server, record: record, text: text, value: restored) {
                     edits.append(edit)
                     used.append(record)
                     servers.append(Server(label: label, profile: name, variables: profile.secrets, exact: true))
@@ -424,14 +454,14 @@ public struct MCPRewrite {
 
     /// A value `wrap` moves to the vault: the string that held it, the secret it went to, and what the string
     /// held before the value (`-e NAME=` for a container variable in `args`, else nothing).
-    private struct Move {
+    struct Move {
         let node: ConfigNode
         let secret: SecretName
         let prefix: String
     }
 
     /// Stores `value` for `variable` of `server` under `mcp/SERVER/VARIABLE` (or the name `place` picks).
-    private static func store(
+    static func store(
         _ server: MCPServer, variable: String, _ value: consuming SecretBytes, _ place: Place
     ) throws(VaultError) -> SecretName {
         let preferred = try SecretName("mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(variable))")
@@ -451,7 +481,7 @@ public struct MCPRewrite {
     }
 
     /// The bytes of `string` after `prefix` (which it starts with), in guarded memory.
-    private static func valueAfter(_ prefix: String, _ string: consuming SecretBytes) -> SecretBytes {
+    static func valueAfter(_ prefix: String, _ string: consuming SecretBytes) -> SecretBytes {
         let skip = prefix.utf8.count
         return string.withUnsafeBytes { bytes in
             SecretBytes(capacity: max(bytes.count - skip, 1)) { out in

@@ -38,6 +38,21 @@ public struct MCPServer: Sendable {
         return args.first == "run"
     }
 
+    /// Whether it is a remote server on the older SSE transport (an `sse` type, Gemini CLI's `url`, a URL ending in
+    /// `/sse`), which `vault mcp connect` (streamable HTTP) cannot bridge.
+    public func speaksLegacySSE(client: MCPClient, text: UnsafeRawBufferPointer) -> Bool {
+        guard let url else { return false }
+        let type = node["type"].map { ConfigText.text(text, $0) } ?? ""
+        return type.lowercased().contains("sse") || (client == .gemini && url.key == "url")
+            || ConfigText.text(text, url.node).hasSuffix("/sse")
+    }
+
+    /// Whether it is a remote server `wrap` turned into a `vault mcp connect` bridge.
+    public var isBridged: Bool {
+        guard let command, command == "vault" || command.hasSuffix("/vault") else { return false }
+        return args.starts(with: ["mcp", "connect"])
+    }
+
     /// The profile a wrapped server starts with (`--profile NAME`).
     public var wrappedProfile: String? {
         guard isWrapped, let flag = args.firstIndex(of: "--profile"), flag + 1 < args.count else { return nil }

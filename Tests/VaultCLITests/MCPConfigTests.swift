@@ -206,6 +206,13 @@ struct MCPConfigTests {
         let after = try servers(path, client: testCase.client)
         #expect(Set(after.keys) == Set(before.keys), "servers were added or lost")
         for (label, server) in after where testCase.wrapped[label] == nil {
+            // A streamable-HTTP server with a secret header becomes a `vault mcp connect` bridge to its URL.
+            if let url = before[label]?["url"] as? String, before[label]?["headers"] != nil, !url.hasSuffix("/sse") {
+                let args = server["args"] as? [String] ?? []
+                #expect(args.starts(with: ["mcp", "connect", url]), "\(label): \(args)")
+                #expect(server["url"] == nil && server["headers"] == nil, "\(label) kept its url or headers")
+                continue
+            }
             #expect(same(server, before[label]), "\(label) changed though it holds no env secret")
         }
         for (label, expected) in testCase.wrapped {
@@ -347,7 +354,8 @@ struct MCPConfigTests {
         #expect(result.out.contains("nothing to change"), "\(result.out)")
         #expect(result.out.contains("(why, below)"), "\(result.out)")
         #expect(
-            result.err.contains("linear: a remote server (url); headers.Authorization holds a secret"), "\(result.err)")
+            result.err.contains("linear: a legacy SSE server; vault mcp connect speaks streamable HTTP only"),
+            "\(result.err)")
         #expect(
             result.err.contains(
                 "half: has no command, so vault run cannot start it; env.OPENAI_API_KEY holds a secret"),

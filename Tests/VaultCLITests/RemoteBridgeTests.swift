@@ -69,6 +69,45 @@ final class RemoteBridgeTests {
         #expect(outcome["second"] as? String == sandbox.process.sha256Hex(rotated), "\(outcome)")
     }
 
+    @Test func wrapTurnsAClaudeCodeRemoteEntryIntoABridgeAndUnwrapGivesItBack() throws {
+        // The key in `headers`, as Claude Code writes a remote server; wrap moves it into the vault and the entry
+        // runs `vault mcp connect`; the SDK's client starts it with its default environment (the agent unlocks).
+        let config = sandbox.root + "/home/.claude.json"
+        let original = """
+            {
+              "mcpServers": {
+                "remote": {
+                  "type": "http",
+                  "url": "http://127.0.0.1:\(port)/mcp",
+                  "headers": {"Authorization": "Bearer \(token)"}
+                }
+              }
+            }
+
+            """
+        writePrivateFile(config, original.utf8)
+        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
+        let agent = AgentProcess(sandbox, env: policies)
+        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
+        #expect(wrap.status == 0, "\(wrap.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/home").map {
+            (try? String(contentsOfFile: sandbox.root + "/home/" + $0, encoding: .utf8)) ?? ""
+        }
+        let inHome = files.contains { leaks(token, in: $0) }
+        #expect(!inHome, "a file under HOME holds the token")
+        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
+        let call = sandbox.process.start(
+            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "remote", "whoami", "{\"n\": 7}"]
+        ).wait()
+        #expect(call.status == 0, "\(call.err.suffix(2000))")
+        #expect(call.out.contains("7 " + sandbox.process.sha256Hex(token)), "\(call.out)")
+        let unwrap = sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies)
+        #expect(unwrap.status == 0, "\(unwrap.err)")
+        let restored = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(restored == original, "unwrap did not give the entry back as it was")
+        withExtendedLifetime(agent) {}
+    }
+
     @Test func aRefusedTokenIsAnErrorThatSaysSoNotAHang() throws {
         // The server now wants another token than the one in the vault.
         try Data("another".utf8).write(to: URL(fileURLWithPath: tokenFile))

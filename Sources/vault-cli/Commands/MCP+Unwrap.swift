@@ -10,7 +10,7 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "Undo `wrap`: servers start with their own command again; the values stay in the vault.",
             discussion: """
-                Every server that starts as `vault run --profile P -- COMMAND ARGS` gets COMMAND and ARGS back and the profile's variables in its `env` — with their values in plain text (an entry wrap rewrote and nobody edited since comes back byte for byte, comments included), or with --keep-references as vault:// references for `vault inject` or another launcher. The profiles and the vault are left as they are. Backup, atomic write: as `wrap`.
+                Every server that starts as `vault run --profile P -- COMMAND ARGS` gets COMMAND and ARGS back and the profile's variables in its `env` — with their values in plain text (an entry wrap rewrote and nobody edited since comes back byte for byte, comments included), or with --keep-references as vault:// references for `vault inject` or another launcher. A remote server that wrap turned into a `vault mcp connect` bridge gets its URL and headers back from wrap's record. The profiles and the vault are left as they are. Backup, atomic write: as `wrap`.
 
                 Example:  vault mcp unwrap --client claude
                 """)
@@ -64,7 +64,7 @@ extension VaultCLI.MCP {
                 try WrapRecords.save(records, to: recordsPath)
                 for server in plan.servers {
                     Output.line(
-                        "\(path): \(server.label) starts without vault again\(server.exact ? ", exactly as before wrap" : "") (profile \(server.profile) kept)"
+                        "\(path): \(server.label) starts without vault again\(server.exact ? ", exactly as before wrap" : "")\(server.profile.isEmpty ? "" : " (profile \(server.profile) kept)")"
                     )
                 }
                 Notice.print("vault: backup of \(path): \(backup)")

@@ -6,7 +6,8 @@ extension MCPWrapping {
         for (config, plan) in configs {
             for server in plan.servers {
                 let moved = server.variables.map { "\($0.variable) → \($0.secret)" }.joined(separator: ", ")
-                Output.line("\(config.path): \(server.label) → profile \(server.profile) (\(moved))")
+                let through = server.profile.isEmpty ? "vault mcp connect" : "profile \(server.profile)"
+                Output.line("\(config.path): \(server.label) → \(through) (\(moved))")
             }
             for note in plan.notes { Notice.print("vault: \(config.path): \(note)") }
         }

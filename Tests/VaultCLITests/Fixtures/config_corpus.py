@@ -147,13 +147,15 @@ def main():
         def in_container(server):
             command = root.command_of(server) if plain else (member(servers(root, client)[server], "command") or ("", ""))[1]
             return os.path.basename(command) in ("docker", "podman")
-        # Values in env, and the value of a container's `-e NAME=value` argument, leave the file.
+        # Values in env, a container's `-e NAME=value` argument and a bridged server's headers leave the file.
         moved = {}
         for secret, value in values.items():
             server, location = secret.split(" ", 1)
             if server not in rewritten: continue
             if location.split(".")[0] in ("env", "envs"): moved[secret] = value
             elif location.startswith("args[") and "=" in value and in_container(server): moved[secret] = value.split("=", 1)[1]
+            # A remote server's secret header: the entry became a `vault mcp connect` bridge (the token left the file).
+            elif location.split(".")[0] in ("headers", "http_headers"): moved[secret] = value.split(" ", 1)[-1]
         backups = [open(os.path.join(os.path.dirname(path), f), encoding="utf-8").read() for f in os.listdir(os.path.dirname(path)) if ".vault-backup-" in f]
         for secret, value in moved.items():
             if value in wrapped or any(value in b for b in backups): problems.append(f"{name}: {secret} still in the file or its backup")

@@ -1,9 +1,10 @@
-"""Starts one server entry of a Claude Code config as the client does, then calls its token_hash tool.
+"""Starts one server entry of a Claude Code config as the client does, then calls one of its tools.
 
 The entry is launched through the official SDK's stdio client with the SDK's default environment (only HOME
 LOGNAME PATH SHELL TERM USER) plus the entry's `env`, as Claude Code starts its stdio servers.
 
-Usage: config_entry_client.py CONFIG SERVER   Prints what the tool answered.
+Usage: config_entry_client.py CONFIG SERVER [TOOL [ARGUMENTS_JSON]]   (default: token_hash {})
+Prints what the tool answered.
 """
 import asyncio, json, sys
 from mcp import ClientSession, StdioServerParameters
@@ -16,7 +17,9 @@ async def main():
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             await asyncio.wait_for(session.initialize(), 60)
-            result = await asyncio.wait_for(session.call_tool("token_hash", {}), 60)
+            tool = sys.argv[3] if len(sys.argv) > 3 else "token_hash"
+            arguments = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
+            result = await asyncio.wait_for(session.call_tool(tool, arguments), 60)
             print(result.content[0].text)
 
 asyncio.run(main())

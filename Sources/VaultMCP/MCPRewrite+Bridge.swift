@@ -1,0 +1,89 @@
+import VaultCore
+import VaultFormats
+
+/// `wrap` of a remote server whose headers hold a plain-text secret: the entry becomes a stdio server that runs
+/// `vault mcp connect URL --header 'NAME=… {{ vault://… }}'`, the bridge that renders the header from the vault on
+/// every request (docs/MCP.md). Its `url` member becomes `command`, its headers member `args`, a `type` becomes
+/// `stdio`; `unwrap` gives the entry back from the record.
+extension MCPRewrite {
+    /// What wrapping one remote entry produced.
+    struct Bridged {
+        let edits: [TextEdit]
+        let moves: [Move]
+        let variables: [SecretReference]
+    }
+
+    /// The bridge for `server`, or the reason it is left alone (nil reason: nothing to do).
+    static func bridge(
+        _ server: MCPServer, client: MCPClient, vaultCommand: String,
+        launchEnvironment: [(name: String, value: String)], text: UnsafeRawBufferPointer, place: Place
+    ) throws(VaultError) -> (bridged: Bridged?, note: String?) {
+        let secrets = server.secrets(text: text).filter { $0.place == .header }
+        guard !secrets.isEmpty else { return (nil, nil) }
+        let label = server.label
+        let members = server.node.members ?? []
+        guard let url = server.url, let urlMember = members.last(where: { $0.key == url.key }),
+            let headersMember = members.last(where: { $0.key == server.fields.headers }),
+            let headerMembers = headersMember.value.members
+        else { return (nil, "\(label): its headers are not an object vault can read; left as is") }
+        let address = ConfigText.text(text, url.node)
+        if server.speaksLegacySSE(client: client, text: text) {
+            return (
+                nil,
+                "\(label): a legacy SSE server; vault mcp connect speaks streamable HTTP only, so its headers stay (render the file with `vault inject`)"
+            )
+        }
+        guard server.node.style != .dotted, headersMember.value.style != .dotted,
+            !(client.syntax == .toml && headersMember.value.style == .lines)
+        else {
+            return (
+                nil, "\(label): its headers are written as a [table] or dotted keys; write them inline and run again"
+            )
+        }
+        var arguments = ["mcp", "connect", address]
+        var moves: [Move] = [], variables: [SecretReference] = []
+        for member in headerMembers {
+            guard member.value.isString else {
+                return (nil, "\(label): header \(member.key) is not a string; left as is")
+            }
+            let value = ConfigText.text(text, member.value)
+            guard secrets.contains(where: { $0.node.range == member.value.range }) else {
+                arguments += ["--header", "\(member.key)=\(value)"]
+                continue
+            }
+            // `Bearer TOKEN` keeps its scheme in the template, so the vault holds the token a rotation replaces.
+            let words = value.split(separator: " ", maxSplits: 1)
+            let scheme =
+                words.count == 2 && words[0].count <= 10 && words[0].allSatisfy(\.isLetter)
+                ? String(words[0]) + " " : ""
+            let name = try store(
+                server, variable: member.key, valueAfter(scheme, ConfigText.decodedSecret(text, member.value)), place)
+            moves.append(Move(node: member.value, secret: name, prefix: scheme))
+            variables.append(SecretReference(variable: member.key, secret: name.rawValue))
+            arguments += ["--header", "\(member.key)=\(scheme){{ vault://\(name) }}"]
+        }
+        let syntax = client.syntax
+        let list =
+            Array("[".utf8) + Array(arguments.map { StringLiteral.quoted($0) }.joined(separator: Array(", ".utf8)))
+            + Array("]".utf8)
+        var edits = [
+            TextEdit(
+                range: urlMember.keyStart..<urlMember.value.range.upperBound,
+                replacement: syntax.memberPrefix(server.fields.command) + StringLiteral.quoted(vaultCommand)),
+            TextEdit(
+                range: headersMember.keyStart..<headersMember.value.range.upperBound,
+                replacement: syntax.memberPrefix("args") + list),
+        ]
+        if let typeNode = server.node["type"], typeNode.isString {
+            edits.append(TextEdit(range: typeNode.range, replacement: StringLiteral.quoted("stdio")))
+        }
+        if !launchEnvironment.isEmpty, server.node[server.fields.env] == nil {
+            edits.append(
+                ConfigEdits.insertObjectMember(
+                    server.fields.env,
+                    holding: launchEnvironment.map { (key: $0.name, value: .bytes(StringLiteral.quoted($0.value))) },
+                    into: server.node, in: text, syntax: syntax))
+        }
+        return (Bridged(edits: edits, moves: moves, variables: variables), nil)
+    }
+}
