@@ -148,9 +148,7 @@ final class DockerTests {
         let agent = AgentProcess(sandbox, env: policies)
         let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
         #expect(wrap.status == 0, "\(wrap.err)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/home").map {
-            (try? String(contentsOfFile: sandbox.root + "/home/" + $0, encoding: .utf8)) ?? ""
-        }
+        let files = sandbox.homeFiles
         #expect(files.count == 2, "the config and its backup")
         let inHome = files.contains { leaks(key, in: $0) }
         #expect(!inHome, "a file under HOME holds the key")

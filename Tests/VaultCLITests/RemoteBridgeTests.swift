@@ -90,9 +90,7 @@ final class RemoteBridgeTests {
         let agent = AgentProcess(sandbox, env: policies)
         let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
         #expect(wrap.status == 0, "\(wrap.err)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: sandbox.root + "/home").map {
-            (try? String(contentsOfFile: sandbox.root + "/home/" + $0, encoding: .utf8)) ?? ""
-        }
+        let files = sandbox.homeFiles
         let inHome = files.contains { leaks(token, in: $0) }
         #expect(!inHome, "a file under HOME holds the token")
         let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"

@@ -157,6 +157,13 @@ struct Sandbox {
         return line.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
     }
 
+    /// The texts of the files directly under HOME: client configs and the backups `wrap` leaves beside them.
+    var homeFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/home")) ?? []).map {
+            (try? String(contentsOfFile: root + "/home/" + $0, encoding: .utf8)) ?? ""
+        }
+    }
+
     /// The policies directory the tests point `VAULT_POLICIES` at.
     var policiesDirectory: String { root + "/policies" }
 
