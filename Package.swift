@@ -58,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "VaultPolicy",
-            dependencies: ["VaultCore", "VaultHotPath", "VaultSystem", .product(name: "Yams", package: "Yams")],
+            dependencies: ["VaultCore", "VaultSystem", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(

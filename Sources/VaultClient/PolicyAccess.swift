@@ -1,11 +1,12 @@
 public import VaultCore
 public import VaultPolicy
+import VaultHotPath
 
 /// Where the policies and profiles are, and loading them for a command that must not run on a broken set.
 public enum PolicyAccess {
     /// `explicit` (`--policies`), else `$VAULT_POLICIES`, else the default under the vault's home.
     public static func directory(_ explicit: String?, _ environment: Environment = .current) -> String {
-        explicit ?? PolicySet.defaultDirectory(environment.variables)
+        explicit ?? PolicyLocation.directory(environment.variables)
     }
 
     /// The policy set, or an error naming its first problem.

@@ -1,5 +1,4 @@
 import Foundation
-import VaultHotPath
 
 /// Every policy in a directory (`*.yaml`, `*.yml`, read in name order), with every problem found in them.
 public struct PolicySet: Sendable {
@@ -117,10 +116,5 @@ public struct PolicySet: Sendable {
             }
         }
         return found
-    }
-
-    /// `$VAULT_POLICIES`, else `${XDG_CONFIG_HOME:-$HOME/.config}/vault/policies`.
-    public static func defaultDirectory(_ environment: [String: String]) -> String {
-        PolicyLocation.directory(environment)
     }
 }
