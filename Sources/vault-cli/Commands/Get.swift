@@ -38,9 +38,10 @@ extension VaultCLI {
 
         /// Prints the value: from the agent when one answers (and no unlocker was chosen), else from the vault.
         static func print(_ name: SecretName, _ selector: VersionSelector, unlock: UnlockOptions) throws(VaultError) {
-            let request = GetRequest(name: name.rawValue, selector: selector)
+            let reference = SecretReference(variable: "", secret: name.rawValue, version: selector)
             if !unlock.choice.namesAnUnlocker,
-                let value = try Get.viaAgent(request, .current, onFailure: SecretValues.noteFallback)
+                let value = try SecretValues.fromAgent([reference], .current, onFailure: SecretValues.noteFallback)?
+                    .first?.value
             {
                 return try Get.write(value)
             }
@@ -48,15 +49,6 @@ extension VaultCLI {
             let value = SecretBox(try vault.value(of: name, selector))
             Notice.staleCopies([name.rawValue], in: vault.vault)
             try Get.write(value)
-        }
-
-        /// The value from the running agent; nil when there is none or it cannot answer (then the vault is opened
-        /// directly; `onFailure` hears why).
-        static func viaAgent(
-            _ request: GetRequest, _ environment: Environment, onFailure: (AgentClient.Failure) -> Void = { _ in }
-        ) throws(VaultError) -> SecretBox? {
-            let reference = SecretReference(variable: "", secret: request.name, version: request.selector)
-            return try SecretValues.fromAgent([reference], environment, onFailure: onFailure)?.first?.value
         }
 
         /// Writes the exact bytes, adding a newline only when standard output is a terminal.
