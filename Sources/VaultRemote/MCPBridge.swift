@@ -10,8 +10,9 @@ public import VaultSystem
 /// a failure (HTTP 401, 5xx, the network down) answers the request with a JSON-RPC error naming it, never silence.
 /// Requests are relayed concurrently (a long call does not hold up the others); stdin's end closes the session.
 public final class MCPBridge: Sendable {
-    /// The header lines of one request (`Name: value`), rendered now; they may carry secrets.
-    public typealias Headers = @Sendable () throws(VaultError) -> CStringArray
+    /// The header lines of one request (`Name: value`), rendered now; they may carry secrets. `afterRefusal`: the
+    /// server just answered 401 to the last ones (an OAuth bearer refreshes then).
+    public typealias Headers = @Sendable (_ afterRefusal: Bool) throws(VaultError) -> CStringArray
 
     private struct Session {
         var id: String?
@@ -79,8 +80,15 @@ public final class MCPBridge: Sendable {
         }
     }
 
+    /// POSTs `line`; a 401 is tried once more with headers rendered again (a rotated key, a refreshed token).
     private func post(_ line: [UInt8]) throws(VaultError) -> HTTPExchange.Answer {
-        let lines = try headers()
+        let answer = try post(line, afterRefusal: false)
+        guard answer.status == 401 else { return answer }
+        return try post(line, afterRefusal: true)
+    }
+
+    private func post(_ line: [UInt8], afterRefusal: Bool) throws(VaultError) -> HTTPExchange.Answer {
+        let lines = try headers(afterRefusal)
         lines.append("Content-Type: application/json")
         lines.append("Accept: application/json, text/event-stream")
         let current = session.withLock { $0 }
@@ -100,7 +108,7 @@ public final class MCPBridge: Sendable {
                 .split(separator: "\n").first.map(String.init) ?? ""
             let advice =
                 answer.status == 401 || answer.status == 403
-                ? "; check the secrets behind --header (vault get NAME)" : ""
+                ? "; check the secrets behind --header (vault get NAME), or sign in again (vault mcp login URL)" : ""
             return fail(id, "the remote MCP server at \(url) answered HTTP \(answer.status) \(said)\(advice)")
         }
         if let sessionID = answer.headers["mcp-session-id"] {
@@ -166,7 +174,7 @@ public final class MCPBridge: Sendable {
 
     /// Tells the server the session is over (best effort).
     private func endSession() {
-        guard let id = session.withLock({ $0.id }), let lines = try? headers() else { return }
+        guard let id = session.withLock({ $0.id }), let lines = try? headers(false) else { return }
         lines.append("Mcp-Session-Id: \(id)")
         _ = try? http.send("DELETE", url, headers: lines, body: SecretBytes(zeroedCount: 0))
     }

@@ -22,3 +22,20 @@ package enum Sodium {
         return bytes
     }
 }
+
+extension Sodium {
+    /// The SHA-256 digest of `bytes` (`crypto_hash_sha256`), e.g. for a PKCE code challenge.
+    package static func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        _ = ready
+        var digest = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
+        let empty: [UInt8] = [0]
+        empty.withUnsafeBufferPointer { fallback in
+            digest.withUnsafeMutableBufferPointer { out in
+                guard let target = out.baseAddress, let start = fallback.baseAddress else { return }
+                let input = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? start
+                _ = crypto_hash_sha256(target, input, UInt64(bytes.count))
+            }
+        }
+        return digest
+    }
+}

@@ -11,9 +11,10 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "Run a local stdio MCP server that bridges to a remote one, adding headers from the vault.",
             discussion: """
-                Each --header is NAME=TEMPLATE, the template holding {{ vault://name }} references (never values): they are rendered for every request, so a rotated key is used from the next call on. Streamable HTTP only for now (docs/MCP.md). Errors from the remote (401, 5xx, network down) answer the request as JSON-RPC errors.
+                Each --header is NAME=TEMPLATE, the template holding {{ vault://name }} references (never values): they are rendered for every request, so a rotated key is used from the next call on. With --oauth the bridge sends the access token `vault mcp login URL` stored and refreshes it before it expires (one refresh for many bridges). Streamable HTTP only for now (docs/MCP.md). Errors from the remote (401, 5xx, network down) answer the request as JSON-RPC errors; a 401 is retried once with the headers rendered again.
 
-                Example:  vault mcp connect https://mcp.linear.app/mcp --header 'Authorization=Bearer {{ vault://linear/key }}'
+                Examples: vault mcp connect https://mcp.linear.app/mcp --header 'Authorization=Bearer {{ vault://linear/key }}'
+                          vault mcp connect https://mcp.example.com/mcp --oauth
                 """)
 
         @Argument(help: "The remote MCP server's URL (streamable HTTP).")
@@ -22,6 +23,9 @@ extension VaultCLI.MCP {
         @Option(
             help: ArgumentHelp("A header NAME=TEMPLATE with vault:// references (repeatable).", valueName: "header"))
         var header: [String] = []
+
+        @Flag(help: "Send the OAuth access token `vault mcp login URL` stored, refreshing it before it expires.")
+        var oauth = false
 
         @Option(help: "A CA certificate (PEM) that verifies the server instead of the system's.")
         var caFile: String?
@@ -32,9 +36,7 @@ extension VaultCLI.MCP {
         @OptionGroup var unlock: UnlockOptions
 
         func validate() throws {
-            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                throw ValidationError("the URL must start with https:// (or http:// on loopback)")
-            }
+            try RemoteURL.validate(url)
             guard DurationText.seconds(timeout) != nil else {
                 throw ValidationError("--timeout takes a duration such as 300s")
             }
@@ -56,25 +58,10 @@ extension VaultCLI.MCP {
                 let text = Array(entry[entry.index(after: equals)...].utf8)
                 return (name, try SecretTemplate(text: text, file: "--header \(name)"))
             }
-            let references = headers.flatMap { $0.template.references.map(\.reference) }
-            let choice = unlock.choice
-            // Fails now, before the client's first message, when a reference names nothing.
-            _ = try SecretValues.fetch(references, unlock: choice, environment)
-            let render: MCPBridge.Headers = { () throws(VaultError) -> CStringArray in
-                var values = try SecretValues.fetch(references, unlock: choice, environment).map(\.value)[...]
-                let lines = CStringArray()
-                for header in headers {
-                    let count = header.template.references.count
-                    let rendered = header.template.render(Array(values.prefix(count)))
-                    values = values.dropFirst(count)
-                    guard rendered.withUnsafeBytes({ !$0.contains(0x0a) && !$0.contains(0x0d) && !$0.contains(0) })
-                    else {
-                        throw .invalidValue(reason: "the value for header \(header.name) holds a line break or NUL")
-                    }
-                    rendered.withUnsafeBytes { lines.append(header.name + ": ", $0) }
-                }
-                return lines
-            }
+            let http = HTTPExchange(caFile: caFile, timeoutMilliseconds: 30_000)
+            let bearer =
+                try oauth ? OAuthBearer(OAuthAccount(server: url, http: http, unlock: unlock.choice, environment)) : nil
+            let render = try BridgeHeaders.renderer(headers, bearer: bearer, unlock: unlock.choice, environment)
             MCPBridge(
                 url: url, caFile: caFile, timeoutSeconds: Int(DurationText.seconds(timeout) ?? 300), headers: render
             ).run()

@@ -12,7 +12,7 @@ extension VaultCLI {
 
                 Example:  vault mcp doctor && vault mcp wrap --client claude --dry-run
                 """,
-            subcommands: [Doctor.self, Import.self, Wrap.self, Unwrap.self, Connect.self])
+            subcommands: [Doctor.self, Import.self, Wrap.self, Unwrap.self, Connect.self, Login.self, Logout.self])
     }
 }
 

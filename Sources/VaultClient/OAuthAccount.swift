@@ -1,0 +1,141 @@
+import Foundation
+public import VaultCore
+public import VaultRemote
+import VaultSystem
+
+/// One remote MCP server's OAuth sign-in, kept in the vault (docs/MCP.md, "OAuth"): `vault mcp login` discovers the
+/// server's authorization, registers `vault` when there is no client id, runs the browser step on a loopback
+/// redirect with PKCE and seals the registration and tokens; `vault mcp logout` revokes and removes them.
+public struct OAuthAccount: Sendable {
+    /// The MCP server's URL.
+    public let server: String
+    /// Where its sign-in is kept.
+    public let names: OAuthNames
+    let http: HTTPExchange
+    let unlock: UnlockChoice
+    let environment: Environment
+
+    /// The sign-in for `server`, talking to it through `http` and to the vault as `unlock` says.
+    public init(
+        server: String, http: HTTPExchange, unlock: UnlockChoice, _ environment: Environment
+    )
+        throws(VaultError)
+    {
+        self.server = server
+        names = try OAuthNames(server: server)
+        self.http = http
+        self.unlock = unlock
+        self.environment = environment
+    }
+
+    /// Signs in: `present` is given the authorization URL (to print and open); waits `seconds` for the browser.
+    /// With `clientID` (a client registered by hand) no registration is made; `scope` replaces the discovered one.
+    public func login(
+        clientID: String?, scope: String?, within seconds: Int, present: (String) -> Void
+    ) throws(VaultError) {
+        let vault = try VaultSession.open(unlock, environment)
+        var authorization = try OAuthServer.discover(server, http: http)
+        if let scope { authorization.scope = scope }
+        let previous = Self.stored(names.client, in: vault) { OAuthRegistration(stored: $0) }
+        let (registration, listener) = try register(authorization, clientID: clientID, previous: previous)
+        let redirect = OAuthRedirect(listener: listener)
+        present(redirect.authorizationURL(registration))
+        let code = try redirect.code(within: seconds)
+        let tokens = try OAuthGrants(http: http).exchange(code: code, verifier: redirect.verifier, registration)
+        try Self.store(registration.sealed(), as: names.client, in: vault)
+        try Self.store(tokens.sealed(), as: names.tokens, in: vault)
+    }
+
+    /// Revokes the tokens where the server offers revocation and removes the sign-in from the vault (every
+    /// version); whether the server revoked them. Not signed in is an error naming the login command.
+    @discardableResult
+    public func logout() throws(VaultError) -> Bool {
+        let vault = try VaultSession.open(unlock, environment)
+        let registration = try Self.registration(names, vault, server: server)
+        var revoked = false
+        if let tokens = Self.stored(names.tokens, in: vault, { OAuthTokens(stored: $0) }) {
+            let grants = OAuthGrants(http: http)
+            do {
+                if let refresh = tokens.refreshToken {
+                    revoked = try grants.revoke(refresh, hint: "refresh_token", registration)
+                }
+                revoked = try grants.revoke(tokens.accessToken, hint: "access_token", registration) || revoked
+            } catch {
+                Notice.print("vault: \(error); removing the sign-in anyway")
+            }
+            try vault.remove(names.tokens, purge: true)
+        }
+        try vault.remove(names.client, purge: true)
+        return revoked
+    }
+
+    /// The registration to sign in with and the listener its redirect URI points at: the client id given, the one
+    /// registered before when its loopback port is free again, else a new registration on a fresh port.
+    private func register(
+        _ authorization: OAuthServer, clientID: String?, previous: OAuthRegistration?
+    ) throws(VaultError) -> (OAuthRegistration, LoopbackListener) {
+        func listen(_ port: Int) throws(VaultError) -> LoopbackListener {
+            do { return try LoopbackListener(port: port) } catch { throw .storage("\(error)") }
+        }
+        if let clientID {
+            let listener = try listen(0)
+            return (
+                OAuthRegistration(
+                    server: server, authorization: authorization, clientID: clientID, clientSecret: nil,
+                    authMethod: "none", redirectURI: "http://127.0.0.1:\(listener.port)/callback"), listener
+            )
+        }
+        if let previous, previous.authorization.issuer == authorization.issuer,
+            let port = URLComponents(string: previous.redirectURI)?.port,
+            let listener = try? LoopbackListener(port: port)
+        {
+            return (
+                OAuthRegistration(
+                    server: server, authorization: authorization, clientID: previous.clientID,
+                    clientSecret: previous.clientSecret, authMethod: previous.authMethod,
+                    redirectURI: previous.redirectURI), listener
+            )
+        }
+        let listener = try listen(0)
+        let redirectURI = "http://127.0.0.1:\(listener.port)/callback"
+        let issued = try OAuthGrants(http: http).register(authorization, redirectURI: redirectURI)
+        return (
+            OAuthRegistration(
+                server: server, authorization: authorization, clientID: issued.clientID,
+                clientSecret: issued.clientSecret, authMethod: issued.authMethod, redirectURI: redirectURI), listener
+        )
+    }
+
+    /// The registration kept for `server`; not signed in is an error saying how to sign in.
+    static func registration(
+        _ names: OAuthNames, _ vault: VaultSession, server: String
+    ) throws(VaultError) -> OAuthRegistration {
+        let stored: SecretBytes
+        do {
+            stored = try vault.value(of: names.client)
+        } catch  where error.category == .notFound {
+            throw .remote(.notFound, message: "not signed in to \(server); run `vault mcp login \(server)`")
+        }
+        guard let registration = OAuthRegistration(stored: stored) else {
+            throw .corrupt(what: "\(names.client) (not an OAuth registration; run `vault mcp login \(server)`)")
+        }
+        return registration
+    }
+
+    /// What `decode` makes of `name`'s current value; nil when there is none or it is not what `decode` reads.
+    static func stored<Record>(
+        _ name: SecretName, in vault: VaultSession, _ decode: (borrowing SecretBytes) -> Record?
+    ) -> Record? {
+        guard let value = try? vault.value(of: name) else { return nil }
+        return decode(value)
+    }
+
+    /// Stores `value` as `name`'s new version (the old one retired at once), or as a new secret.
+    static func store(_ value: borrowing SecretBytes, as name: SecretName, in vault: VaultSession) throws(VaultError) {
+        do {
+            _ = try vault.rotate(name, to: value, grace: 0)
+        } catch  where error.category == .notFound {
+            _ = try vault.add(name, value: value)
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+public import VaultCore
+
+/// How `vault` is registered with a remote MCP server's authorization server, sealed in the vault as
+/// `oauth/HOST/client` (docs/MCP.md): the discovered endpoints, the client id, and the client secret if one was
+/// issued.
+public struct OAuthRegistration: Sendable {
+    /// The MCP server's URL as given to `vault mcp login`.
+    public let server: String
+    /// Its authorization, as discovered.
+    public let authorization: OAuthServer
+    /// The client id.
+    public let clientID: String
+    /// The client secret, for confidential registrations.
+    public let clientSecret: SecretBox?
+    /// How the client authenticates at the token endpoint: `none`, `client_secret_post` or `client_secret_basic`.
+    public let authMethod: String
+    /// The loopback redirect URI registered.
+    public let redirectURI: String
+
+    /// A registration of these parts.
+    public init(
+        server: String, authorization: OAuthServer, clientID: String, clientSecret: SecretBox?, authMethod: String,
+        redirectURI: String
+    ) {
+        self.server = server
+        self.authorization = authorization
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.authMethod = authMethod
+        self.redirectURI = redirectURI
+    }
+
+    /// The record as stored (JSON in guarded memory).
+    public func sealed() -> SecretBytes {
+        var json = SecureJSONWriter()
+        json.raw("{\"version\":1")
+        let fields: [(String, String?)] = [
+            ("server", server), ("resource", authorization.resource), ("issuer", authorization.issuer),
+            ("authorization_endpoint", authorization.authorizationEndpoint),
+            ("token_endpoint", authorization.tokenEndpoint),
+            ("registration_endpoint", authorization.registrationEndpoint),
+            ("revocation_endpoint", authorization.revocationEndpoint), ("scope", authorization.scope),
+            ("client_id", clientID), ("token_endpoint_auth_method", authMethod), ("redirect_uri", redirectURI),
+        ]
+        for case let (key, value?) in fields {
+            json.raw(",\"\(key)\":")
+            json.string(value)
+        }
+        if let clientSecret { json.secretMember("client_secret", clientSecret.bytes) }
+        json.raw("}")
+        return json.finish()
+    }
+
+    /// The record stored as `stored`; nil when it is not one.
+    public init?(stored: borrowing SecretBytes) {
+        guard
+            let json = stored.withUnsafeBytes({
+                try? SecureJSON.parse($0, secretKeys: ["client_secret", "client_secret_base64"])
+            }),
+            let server = json["server"]?.string, let resource = json["resource"]?.string,
+            let issuer = json["issuer"]?.string, let authorize = json["authorization_endpoint"]?.string,
+            let token = json["token_endpoint"]?.string, let clientID = json["client_id"]?.string,
+            let method = json["token_endpoint_auth_method"]?.string, let redirect = json["redirect_uri"]?.string
+        else { return nil }
+        self.init(
+            server: server,
+            authorization: OAuthServer(
+                resource: resource, issuer: issuer, authorizationEndpoint: authorize, tokenEndpoint: token,
+                registrationEndpoint: json["registration_endpoint"]?.string,
+                revocationEndpoint: json["revocation_endpoint"]?.string, scope: json["scope"]?.string),
+            clientID: clientID, clientSecret: json.secretMember("client_secret"), authMethod: method,
+            redirectURI: redirect)
+    }
+}
+
+/// The tokens of one OAuth sign-in, sealed in the vault as `oauth/HOST/tokens`: the access token, the refresh
+/// token if the server gave one, and when the access token expires.
+public struct OAuthTokens: Sendable {
+    /// The access token (sent as `Authorization: Bearer`).
+    public let accessToken: SecretBox
+    /// The refresh token, if any.
+    public let refreshToken: SecretBox?
+    /// When the access token expires (seconds since 1970); nil when the server did not say.
+    public let expiresAt: Int?
+    /// How long the access token was issued for, in seconds (what "refresh early" is measured against).
+    public let lifetime: Int?
+
+    /// Tokens of these parts.
+    public init(accessToken: SecretBox, refreshToken: SecretBox?, expiresAt: Int?, lifetime: Int?) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.expiresAt = expiresAt
+        self.lifetime = lifetime
+    }
+
+    /// Whether the access token should be refreshed now: expired, or within a tenth of its lifetime (at most a
+    /// minute) of expiring, so a request never leaves with a token that dies on the way.
+    public func needsRefresh(now: Int) -> Bool {
+        guard let expiresAt else { return false }
+        let margin = min(60, max(1, (lifetime ?? 600) / 10))
+        return now >= expiresAt - margin
+    }
+
+    /// The tokens as stored (JSON in guarded memory).
+    public func sealed() -> SecretBytes {
+        var json = SecureJSONWriter()
+        json.raw("{\"version\":1")
+        if let expiresAt { json.raw(",\"expires_at\":\(expiresAt)") }
+        if let lifetime { json.raw(",\"lifetime\":\(lifetime)") }
+        json.secretMember("access_token", accessToken.bytes)
+        if let refreshToken { json.secretMember("refresh_token", refreshToken.bytes) }
+        json.raw("}")
+        return json.finish()
+    }
+
+    /// The tokens stored as `stored`; nil when they are not.
+    public init?(stored: borrowing SecretBytes) {
+        guard
+            let json = stored.withUnsafeBytes({
+                try? SecureJSON.parse($0, secretKeys: Self.secretKeys)
+            }),
+            let access = json.secretMember("access_token")
+        else { return nil }
+        self.init(
+            accessToken: access, refreshToken: json.secretMember("refresh_token"), expiresAt: json["expires_at"]?.int,
+            lifetime: json["lifetime"]?.int)
+    }
+
+    /// The members that hold tokens, in stored records and in token endpoint answers.
+    static let secretKeys: Set<String> = [
+        "access_token", "refresh_token", "id_token", "access_token_base64", "refresh_token_base64",
+    ]
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+/// `vault mcp login|connect --oauth|logout` against a remote MCP server (FastMCP over streamable HTTP) behind
+/// OAuth 2.1 with its authorization server on loopback (Fixtures/oauth_mcp_server.py): discovery, dynamic
+/// registration, PKCE, the browser step played by the test, tokens that live seconds, refresh serialised across
+/// bridges, revocation. One server serves the suite; each test has its own vault.
+@Suite(
+    .serialized,
+    .enabled(
+        if: FileManager.default.fileExists(atPath: RunTests.venvPython),
+        "needs the MCP SDK venv that Scripts/test creates"))
+final class OAuthBridgeTests {
+    /// The suite's server: started once, gone when the test process is.
+    static let port: Int = {
+        let sandbox = Sandbox()
+        let port =
+            Int(
+                sandbox.process.start(
+                    "/usr/bin/python3",
+                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+                ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let fixtures = (Bundle.module.resourcePath ?? "") + "/Fixtures"
+        _ = sandbox.process.start(RunTests.venvPython, [fixtures + "/oauth_mcp_server.py", String(port), "2"])
+        for _ in 0..<200 {
+            let probe = sandbox.process.start(
+                "/usr/bin/python3", ["-c", "import socket; socket.create_connection(('127.0.0.1', \(port)), 0.2)"]
+            ).wait()
+            if probe.status == 0 { break }
+            usleep(100_000)
+        }
+        return port
+    }()
+
+    let sandbox = Sandbox()
+    let fixtures = (Bundle.module.resourcePath ?? "") + "/Fixtures"
+    var url: String { "http://127.0.0.1:\(Self.port)/mcp" }
+
+    init() {
+        sandbox.initVault()
+        control("lifetime?seconds=2", method: "POST")
+    }
+
+    @discardableResult
+    private func control(_ path: String, method: String = "GET") -> Any? {
+        let result = sandbox.process.start(
+            "/usr/bin/curl", ["-s", "-X", method, "http://127.0.0.1:\(Self.port)/control/" + path]
+        ).wait()
+        return try? JSONSerialization.jsonObject(with: Data(result.stdout))
+    }
+
+    private var stats: [String: Int] { control("stats") as? [String: Int] ?? [:] }
+
+    private func login(env: [String: String] = [:]) throws {
+        let result = sandbox.process.start(
+            RunTests.venvPython, [fixtures + "/oauth_login.py", VaultProcess.binary, url], env: env
+        ).wait()
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+        #expect(outcome["status"] as? Int == 0, "\(outcome) \(result.err.suffix(1000))")
+        #expect((outcome["page"] as? String ?? "").contains("signed in"), "\(outcome)")
+    }
+
+    /// Starts `count` SDK clients at once, each running `vault mcp connect URL --oauth` and making `calls` calls
+    /// `pause` seconds apart; what each answered.
+    private func bridges(
+        _ count: Int = 1, calls: Int, pause: Double = 0, env: [String: String] = [:]
+    ) throws -> [[String]] {
+        let running = (0..<count).map { _ in
+            sandbox.process.start(
+                RunTests.venvPython,
+                [fixtures + "/oauth_bridge_client.py", VaultProcess.binary, url, String(calls), String(pause)], env: env
+            )
+        }
+        return try running.map { client in
+            let result = client.wait()
+            #expect(result.status == 0, "\(result.err.suffix(2000))")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String])
+        }
+    }
+
+    /// No token or client secret the server ever issued is in a file under HOME or the vault's directory (the
+    /// audit log among them) or in `texts`.
+    private func expectNothingIssuedLeaked(_ texts: String...) {
+        let issued = control("issued") as? [String] ?? []
+        #expect(!issued.isEmpty)
+        let files =
+            sandbox.homeFiles + sandbox.vaultFiles().map { String(decoding: $0.1, as: UTF8.self) } + texts
+        let leaked = issued.contains { value in files.contains { leaks(value, in: $0) } }
+        #expect(!leaked, "an OAuth token or client secret is in a file or an output")
+    }
+
+    @Test func loginThenCallsKeepWorkingAcrossSeveralRefreshes() throws {
+        let before = stats
+        try login()
+        let list = sandbox.process.vault("list")
+        #expect(list.out.contains("oauth/127.0.0.1_\(Self.port)/client"), "\(list.out)")
+        #expect(list.out.contains("oauth/127.0.0.1_\(Self.port)/tokens"), "\(list.out)")
+        // Tokens live 2 s; calls 2.5 s apart each need a refresh.
+        let answers = try bridges(calls: 3, pause: 2.5)
+        #expect(answers == [["0 ok", "1 ok", "2 ok"]], "\(answers)")
+        let after = stats
+        #expect(after["registrations", default: 0] - before["registrations", default: 0] == 1)
+        #expect(after["refreshes", default: 0] - before["refreshes", default: 0] >= 2, "\(before) → \(after)")
+        expectNothingIssuedLeaked(list.out, list.err)
+    }
+
+    @Test func tenBridgesStartingAtOnceMakeOneRefresh() throws {
+        let agent = AgentProcess(sandbox)
+        try login()
+        usleep(2_500_000)  // the access token has expired
+        control("lifetime?seconds=300", method: "POST")
+        let before = stats
+        let answers = try bridges(10, calls: 1)
+        #expect(answers.allSatisfy { $0 == ["0 ok"] }, "\(answers)")
+        #expect(stats["refreshes", default: 0] - before["refreshes", default: 0] == 1, "\(before) → \(stats)")
+        expectNothingIssuedLeaked(agent.log)
+    }
+
+    @Test func aRevokedRefreshTokenSaysToSignInAgain() throws {
+        try login()
+        control("revoke-refresh", method: "POST")
+        usleep(2_500_000)
+        let answers = try bridges(calls: 1)
+        let answer = answers.first?.first ?? ""
+        #expect(answer.hasPrefix("error: "), "\(answers)")
+        #expect(answer.contains("invalid_grant") && answer.contains("vault mcp login \(url)"), "\(answers)")
+    }
+
+    @Test func logoutRevokesTheTokensAndRemovesTheSignIn() throws {
+        try login()
+        let before = stats
+        let logout = sandbox.process.vault("mcp", "logout", url)
+        #expect(logout.status == 0, "\(logout.err)")
+        #expect(stats["revocations", default: 0] - before["revocations", default: 0] == 2, "\(stats)")
+        #expect(!sandbox.process.vault("list").out.contains("oauth/"))
+        let connect = sandbox.process.vault(["mcp", "connect", url, "--oauth"], stdin: [])
+        #expect(connect.status != 0)
+        #expect(
+            connect.err.contains("not signed in") && connect.err.contains("vault mcp login \(url)"), "\(connect.err)")
+    }
+
+    @Test func aServerWithoutOAuthMetadataIsAClearError() throws {
+        let login = sandbox.process.vault(["mcp", "login", "http://127.0.0.1:\(Self.port)/elsewhere", "--no-browser"])
+        #expect(login.status != 0)
+        #expect(login.err.contains("publishes no OAuth protected resource metadata"), "\(login.err)")
+        #expect(login.err.split(separator: "\n").count == 1, "\(login.err)")
+    }
+}
