@@ -96,6 +96,11 @@ static void release(struct sink *sink) {
     sink->bytes = NULL;
 }
 
+/// Zeroes what lies past the used part (a redirect's dropped headers), so freeing by length leaves nothing.
+static void clear_tail(struct sink *sink) {
+    if (sink->bytes && sink->capacity > sink->length) explicit_bzero(sink->bytes + sink->length, sink->capacity - sink->length);
+}
+
 /// Header lines: a redirect's headers are dropped when the next response's status line arrives.
 static size_t collect_header(char *data, size_t size, size_t count, void *context) {
     struct sink *sink = context;
@@ -110,35 +115,29 @@ static void free_headers(struct slist *list) {
     if (list) curl.slist_free_all(list);
 }
 
-int cvaultsys_http(const char *method, const char *url, const char *const *headers, int header_count,
-                   const void *body, size_t body_length, const char *ca_file, long timeout_ms,
-                   cvaultsys_http_response *response, char *error, size_t error_size) {
+/// A handle set up for one request: URL, method, headers, body, CA, timeouts, redirects (never https → http);
+/// NULL when libcurl is missing or cannot start one.
+static void *prepare(const char *method, const char *url, struct slist *list, const void *body, size_t body_length,
+                     const char *ca_file, long timeout_ms, long connect_timeout_ms, char *curl_error,
+                     char *error, size_t error_size) {
     pthread_once(&once, load);
     if (!loaded) {
         snprintf(error, error_size, "%s", load_error);
-        return -1;
+        return NULL;
     }
     void *handle = curl.easy_init();
     if (handle == NULL) {
         snprintf(error, error_size, "libcurl could not start a request");
-        return -1;
+        return NULL;
     }
-    struct slist *list = NULL;
-    for (int index = 0; index < header_count; index++) list = curl.slist_append(list, headers[index]);
-    struct sink sink = {0}, header_sink = {0};
-    char curl_error[curl_error_size];
     curl_error[0] = 0;
     curl.easy_setopt(handle, opt_url, url);
     curl.easy_setopt(handle, opt_customrequest, method);
     curl.easy_setopt(handle, opt_httpheader, list);
-    curl.easy_setopt(handle, opt_writefunction, collect);
-    curl.easy_setopt(handle, opt_writedata, &sink);
-    curl.easy_setopt(handle, opt_headerfunction, collect_header);
-    curl.easy_setopt(handle, opt_headerdata, &header_sink);
     curl.easy_setopt(handle, opt_errorbuffer, curl_error);
     curl.easy_setopt(handle, opt_nosignal, 1L);
     curl.easy_setopt(handle, opt_timeout_ms, timeout_ms);
-    curl.easy_setopt(handle, opt_connecttimeout_ms, timeout_ms);
+    curl.easy_setopt(handle, opt_connecttimeout_ms, connect_timeout_ms);
     if (ca_file) curl.easy_setopt(handle, opt_cainfo, ca_file);
     // A standby OpenBao node answers 307 with the active node's address: follow (method and body kept), at most
     // three times, never from https to http.
@@ -149,6 +148,32 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
         curl.easy_setopt(handle, opt_postfieldsize, (long)body_length);
         curl.easy_setopt(handle, opt_postfields, body);
     }
+    return handle;
+}
+
+static struct slist *header_list(const char *const *headers, int header_count) {
+    struct slist *list = NULL;
+    for (int index = 0; index < header_count; index++) list = curl.slist_append(list, headers[index]);
+    return list;
+}
+
+int cvaultsys_http(const char *method, const char *url, const char *const *headers, int header_count,
+                   const void *body, size_t body_length, const char *ca_file, long timeout_ms,
+                   cvaultsys_http_response *response, char *error, size_t error_size) {
+    char curl_error[curl_error_size];
+    pthread_once(&once, load);
+    struct slist *list = loaded ? header_list(headers, header_count) : NULL;
+    void *handle = prepare(method, url, list, body, body_length, ca_file, timeout_ms, timeout_ms, curl_error,
+                           error, error_size);
+    if (handle == NULL) {
+        free_headers(list);
+        return -1;
+    }
+    struct sink sink = {0}, header_sink = {0};
+    curl.easy_setopt(handle, opt_writefunction, collect);
+    curl.easy_setopt(handle, opt_writedata, &sink);
+    curl.easy_setopt(handle, opt_headerfunction, collect_header);
+    curl.easy_setopt(handle, opt_headerdata, &header_sink);
     int code = curl.easy_perform(handle);
     long status = 0;
     curl.easy_getinfo(handle, info_response_code, &status);
@@ -161,11 +186,65 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
                                           : curl_error[0] ? curl_error : curl.easy_strerror(code));
         return -1;
     }
+    clear_tail(&header_sink);
     response->status = status;
     response->body = sink.bytes;
     response->length = sink.length;
     response->headers = header_sink.bytes;
     response->headers_length = header_sink.length;
+    return 0;
+}
+
+/// What a streamed request's body callback gets to see besides the bytes.
+struct stream {
+    void *handle;
+    struct sink headers;
+    cvaultsys_http_chunk on_chunk;
+    void *context;
+    int stopped;
+};
+
+static size_t deliver_chunk(char *data, size_t size, size_t count, void *context) {
+    struct stream *stream = context;
+    long status = 0;
+    curl.easy_getinfo(stream->handle, info_response_code, &status);
+    if (!stream->on_chunk(stream->context, status, stream->headers.bytes, stream->headers.length, data, size * count)) {
+        stream->stopped = 1;
+        return 0;
+    }
+    return size * count;
+}
+
+int cvaultsys_http_stream(const char *method, const char *url, const char *const *headers, int header_count,
+                          const void *body, size_t body_length, const char *ca_file, long timeout_ms,
+                          long connect_timeout_ms, cvaultsys_http_chunk on_chunk, void *context, long *status,
+                          unsigned char **response_headers, size_t *response_headers_length, char *error,
+                          size_t error_size) {
+    char curl_error[curl_error_size];
+    pthread_once(&once, load);
+    struct slist *list = loaded ? header_list(headers, header_count) : NULL;
+    void *handle = prepare(method, url, list, body, body_length, ca_file, timeout_ms, connect_timeout_ms,
+                           curl_error, error, error_size);
+    if (handle == NULL) {
+        free_headers(list);
+        return -1;
+    }
+    struct stream stream = {.handle = handle, .on_chunk = on_chunk, .context = context};
+    curl.easy_setopt(handle, opt_writefunction, deliver_chunk);
+    curl.easy_setopt(handle, opt_writedata, &stream);
+    curl.easy_setopt(handle, opt_headerfunction, collect_header);
+    curl.easy_setopt(handle, opt_headerdata, &stream.headers);
+    int code = curl.easy_perform(handle);
+    curl.easy_getinfo(handle, info_response_code, status);
+    curl.easy_cleanup(handle);
+    free_headers(list);
+    clear_tail(&stream.headers);
+    *response_headers = stream.headers.bytes;
+    *response_headers_length = stream.headers.length;
+    if (code != 0 && !stream.stopped) {
+        snprintf(error, error_size, "%s", curl_error[0] ? curl_error : curl.easy_strerror(code));
+        return -1;
+    }
     return 0;
 }
 
@@ -181,4 +260,11 @@ void cvaultsys_http_free(cvaultsys_http_response *response) {
     response->body = NULL;
     response->headers = NULL;
     response->length = response->headers_length = 0;
+}
+
+void cvaultsys_http_free_headers(unsigned char *headers, size_t length) {
+    if (headers) {
+        explicit_bzero(headers, length);
+        free(headers);
+    }
 }

@@ -4,33 +4,59 @@ public import VaultCore
 public import VaultSystem
 
 /// `vault mcp connect URL`: a local stdio MCP server that relays each message from the client to a remote MCP
-/// server over streamable HTTP, adding headers rendered from the vault for every request (so a rotated key is used
-/// from the next call on), and writes back what the server answers — one JSON object, or each event of an SSE
-/// stream. The session id and protocol version the server gives at `initialize` go with every later request;
-/// a failure (HTTP 401, 5xx, the network down) answers the request with a JSON-RPC error naming it, never silence.
-/// Requests are relayed concurrently (a long call does not hold up the others); stdin's end closes the session.
+/// server and writes back what the server sends, adding headers rendered from the vault to every request (so a
+/// rotated key or refreshed token is used from the next call on).
+///
+/// Streamable HTTP (`MCPBridge+Streamable.swift`): each message is POSTed and the answer — one JSON object, or an SSE
+/// stream relayed event by event as it arrives — written back; a stream that breaks before its answer is resumed
+/// with `Last-Event-ID`; after the handshake a GET stream carries the server's own requests and notifications. The
+/// older HTTP+SSE transport (`MCPBridge+LegacySSE.swift`) is chosen with `--transport sse`, by a URL ending in `/sse`,
+/// or when the server refuses the POSTed `initialize` with a 4xx. A failure answers the request with a JSON-RPC
+/// error naming it, never silence. Requests are relayed concurrently; stdin's end closes the session.
 public final class MCPBridge: Sendable {
     /// The header lines of one request (`Name: value`), rendered now; they may carry secrets. `afterRefusal`: the
     /// server just answered 401 to the last ones (an OAuth bearer refreshes then).
     public typealias Headers = @Sendable (_ afterRefusal: Bool) throws(VaultError) -> CStringArray
 
-    private struct Session {
-        var id: String?
-        var protocolVersion: String?
+    /// How the bridge talks to the remote server.
+    public enum Transport: String, Sendable, CaseIterable {
+        /// Streamable HTTP, falling back to HTTP+SSE when the server refuses it (or the URL ends in `/sse`).
+        case auto
+        /// Streamable HTTP (MCP 2025-03-26 and later).
+        case streamableHTTP = "streamable-http"
+        /// HTTP+SSE (MCP 2024-11-05): a GET event stream, messages POSTed to the endpoint it names.
+        case sse
     }
 
-    private let url: String
-    private let http: HTTPExchange
-    private let headers: Headers
-    private let session = Mutex(Session())
+    struct Session {
+        var id: String?
+        var protocolVersion: String?
+        /// Set once the legacy transport's stream has named where to POST.
+        var legacyEndpoint: String?
+        var usesLegacySSE = false
+        var listening = false
+    }
+
+    let url: String
+    let http: HTTPExchange
+    let headers: Headers
+    let transport: Transport
+    let session = Mutex(Session())
     private let output = Mutex(())
     private let inFlight = Atomic<Int>(0)
 
-    /// A bridge to `url` (verified with `caFile` when https), each request waiting at most `timeoutSeconds`.
-    public init(url: String, caFile: String?, timeoutSeconds: Int, headers: @escaping Headers) {
+    /// A bridge to `url` over `transport` (verified with `caFile` when https), each request waiting at most
+    /// `timeoutSeconds`.
+    public init(
+        url: String, caFile: String?, timeoutSeconds: Int, transport: Transport = .auto,
+        headers: @escaping Headers
+    ) {
         self.url = url
         http = HTTPExchange(caFile: caFile, timeoutMilliseconds: timeoutSeconds * 1000)
         self.headers = headers
+        self.transport = transport
+        let legacy = transport == .sse || (transport == .auto && Self.pathEndsInSSE(url))
+        session.withLock { $0.usesLegacySSE = legacy }
     }
 
     /// Relays until the client closes stdin, then ends the session and exits 0.
@@ -56,93 +82,72 @@ public final class MCPBridge: Sendable {
 
     private func relayConcurrently(_ line: [UInt8]) {
         let message = line.withUnsafeBytes { try? SecureJSON.parse($0) }
-        let isInitialize = message?["method"]?.string == "initialize"
+        let method = message?["method"]?.string
         inFlight.add(1, ordering: .acquiring)
         // `initialize` is answered before anything else is sent: the session id comes with its answer.
-        if isInitialize {
-            relay(line, id: message?["id"])
+        if method == "initialize" {
+            relay(line, id: message?["id"], isInitialize: true)
             inFlight.subtract(1, ordering: .releasing)
             return
         }
         let thread = Thread { [self] in
-            relay(line, id: message?["id"])
+            relay(line, id: message?["id"], isInitialize: false)
+            if method == "notifications/initialized" { listen() }
             inFlight.subtract(1, ordering: .releasing)
         }
         thread.start()
     }
 
-    /// POSTs one message and writes what comes back; an answerable request that fails gets a JSON-RPC error.
-    private func relay(_ line: [UInt8], id: SecureJSON?) {
+    /// Sends one message over the transport in use; an answerable request that fails gets a JSON-RPC error.
+    private func relay(_ line: [UInt8], id: SecureJSON?, isInitialize: Bool) {
         do {
-            deliver(try post(line), id: id)
+            if session.withLock({ $0.usesLegacySSE }) {
+                try postLegacy(line, id: id)
+            } else if try !postStreamable(line, id: id, isInitialize: isInitialize) {
+                session.withLock { $0.usesLegacySSE = true }
+                try postLegacy(line, id: id)
+            }
         } catch {
             fail(id, "\(error)")
         }
     }
 
-    /// POSTs `line`; a 401 is tried once more with headers rendered again (a rotated key, a refreshed token).
-    private func post(_ line: [UInt8]) throws(VaultError) -> HTTPExchange.Answer {
-        let answer = try post(line, afterRefusal: false)
-        guard answer.status == 401 else { return answer }
-        return try post(line, afterRefusal: true)
+    /// The headers of a request: the rendered ones, the session's, and `extra`. A 401 renders them again once
+    /// (`request` is then called a second time).
+    func withHeaders<Result: ~Copyable>(
+        _ extra: [String], _ request: (CStringArray) throws(VaultError) -> Result, refused: (borrowing Result) -> Bool
+    ) throws(VaultError) -> Result {
+        let first = try request(try headerLines(extra, afterRefusal: false))
+        guard refused(first) else { return first }
+        return try request(try headerLines(extra, afterRefusal: true))
     }
 
-    private func post(_ line: [UInt8], afterRefusal: Bool) throws(VaultError) -> HTTPExchange.Answer {
+    private func headerLines(_ extra: [String], afterRefusal: Bool) throws(VaultError) -> CStringArray {
         let lines = try headers(afterRefusal)
-        lines.append("Content-Type: application/json")
-        lines.append("Accept: application/json, text/event-stream")
+        for line in extra { lines.append(line) }
         let current = session.withLock { $0 }
         if let id = current.id { lines.append("Mcp-Session-Id: \(id)") }
         if let version = current.protocolVersion { lines.append("MCP-Protocol-Version: \(version)") }
-        let body = SecretBytes(capacity: line.count) { out in
-            out.copyBytes(from: line)
-            return line.count
-        }
-        return try http.send("POST", url, headers: lines, body: body)
+        return lines
     }
 
-    private func deliver(_ answer: borrowing HTTPExchange.Answer, id: SecureJSON?) {
-        guard (200..<300).contains(answer.status) else {
-            let said =
-                answer.body.withUnsafeBytes { String(decoding: $0.prefix(200), as: UTF8.self) }
-                .split(separator: "\n").first.map(String.init) ?? ""
-            let advice =
-                answer.status == 401 || answer.status == 403
-                ? "; check the secrets behind --header (vault get NAME), or sign in again (vault mcp login URL)" : ""
-            return fail(id, "the remote MCP server at \(url) answered HTTP \(answer.status) \(said)\(advice)")
-        }
-        if let sessionID = answer.headers["mcp-session-id"] {
-            session.withLock { $0.id = sessionID }
-        }
-        let type = answer.headers["content-type"] ?? ""
-        let messages =
-            type.hasPrefix("text/event-stream")
-            ? answer.body.withUnsafeBytes { Self.events(in: $0) }
-            : answer.body.withUnsafeBytes { $0.isEmpty ? [] : [Array($0)] }
-        for message in messages {
-            if let version = Self.protocolVersion(in: message) { session.withLock { $0.protocolVersion = version } }
-            write(message)
-        }
+    /// The one-line reason for an HTTP error answer, with advice for 401/403.
+    func refusal(_ status: Int, _ body: [UInt8]) -> String {
+        let said =
+            String(decoding: body.prefix(200), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let advice =
+            status == 401 || status == 403
+            ? "; check the secrets behind --header (vault get NAME), or sign in again (vault mcp login URL)" : ""
+        return "the remote MCP server at \(url) answered HTTP \(status) \(said)\(advice)"
     }
 
-    /// The `data` of each event of an SSE body (multi-line data joined with newlines), without empty ones.
-    static func events(in body: UnsafeRawBufferPointer) -> [[UInt8]] {
-        var events: [[UInt8]] = [], data: [UInt8] = []
-        for rawLine in body.split(separator: 0x0a, omittingEmptySubsequences: false) {
-            var line = Array(rawLine)
-            if line.last == 0x0d { line.removeLast() }
-            if line.isEmpty {
-                if !data.isEmpty { events.append(data) }
-                data = []
-            } else if line.starts(with: Array("data:".utf8)) {
-                var value = line.dropFirst(5)
-                if value.first == 0x20 { value = value.dropFirst() }
-                if !data.isEmpty { data.append(0x0a) }
-                data += value
-            }
+    /// Writes one message from the server to the client, noting the protocol version an `initialize` answer gives.
+    func deliver(_ message: [UInt8], isInitialize: Bool) {
+        guard !message.isEmpty else { return }
+        if isInitialize, let version = Self.protocolVersion(in: message) {
+            session.withLock { $0.protocolVersion = version }
         }
-        if !data.isEmpty { events.append(data) }
-        return events
+        write(message)
     }
 
     /// The `protocolVersion` of an `initialize` answer.
@@ -151,10 +156,24 @@ public final class MCPBridge: Sendable {
         return parsed?["result"]?["protocolVersion"]?.string
     }
 
-    private func fail(_ id: SecureJSON?, _ reason: String) {
-        guard let id else {
-            return _ = Array("vault: mcp connect: \(reason)\n".utf8).withUnsafeBytes { Descriptors.writeAll(2, $0) }
+    /// Whether `message` is the answer (result or error) to the request `id`.
+    static func answers(_ message: [UInt8], id: SecureJSON?) -> Bool {
+        guard let wanted = key(id), let parsed = message.withUnsafeBytes({ try? SecureJSON.parse($0) }) else {
+            return false
         }
+        return parsed["method"] == nil && key(parsed["id"]) == wanted
+    }
+
+    private static func key(_ id: SecureJSON?) -> String? {
+        switch id {
+        case let .number(value)?: "n\(value)"
+        case let .string(text)?: "s\(text)"
+        default: nil
+        }
+    }
+
+    func fail(_ id: SecureJSON?, _ reason: String) {
+        guard let id else { return note(reason) }
         let idText: String
         switch id {
         case let .number(value): idText = String(Int(value))
@@ -167,6 +186,11 @@ public final class MCPBridge: Sendable {
                     .utf8))
     }
 
+    /// A line on stderr (the client's log).
+    func note(_ reason: String) {
+        _ = Array("vault: mcp connect: \(reason)\n".utf8).withUnsafeBytes { Descriptors.writeAll(2, $0) }
+    }
+
     private func write(_ message: [UInt8]) {
         let line = message.filter { $0 != 0x0a && $0 != 0x0d } + [0x0a]
         output.withLock { _ in _ = line.withUnsafeBytes { Descriptors.writeAll(1, $0) } }
@@ -174,8 +198,14 @@ public final class MCPBridge: Sendable {
 
     /// Tells the server the session is over (best effort).
     private func endSession() {
-        guard let id = session.withLock({ $0.id }), let lines = try? headers(false) else { return }
-        lines.append("Mcp-Session-Id: \(id)")
+        guard !session.withLock({ $0.usesLegacySSE }), session.withLock({ $0.id }) != nil,
+            let lines = try? headerLines([], afterRefusal: false)
+        else { return }
         _ = try? http.send("DELETE", url, headers: lines, body: SecretBytes(zeroedCount: 0))
+    }
+
+    private static func pathEndsInSSE(_ url: String) -> Bool {
+        let path = url.split(separator: "?", maxSplits: 1).first ?? ""
+        return path.hasSuffix("/sse") || path.hasSuffix("/sse/")
     }
 }

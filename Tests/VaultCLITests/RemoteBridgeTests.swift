@@ -22,18 +22,25 @@ final class RemoteBridgeTests {
         _ = sandbox.process.vault(["add", "svc/token"], stdin: Array(token.utf8))
         writePrivateFile(tokenFile, token.utf8)
         writePrivateFile(sandbox.root + "/rotated", rotated.utf8)
-        for name in ["remote_mcp_server.py", "remote_bridge_client.py"] {
+        for name in ["remote_mcp_server.py", "remote_bridge_client.py", "remote_features_client.py"] {
             let source = try #require(Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures"))
             try FileManager.default.copyItem(atPath: source, toPath: sandbox.root + "/" + name)
         }
-        port =
+        (port, server) = Self.startServer(sandbox, tokenFile: tokenFile)
+    }
+
+    /// Starts Fixtures/remote_mcp_server.py on a free port over `transport`, waiting until it accepts connections.
+    static func startServer(
+        _ sandbox: Sandbox, tokenFile: String, transport: String = "streamable-http"
+    ) -> (Int, VaultProcess.Running) {
+        let port =
             Int(
                 sandbox.process.start(
                     "/usr/bin/python3",
                     ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
                 ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        server = sandbox.process.start(
-            RunTests.venvPython, [sandbox.root + "/remote_mcp_server.py", String(port), tokenFile])
+        let server = sandbox.process.start(
+            RunTests.venvPython, [sandbox.root + "/remote_mcp_server.py", String(port), tokenFile, transport])
         for _ in 0..<200 {
             let probe = sandbox.process.start(
                 "/usr/bin/python3",
@@ -42,6 +49,7 @@ final class RemoteBridgeTests {
             if probe.status == 0 { break }
             usleep(100_000)
         }
+        return (port, server)
     }
 
     deinit {
@@ -120,5 +128,42 @@ final class RemoteBridgeTests {
         let first = outcome["first"] as? String ?? ""
         #expect(first.hasPrefix("error: "), "\(outcome)")
         #expect(first.contains("cannot reach"), "\(outcome)")
+    }
+
+    private func features(_ url: String, _ arguments: [String] = []) throws -> [String: Any] {
+        let result = sandbox.process.start(
+            RunTests.venvPython, [sandbox.root + "/remote_features_client.py", VaultProcess.binary, url] + arguments
+        ).wait()
+        #expect(result.status == 0, "\(result.err.suffix(2000))")
+        let leaked = leaks(token, in: result.out, result.err)
+        #expect(!leaked, "the token reached the client's output")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+    }
+
+    @Test func serverRequestsProgressAndNotificationsOutsideACallCrossTheBridge() throws {
+        // `ask` waits, in the middle of its call, for the client to answer a sampling request: a bridge that
+        // buffered the call's event stream would never pass that request on. The tool-list notification comes on
+        // the GET stream, outside any call.
+        let outcome = try features("http://127.0.0.1:\(port)/mcp")
+        #expect(outcome["whoami"] as? String == "1 " + sandbox.process.sha256Hex(token), "\(outcome)")
+        #expect(outcome["ask"] as? String == "asked: sampled", "\(outcome)")
+        #expect(outcome["announce"] as? String == "announced", "\(outcome)")
+        #expect(outcome["progress"] as? [Double] == [1, 2, 3], "\(outcome)")
+        #expect(outcome["listChanged"] as? Bool == true, "\(outcome)")
+    }
+
+    @Test(arguments: [[], ["--transport", "sse"]])
+    func aServerOnTheOlderSSETransportIsReachedByFallingBackOrByName(_ arguments: [String]) throws {
+        // The server's event stream is at /events: `auto` must learn from the refused POST, not from the path.
+        let (ssePort, sseServer) = Self.startServer(sandbox, tokenFile: tokenFile, transport: "sse")
+        defer {
+            kill(sseServer.pid, SIGTERM)
+            _ = sseServer.wait()
+        }
+        let outcome = try features("http://127.0.0.1:\(ssePort)/events", arguments)
+        #expect(outcome["whoami"] as? String == "1 " + sandbox.process.sha256Hex(token), "\(outcome)")
+        #expect(outcome["ask"] as? String == "asked: sampled", "\(outcome)")
+        #expect(outcome["progress"] as? [Double] == [1, 2, 3], "\(outcome)")
+        #expect(outcome["listChanged"] as? Bool == true, "\(outcome)")
     }
 }

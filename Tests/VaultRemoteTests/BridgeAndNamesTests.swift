@@ -5,7 +5,9 @@ import VaultCore
 
 struct SSEEventTests {
     private func events(_ text: String) -> [String] {
-        Array(text.utf8).withUnsafeBytes { MCPBridge.events(in: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        var parser = SSEParser()
+        let events = parser.feed(Array(text.utf8)) + (parser.finish().map { [$0] } ?? [])
+        return events.map { String(decoding: $0.data, as: UTF8.self) }
     }
 
     @Test func eachEventsDataIsOneMessage() {
@@ -19,6 +21,18 @@ struct SSEEventTests {
 
     @Test func eventsWithoutDataAreSkipped() {
         #expect(events("event: ping\n\nid: 7\n\n").isEmpty)
+    }
+
+    @Test func bytesSplitAnywhereGiveTheSameEventsWithTheirIdsAndNames() {
+        let stream = Array("id: 1\r\nevent: endpoint\r\ndata: /messages?s=1\r\n\r\nid: 2\ndata: {\"x\":1}\n\n".utf8)
+        for split in 0...stream.count {
+            var parser = SSEParser()
+            let events = parser.feed(stream[..<split]) + parser.feed(stream[split...])
+            #expect(events.map(\.name) == ["endpoint", nil], "split at \(split)")
+            #expect(events.map(\.id) == ["1", "2"], "split at \(split)")
+            #expect(events.last.map { String(decoding: $0.data, as: UTF8.self) } == "{\"x\":1}")
+            #expect(parser.lastEventID == "2")
+        }
     }
 }
 

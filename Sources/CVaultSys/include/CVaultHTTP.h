@@ -24,6 +24,22 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
                    const void *body, size_t body_length, const char *ca_file, long timeout_ms,
                    cvaultsys_http_response *response, char *error, size_t error_size);
 
+/// A part of a streamed answer's body, with the status and the header lines so far; returns 0 to stop the transfer.
+typedef int (*cvaultsys_http_chunk)(void *context, long status, const unsigned char *headers, size_t headers_length,
+                                    const char *data, size_t length);
+
+/// Like `cvaultsys_http` but hands the body to `on_chunk` as it arrives (an SSE stream), instead of collecting it;
+/// `timeout_ms` 0 lets a stream last. Returns 0 when the transfer ended or `on_chunk` stopped it, with `status`
+/// and the header lines (zero and free them with `cvaultsys_http_free_headers`); -1 with a reason in `error`.
+int cvaultsys_http_stream(const char *method, const char *url, const char *const *headers, int header_count,
+                          const void *body, size_t body_length, const char *ca_file, long timeout_ms,
+                          long connect_timeout_ms, cvaultsys_http_chunk on_chunk, void *context, long *status,
+                          unsigned char **response_headers, size_t *response_headers_length, char *error,
+                          size_t error_size);
+
+/// Zeroes and frees header lines a streamed request returned.
+void cvaultsys_http_free_headers(unsigned char *headers, size_t length);
+
 /// Zeroes and frees a response's body and headers.
 void cvaultsys_http_free(cvaultsys_http_response *response);
 

@@ -11,13 +11,13 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "Run a local stdio MCP server that bridges to a remote one, adding headers from the vault.",
             discussion: """
-                Each --header is NAME=TEMPLATE, the template holding {{ vault://name }} references (never values): they are rendered for every request, so a rotated key is used from the next call on. With --oauth the bridge sends the access token `vault mcp login URL` stored and refreshes it before it expires (one refresh for many bridges). Streamable HTTP only for now (docs/MCP.md). Errors from the remote (401, 5xx, network down) answer the request as JSON-RPC errors; a 401 is retried once with the headers rendered again.
+                Each --header is NAME=TEMPLATE, the template holding {{ vault://name }} references (never values): they are rendered for every request, so a rotated key is used from the next call on. With --oauth the bridge sends the access token `vault mcp login URL` stored and refreshes it before it expires (one refresh for many bridges). Streamable HTTP, with the older HTTP+SSE transport when the URL ends in /sse, the server refuses streamable HTTP, or --transport sse says so (docs/MCP.md). Errors from the remote (401, 5xx, network down) answer the request as JSON-RPC errors; a 401 is retried once with the headers rendered again.
 
                 Examples: vault mcp connect https://mcp.linear.app/mcp --header 'Authorization=Bearer {{ vault://linear/key }}'
                           vault mcp connect https://mcp.example.com/mcp --oauth
                 """)
 
-        @Argument(help: "The remote MCP server's URL (streamable HTTP).")
+        @Argument(help: "The remote MCP server's URL.")
         var url: String
 
         @Option(
@@ -29,6 +29,9 @@ extension VaultCLI.MCP {
 
         @Option(help: "A CA certificate (PEM) that verifies the server instead of the system's.")
         var caFile: String?
+
+        @Option(help: "auto (streamable HTTP, falling back to HTTP+SSE), streamable-http or sse.")
+        var transport: MCPBridge.Transport = .auto
 
         @Option(help: "The longest one request may take (e.g. 300s).")
         var timeout = "300s"
@@ -63,7 +66,9 @@ extension VaultCLI.MCP {
                 try oauth ? OAuthBearer(OAuthAccount(server: url, http: http, unlock: unlock.choice, environment)) : nil
             let render = try BridgeHeaders.renderer(headers, bearer: bearer, unlock: unlock.choice, environment)
             MCPBridge(
-                url: url, caFile: caFile, timeoutSeconds: Int(DurationText.seconds(timeout) ?? 300), headers: render
+                url: url, caFile: caFile, timeoutSeconds: Int(DurationText.seconds(timeout) ?? 300),
+                transport: transport,
+                headers: render
             ).run()
         }
     }

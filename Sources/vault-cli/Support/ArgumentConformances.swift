@@ -1,5 +1,6 @@
 public import ArgumentParser
 public import VaultCore
+import VaultRemote
 public import VaultLaunch
 import VaultMCP
 
@@ -7,6 +8,7 @@ import VaultMCP
 extension KDFParameters.Strength: ExpressibleByArgument {}
 extension KeyslotKind: ExpressibleByArgument {}
 extension InjectionMode: ExpressibleByArgument {}
+extension MCPBridge.Transport: ExpressibleByArgument {}
 extension OnRotate: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
     public static var allValueStrings: [String] { ["handover", "restart", "signal:HUP"] }

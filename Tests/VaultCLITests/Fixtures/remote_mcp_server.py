@@ -1,21 +1,42 @@
-"""A remote MCP server (streamable HTTP, the MCP SDK's FastMCP on uvicorn) that wants `Authorization: Bearer T`,
-T being the content of TOKEN_FILE, read again for every request (so a test can rotate it).
+"""A remote MCP server (the MCP SDK's FastMCP on uvicorn) that wants `Authorization: Bearer T`, T being the content
+of TOKEN_FILE, read again for every request (so a test can rotate it).
 
-Usage: remote_mcp_server.py PORT TOKEN_FILE
+TRANSPORT is `streamable-http` (the default; POST /mcp and its GET stream) or `sse` (MCP 2024-11-05: GET /events,
+messages POSTed to the endpoint it names; /events so that a client must fall back to it, not guess it from /sse).
+
+Usage: remote_mcp_server.py PORT TOKEN_FILE [TRANSPORT]
 """
-import hashlib, sys
+import asyncio, hashlib, sys
 import uvicorn
-from mcp.server.fastmcp import FastMCP
+from mcp.server.fastmcp import Context, FastMCP
+from mcp.types import SamplingMessage, TextContent
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import JSONResponse
 
 port, token_file = int(sys.argv[1]), sys.argv[2]
-server = FastMCP("vault-remote", host="127.0.0.1", port=port)
+transport = sys.argv[3] if len(sys.argv) > 3 else "streamable-http"
+server = FastMCP("vault-remote", host="127.0.0.1", port=port, sse_path="/events")
 
 @server.tool()
 def whoami(n: int) -> str:
     """n, then a hash of the token the request carried (never the token)."""
     return f"{n} " + hashlib.sha256(open(token_file).read().encode()).hexdigest()
+
+@server.tool()
+async def ask(question: str, ctx: Context) -> str:
+    """Asks the client's model (a server-to-client request in the middle of this call) and returns its answer."""
+    result = await ctx.session.create_message(
+        [SamplingMessage(role="user", content=TextContent(type="text", text=question))], max_tokens=10)
+    return "asked: " + result.content.text
+
+@server.tool()
+async def announce(ctx: Context) -> str:
+    """Reports progress three times, then tells the client (outside this call) that the tool list changed."""
+    for step in range(3):
+        await ctx.report_progress(step + 1, 3)
+        await asyncio.sleep(0.05)
+    await ctx.session.send_tool_list_changed()
+    return "announced"
 
 class Bearer(BaseHTTPMiddleware):
     async def dispatch(self, request, call_next):
@@ -24,6 +45,6 @@ class Bearer(BaseHTTPMiddleware):
             return JSONResponse({"error": "invalid_token"}, status_code=401)
         return await call_next(request)
 
-app = server.streamable_http_app()
+app = server.sse_app() if transport == "sse" else server.streamable_http_app()
 app.add_middleware(Bearer)
 uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
