@@ -15,10 +15,11 @@ public struct MCPWrapping {
     public let placer: SecretPlacer
 
     /// Plans (and, unless `dryRun`, stores the values for) `client`'s configs: the file `config` names, else the
-    /// client's usual ones; profiles go to `policies` (else the default directory).
+    /// client's usual ones; profiles go to `policies` (else the default directory). With `oauth`, remote servers
+    /// that rely on the client's own sign-in become `vault mcp connect --oauth` bridges.
     public static func plan(
         client: MCPClient, config: String?, policies: String?, unlock: UnlockChoice, dryRun: Bool,
-        environment: Environment
+        oauth: Bool = false, environment: Environment
     ) throws(VaultError) -> MCPWrapping {
         let set = PolicySet.load(directory: PolicyAccess.directory(policies, environment))
         if let first = set.diagnostics.first {
@@ -35,7 +36,8 @@ public struct MCPWrapping {
         for config in configs {
             let plan = try MCPRewrite.wrap(
                 config, client: client, existing: set.profiles + profiles, vaultCommand: MCPAccess.vaultCommand,
-                launchEnvironment: launchEnvironment, rotates: { set.policy(for: $0) != nil }, place: placer.place)
+                launchEnvironment: launchEnvironment, rotates: { set.policy(for: $0) != nil }, oauth: oauth,
+                place: placer.place)
             profiles += plan.profiles.filter { new in !profiles.contains { $0.name == new.name } }
             planned.append((config, plan))
         }

@@ -28,9 +28,7 @@ public enum MCPDoctor {
                         case .argument:
                             "the server reads it from its command line, where every local user can see it (ps, /proc); "
                                 + "pass it in an environment variable if the server supports one, then run \(wrap)"
-                        case .header:
-                            server.speaksLegacySSE(client: client, text: text)
-                                ? remoteFix(client) : "\(wrap) (the entry becomes a `vault mcp connect` bridge)"
+                        case .header: "\(wrap) (the entry becomes a `vault mcp connect` bridge)"
                         case .url: remoteFix(client)
                         }
                     found.append(
@@ -50,6 +48,32 @@ public enum MCPDoctor {
                 )
             }
             return found
+        }
+    }
+
+    /// The remote servers in `config` that hold no plain-text secret and are not bridged yet: those whose client
+    /// may sign in for them with OAuth (`vault mcp doctor --oauth` asks each server). The finding says how to move
+    /// the sign-in into the vault; `reason` is for the caller to confirm.
+    public static func remoteWithoutSecrets(
+        in config: ConfigFile, client: MCPClient
+    ) -> [(url: String, finding: Finding)] {
+        config.text.withUnsafeBytes { text in
+            MCPServer.all(in: config.root, client: client, text: text).compactMap { server in
+                guard let url = server.url, server.command == nil, server.secrets(text: text).isEmpty else {
+                    return nil
+                }
+                let address = ConfigText.text(text, url.node)
+                return (
+                    address,
+                    Finding(
+                        file: config.path, client: client.rawValue, server: server.label, location: url.key,
+                        variable: nil,
+                        reason: "signs in with OAuth through the client, which keeps the tokens in its own files",
+                        fix:
+                            "vault mcp wrap --oauth --client \(client.rawValue) --config \(config.path), then vault mcp login \(address)",
+                        range: url.node.range)
+                )
+            }
         }
     }
 

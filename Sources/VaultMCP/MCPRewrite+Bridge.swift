@@ -3,8 +3,10 @@ import VaultFormats
 
 /// `wrap` of a remote server whose headers hold a plain-text secret: the entry becomes a stdio server that runs
 /// `vault mcp connect URL --header 'NAME=… {{ vault://… }}'`, the bridge that renders the header from the vault on
-/// every request (docs/MCP.md). Its `url` member becomes `command`, its headers member `args`, a `type` becomes
-/// `stdio`; `unwrap` gives the entry back from the record.
+/// every request (docs/MCP.md). With `oauth`, a remote server without such a header (one that relies on the
+/// client's own sign-in) becomes `vault mcp connect URL --oauth`. Its `url` member becomes `command`, its headers
+/// member `args` (or `args` is added), a `type` becomes `stdio`; a server on the older SSE transport gets
+/// `--transport sse`. `unwrap` gives the entry back from the record.
 extension MCPRewrite {
     /// What wrapping one remote entry produced.
     struct Bridged {
@@ -16,33 +18,30 @@ extension MCPRewrite {
     /// The bridge for `server`, or the reason it is left alone (nil reason: nothing to do).
     static func bridge(
         _ server: MCPServer, client: MCPClient, vaultCommand: String,
-        launchEnvironment: [(name: String, value: String)], text: UnsafeRawBufferPointer, place: Place
+        launchEnvironment: [(name: String, value: String)], oauth: Bool, text: UnsafeRawBufferPointer, place: Place
     ) throws(VaultError) -> (bridged: Bridged?, note: String?) {
         let secrets = server.secrets(text: text).filter { $0.place == .header }
-        guard !secrets.isEmpty else { return (nil, nil) }
+        let signsIn = secrets.isEmpty && oauth && !server.secrets(text: text).contains { $0.place == .url }
+        guard !secrets.isEmpty || signsIn else { return (nil, nil) }
         let label = server.label
         let members = server.node.members ?? []
+        let headersMember = members.last { $0.key == server.fields.headers }
         guard let url = server.url, let urlMember = members.last(where: { $0.key == url.key }),
-            let headersMember = members.last(where: { $0.key == server.fields.headers }),
-            let headerMembers = headersMember.value.members
+            headersMember == nil || headersMember?.value.members != nil
         else { return (nil, "\(label): its headers are not an object vault can read; left as is") }
         let address = ConfigText.text(text, url.node)
-        if server.speaksLegacySSE(client: client, text: text) {
-            return (
-                nil,
-                "\(label): a legacy SSE server; vault mcp connect speaks streamable HTTP only, so its headers stay (render the file with `vault inject`)"
-            )
-        }
-        guard server.node.style != .dotted, headersMember.value.style != .dotted,
-            !(client.syntax == .toml && headersMember.value.style == .lines)
+        guard server.node.style != .dotted, headersMember?.value.style != .dotted,
+            !(client.syntax == .toml && headersMember?.value.style == .lines)
         else {
             return (
                 nil, "\(label): its headers are written as a [table] or dotted keys; write them inline and run again"
             )
         }
         var arguments = ["mcp", "connect", address]
+        if server.speaksLegacySSE(client: client, text: text) { arguments += ["--transport", "sse"] }
+        if signsIn { arguments.append("--oauth") }
         var moves: [Move] = [], variables: [SecretReference] = []
-        for member in headerMembers {
+        for member in headersMember?.value.members ?? [] {
             guard member.value.isString else {
                 return (nil, "\(label): header \(member.key) is not a string; left as is")
             }
@@ -69,21 +68,34 @@ extension MCPRewrite {
         var edits = [
             TextEdit(
                 range: urlMember.keyStart..<urlMember.value.range.upperBound,
-                replacement: syntax.memberPrefix(server.fields.command) + StringLiteral.quoted(vaultCommand)),
-            TextEdit(
-                range: headersMember.keyStart..<headersMember.value.range.upperBound,
-                replacement: syntax.memberPrefix("args") + list),
+                replacement: syntax.memberPrefix(server.fields.command) + StringLiteral.quoted(vaultCommand))
         ]
         if let typeNode = server.node["type"], typeNode.isString {
             edits.append(TextEdit(range: typeNode.range, replacement: StringLiteral.quoted("stdio")))
         }
-        if !launchEnvironment.isEmpty, server.node[server.fields.env] == nil {
+        let environment: [(key: String, value: TextEdit.Part)] =
+            server.node[server.fields.env] != nil
+            ? [] : launchEnvironment.map { (key: $0.name, value: .bytes(StringLiteral.quoted($0.value))) }
+        if let headersMember {
             edits.append(
-                ConfigEdits.insertObjectMember(
-                    server.fields.env,
-                    holding: launchEnvironment.map { (key: $0.name, value: .bytes(StringLiteral.quoted($0.value))) },
-                    into: server.node, in: text, syntax: syntax))
+                TextEdit(
+                    range: headersMember.keyStart..<headersMember.value.range.upperBound,
+                    replacement: syntax.memberPrefix("args") + list))
+            if !environment.isEmpty {
+                edits.append(
+                    ConfigEdits.insertObjectMember(
+                        server.fields.env, holding: environment, into: server.node, in: text, syntax: syntax))
+            }
+        } else {
+            // One insertion for both: two at the same place would not keep their order.
+            let object = syntax.object(environment).flatMap { part -> [UInt8] in
+                if case let .bytes(bytes) = part { bytes } else { [] }
+            }
+            let added: [(key: String, value: TextEdit.Part)] =
+                [("args", .bytes(list))] + (environment.isEmpty ? [] : [(server.fields.env, .bytes(object))])
+            edits.append(ConfigEdits.insertMembers(added, into: server.node, in: text, syntax: syntax))
         }
-        return (Bridged(edits: edits, moves: moves, variables: variables), nil)
+        let signIn = signsIn ? "\(label): signs in through vault now; run `vault mcp login \(address)` once" : nil
+        return (Bridged(edits: edits, moves: moves, variables: variables), signIn)
     }
 }

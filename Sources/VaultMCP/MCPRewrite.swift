@@ -44,10 +44,12 @@ public struct MCPRewrite {
     /// are added to the profile's `inherit`; `launchEnvironment` (`VAULT_HOME` and the like, when not the
     /// defaults) is added to `env` so `vault run` finds the vault under the client's bare environment. A profile
     /// whose secrets `rotates` says a policy rotates gets `supervise: true`, so rotations reach the running server.
+    /// Remote servers become `vault mcp connect` bridges (`MCPRewrite+Bridge.swift`); with `oauth`, also those that
+    /// hold no secret and rely on the client's own sign-in.
     public static func wrap(
         _ config: ConfigFile, client: MCPClient, existing: [Profile], vaultCommand: String,
         launchEnvironment: [(name: String, value: String)] = [], rotates: (String) -> Bool = { _ in false },
-        place: Place
+        oauth: Bool = false, place: Place
     ) throws(VaultError) -> MCPRewrite {
         try config.text.withUnsafeBytes { (text) throws(VaultError) -> MCPRewrite in
             var edits: [TextEdit] = [], backupEdits: [TextEdit] = [], profiles: [Profile] = [], servers: [Server] = [],
@@ -58,7 +60,7 @@ public struct MCPRewrite {
                 guard server.command != nil, let commandNode = server.node[server.fields.command] else {
                     let (bridged, note) = try Self.bridge(
                         server, client: client, vaultCommand: vaultCommand, launchEnvironment: launchEnvironment,
-                        text: text, place: place)
+                        oauth: oauth, text: text, place: place)
                     if let note { notes.append(note) }
                     guard let bridged else {
                         if note == nil { notes += Self.remoteNotes(server, text: text) }

@@ -145,4 +145,44 @@ final class OAuthBridgeTests {
         #expect(login.err.contains("publishes no OAuth protected resource metadata"), "\(login.err)")
         #expect(login.err.split(separator: "\n").count == 1, "\(login.err)")
     }
+
+    @Test func doctorFindsTheClientsOwnSignInAndWrapMovesItIntoTheVault() throws {
+        // A Claude Code entry with no key: the client signs in itself and keeps the tokens in its own files.
+        let config = sandbox.root + "/home/.claude.json"
+        let original = """
+            {
+              "mcpServers": {
+                "linear": {"type": "http", "url": "\(url)"},
+                "open": {"type": "http", "url": "http://127.0.0.1:1/mcp"}
+              }
+            }
+
+            """
+        writePrivateFile(config, original.utf8)
+        // The client starts the entry with its bare environment: the agent holds the unlocked vault.
+        let agent = AgentProcess(sandbox)
+        let target = ["--client", "claude-code", "--config", config]
+        let plain = sandbox.process.vault(["mcp", "doctor"] + target)
+        #expect(plain.status == 0, "\(plain.out)")
+        let doctor = sandbox.process.vault(["mcp", "doctor", "--oauth"] + target)
+        #expect(doctor.status == 1, "\(doctor.out) \(doctor.err)")
+        #expect(doctor.out.contains("linear") && doctor.out.contains("signs in with OAuth"), "\(doctor.out)")
+        #expect(!doctor.out.contains("open"), "an unreachable server is not reported: \(doctor.out)")
+        let wrap = sandbox.process.vault(["mcp", "wrap", "--oauth"] + target)
+        #expect(wrap.status == 0, "\(wrap.err)")
+        #expect(
+            wrap.out.contains("vault mcp login \(url)") || wrap.err.contains("vault mcp login \(url)"), "\(wrap.out)")
+        let wrapped = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(wrapped.contains("\"mcp\", \"connect\", \"\(url)\", \"--oauth\""), "\(wrapped)")
+        try login()
+        let call = sandbox.process.start(
+            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "linear", "whoami", "{\"n\": 5}"]
+        ).wait()
+        #expect(call.status == 0, "\(call.err.suffix(2000))")
+        #expect(call.out.contains("5 ok"), "\(call.out)")
+        let unwrap = sandbox.process.vault(["mcp", "unwrap"] + target)
+        #expect(unwrap.status == 0, "\(unwrap.err)")
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
+        expectNothingIssuedLeaked(call.out, call.err, agent.log)
+    }
 }

@@ -166,4 +166,36 @@ final class RemoteBridgeTests {
         #expect(outcome["progress"] as? [Double] == [1, 2, 3], "\(outcome)")
         #expect(outcome["listChanged"] as? Bool == true, "\(outcome)")
     }
+
+    @Test func wrapBridgesAnEntryOnTheOlderSSETransport() throws {
+        let (ssePort, sseServer) = Self.startServer(sandbox, tokenFile: tokenFile, transport: "sse")
+        defer {
+            kill(sseServer.pid, SIGTERM)
+            _ = sseServer.wait()
+        }
+        let config = sandbox.root + "/home/.claude.json"
+        let original = """
+            {"mcpServers": {"legacy": {"type": "sse", "url": "http://127.0.0.1:\(ssePort)/events",
+              "headers": {"Authorization": "Bearer \(token)"}}}}
+
+            """
+        writePrivateFile(config, original.utf8)
+        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
+        let agent = AgentProcess(sandbox, env: policies)
+        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
+        #expect(wrap.status == 0, "\(wrap.err)")
+        let wrapped = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(wrapped.contains("\"--transport\", \"sse\""), "\(wrapped)")
+        let inHome = sandbox.homeFiles.contains { leaks(token, in: $0) }
+        #expect(!inHome, "a file under HOME holds the token")
+        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
+        let call = sandbox.process.start(
+            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "legacy", "whoami", "{\"n\": 3}"]
+        ).wait()
+        #expect(call.status == 0, "\(call.err.suffix(2000))")
+        #expect(call.out.contains("3 " + sandbox.process.sha256Hex(token)), "\(call.out)")
+        #expect(sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies).status == 0)
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
+        withExtendedLifetime(agent) {}
+    }
 }

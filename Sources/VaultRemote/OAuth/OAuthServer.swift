@@ -77,10 +77,17 @@ public struct OAuthServer: Sendable, Equatable {
             scope: challenge.scope ?? (scopes.isEmpty ? nil : scopes.joined(separator: " ")))
     }
 
+    /// Whether the MCP server at `url` asks for an OAuth sign-in: a request without a token gets 401 with a
+    /// `Bearer` challenge. False when it answers otherwise or cannot be reached.
+    public static func asksForSignIn(_ url: String, http: HTTPExchange) -> Bool {
+        guard let challenge = try? challenge(url, http: http) else { return false }
+        return challenge.bearer
+    }
+
     /// What a request without a token is told: the `resource_metadata` and `scope` of its `WWW-Authenticate`.
     private static func challenge(
         _ url: String, http: HTTPExchange
-    ) throws(VaultError) -> (metadata: String?, scope: String?) {
+    ) throws(VaultError) -> (metadata: String?, scope: String?, bearer: Bool) {
         let ping = Array(#"{"jsonrpc":"2.0","id":0,"method":"ping"}"#.utf8)
         let answer = try http.send(
             "POST", url,
@@ -89,8 +96,11 @@ public struct OAuthServer: Sendable, Equatable {
                 out.copyBytes(from: ping)
                 return ping.count
             })
-        guard answer.status == 401, let header = answer.headers["www-authenticate"] else { return (nil, nil) }
-        return (parameter("resource_metadata", in: header), parameter("scope", in: header))
+        guard answer.status == 401, let header = answer.headers["www-authenticate"] else { return (nil, nil, false) }
+        return (
+            parameter("resource_metadata", in: header), parameter("scope", in: header),
+            header.lowercased().hasPrefix("bearer")
+        )
     }
 
     /// The value of `name="…"` (or `name=token`) in a `WWW-Authenticate` header.

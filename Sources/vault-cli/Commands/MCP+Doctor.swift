@@ -4,6 +4,7 @@ import VaultClient
 import VaultCore
 import VaultFormats
 import VaultMCP
+import VaultRemote
 
 extension VaultCLI.MCP {
     struct Doctor: ParsableCommand {
@@ -11,6 +12,8 @@ extension VaultCLI.MCP {
             abstract: "List every plain-text secret in MCP client configs and .env files — never the value.",
             discussion: """
                 Scans the usual config files of every client (or of --client) and the files given, and prints file, server, where, why it counts as a secret, and the fix. Exits 0 when it finds none, 1 when it finds some, 2 when a file cannot be read or parsed. Detection rules: docs/MCP.md.
+
+                --oauth also asks each remote server that holds no secret in the config whether it wants an OAuth sign-in (an unauthenticated request answered 401 with a Bearer challenge): its client then keeps the tokens in its own files, and `vault mcp wrap --oauth` moves the sign-in into the vault.
 
                 --probe starts each stdio server as its client would (only HOME LOGNAME PATH SHELL TERM USER from here, plus the entry's env and cwd), completes the MCP handshake and tools/list, stops it, and reports ok with the tool count and start-up time, or why it failed. Exits 1 when any server fails.
 
@@ -32,6 +35,12 @@ extension VaultCLI.MCP {
 
         @Flag(help: "Start each stdio server as its client would and check that it answers (instead of scanning).")
         var probe = false
+
+        @Flag(
+            help:
+                "Also ask each remote server without a secret whether it wants an OAuth sign-in (which the client then keeps in its own files), and offer to move it."
+        )
+        var oauth = false
 
         @Option(help: "With --probe: how long each server may take to answer.")
         var timeout: String = "20s"
@@ -90,6 +99,11 @@ extension VaultCLI.MCP {
                 do {
                     if let config = try config(path, client: client) {
                         findings += MCPDoctor.findings(in: config.file, client: config.client)
+                        if oauth {
+                            let http = HTTPExchange(caFile: nil, timeoutMilliseconds: 10_000)
+                            findings += MCPDoctor.remoteWithoutSecrets(in: config.file, client: config.client)
+                                .filter { OAuthServer.asksForSignIn($0.url, http: http) }.map(\.finding)
+                        }
                     } else {
                         findings += MCPDoctor.findings(in: try DotenvFile(path: path))
                     }

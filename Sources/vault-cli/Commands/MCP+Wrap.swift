@@ -10,7 +10,7 @@ extension VaultCLI.MCP {
             abstract:
                 "Move each server's plain-text secrets into the vault and start it through `vault run --profile`.",
             discussion: """
-                For every server with a plain-text secret in `env` (or a vault:// reference): the value is stored as mcp/SERVER/VARIABLE (a name that already holds the same value is reused), a profile CLIENT-SERVER is written to mcp-CLIENT.yaml in the policies directory, and the server's entry becomes `vault run --profile CLIENT-SERVER -- COMMAND ARGS`; its other variables stay in `env` and in the profile's `inherit`. A container's `-e NAME=value` in its arguments moves the same way (`-e NAME` stays). A remote streamable-HTTP server with a secret header becomes `vault mcp connect URL --header 'NAME=… {{ vault://mcp/SERVER/NAME }}'` (docs/MCP.md). Only those bytes change: comments and layout inside the entry stay, and `unwrap` gives the entry back byte for byte. The config is backed up first (0600, values replaced by vault:// references), written atomically with its mode kept, and only if the client did not change it meanwhile. Every other key and byte of the file stays as it was. A second run changes nothing.
+                For every server with a plain-text secret in `env` (or a vault:// reference): the value is stored as mcp/SERVER/VARIABLE (a name that already holds the same value is reused), a profile CLIENT-SERVER is written to mcp-CLIENT.yaml in the policies directory, and the server's entry becomes `vault run --profile CLIENT-SERVER -- COMMAND ARGS`; its other variables stay in `env` and in the profile's `inherit`. A container's `-e NAME=value` in its arguments moves the same way (`-e NAME` stays). A remote server with a secret header becomes `vault mcp connect URL --header 'NAME=… {{ vault://mcp/SERVER/NAME }}'` (`--transport sse` added for the older SSE transport); with --oauth, a remote server without one becomes `vault mcp connect URL --oauth` (docs/MCP.md). Only those bytes change: comments and layout inside the entry stay, and `unwrap` gives the entry back byte for byte. The config is backed up first (0600, values replaced by vault:// references), written atomically with its mode kept, and only if the client did not change it meanwhile. Every other key and byte of the file stays as it was. A second run changes nothing.
 
                 Example:  vault mcp wrap --client claude --dry-run
                 """)
@@ -20,10 +20,16 @@ extension VaultCLI.MCP {
         @Flag(help: "Print what would change (a unified diff, values masked) and change nothing.")
         var dryRun = false
 
+        @Flag(
+            help:
+                "Also turn remote servers that rely on the client's own OAuth sign-in into `vault mcp connect --oauth` bridges (then run `vault mcp login URL`)."
+        )
+        var oauth = false
+
         @OptionGroup var unlock: UnlockOptions
 
         func run() throws {
-            let wrapping = try target.plan(unlock: unlock, dryRun: dryRun)
+            let wrapping = try target.plan(unlock: unlock, dryRun: dryRun, oauth: oauth)
             guard !wrapping.isEmpty else {
                 let notes = wrapping.configs.contains { !$0.plan.notes.isEmpty }
                 Output.line(

@@ -30,9 +30,9 @@ struct MCPTarget: ParsableArguments {
 
 extension MCPTarget {
     /// `wrap` or `import` planned over this target's configs (values stored unless `dryRun`).
-    func plan(unlock: UnlockOptions, dryRun: Bool) throws(VaultError) -> MCPWrapping {
+    func plan(unlock: UnlockOptions, dryRun: Bool, oauth: Bool = false) throws(VaultError) -> MCPWrapping {
         try MCPWrapping.plan(
             client: client.client, config: config, policies: policies, unlock: unlock.choice, dryRun: dryRun,
-            environment: .current)
+            oauth: oauth, environment: .current)
     }
 }
