@@ -43,8 +43,14 @@ final class OAuthBridgeTests {
 
     @discardableResult
     private func control(_ path: String, method: String = "GET") -> Any? {
+        let address = "http://127.0.0.1:\(Self.port)/control/" + path
         let result = sandbox.process.start(
-            "/usr/bin/curl", ["-s", "-X", method, "http://127.0.0.1:\(Self.port)/control/" + path]
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method=sys.argv[2], data=b'' if sys.argv[2] == 'POST' else None)).read())",
+                address, method,
+            ]
         ).wait()
         return try? JSONSerialization.jsonObject(with: Data(result.stdout))
     }

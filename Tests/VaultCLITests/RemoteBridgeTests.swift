@@ -31,7 +31,7 @@ final class RemoteBridgeTests {
 
     /// Starts Fixtures/remote_mcp_server.py on a free port over `transport`, waiting until it accepts connections.
     static func startServer(
-        _ sandbox: Sandbox, tokenFile: String, transport: String = "streamable-http"
+        _ sandbox: Sandbox, tokenFile: String, transport: String = "streamable-http", tls: [String] = []
     ) -> (Int, VaultProcess.Running) {
         let port =
             Int(
@@ -40,7 +40,7 @@ final class RemoteBridgeTests {
                     ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
                 ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         let server = sandbox.process.start(
-            RunTests.venvPython, [sandbox.root + "/remote_mcp_server.py", String(port), tokenFile, transport])
+            RunTests.venvPython, [sandbox.root + "/remote_mcp_server.py", String(port), tokenFile, transport] + tls)
         for _ in 0..<200 {
             let probe = sandbox.process.start(
                 "/usr/bin/python3",
@@ -57,13 +57,14 @@ final class RemoteBridgeTests {
         _ = server.wait()
     }
 
-    private func session(rotateTo: String = "-", url: String? = nil) throws -> [String: Any] {
+    private func session(rotateTo: String = "-", url: String? = nil, _ arguments: [String] = []) throws -> [String: Any]
+    {
         let result = sandbox.process.start(
             RunTests.venvPython,
             [
                 sandbox.root + "/remote_bridge_client.py", VaultProcess.binary, url ?? "http://127.0.0.1:\(port)/mcp",
                 rotateTo, tokenFile,
-            ]
+            ] + arguments
         ).wait()
         #expect(result.status == 0, "\(result.err.suffix(2000))")
         let leaked = leaks(token, in: result.out, result.err) || leaks(rotated, in: result.out, result.err)
@@ -197,5 +198,36 @@ final class RemoteBridgeTests {
         #expect(sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies).status == 0)
         #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
         withExtendedLifetime(agent) {}
+    }
+
+    @Test func aPrivateCAGivenWithCAFileIsTrustedAndWithoutItTheServerIsRefused() throws {
+        // A CA and a certificate for 127.0.0.1 it signed, made here with openssl.
+        let tls = sandbox.root + "/tls"
+        let made = sandbox.process.start(
+            "/bin/sh",
+            [
+                "-c",
+                """
+                set -e; mkdir -p \(tls); cd \(tls)
+                openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null
+                openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null
+                printf 'subjectAltName=IP:127.0.0.1\\n' > san
+                openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san 2>/dev/null
+                """,
+            ]
+        ).wait()
+        #expect(made.status == 0, "\(made.err)")
+        let (tlsPort, tlsServer) = Self.startServer(
+            sandbox, tokenFile: tokenFile, tls: [tls + "/server.pem", tls + "/server.key"])
+        defer {
+            kill(tlsServer.pid, SIGTERM)
+            _ = tlsServer.wait()
+        }
+        let url = "https://127.0.0.1:\(tlsPort)/mcp"
+        let trusted = try session(url: url, ["--ca-file", tls + "/ca.pem"])
+        #expect(trusted["first"] as? String == sandbox.process.sha256Hex(token), "\(trusted)")
+        let refused = try session(url: url)
+        let first = refused["first"] as? String ?? ""
+        #expect(first.hasPrefix("error: ") && first.contains("certificate"), "\(refused)")
     }
 }

@@ -1,7 +1,7 @@
 """The official MCP SDK client starting `vault mcp connect URL --header 'Authorization=Bearer {{ vault://svc/token }}'`
 over stdio with the default environment plus the entry's VAULT_* variables, as a client config would.
 
-Usage: remote_bridge_client.py VAULT URL ROTATE_TO_FILE TOKEN_FILE
+Usage: remote_bridge_client.py VAULT URL ROTATE_TO_FILE TOKEN_FILE [CONNECT_ARGS…]
 Calls whoami; then (if ROTATE_TO_FILE is not '-') rotates svc/token to that file's content, writes it to the
 server's TOKEN_FILE, and calls again on the same session. Prints {"first", "second"}: each a hash or "error: …".
 """
@@ -13,7 +13,8 @@ async def main():
     vault, url, rotate_to, token_file = sys.argv[1:5]
     entry_env = {k: v for k, v in os.environ.items() if k.startswith("VAULT_") or k == "XDG_RUNTIME_DIR"}
     params = StdioServerParameters(
-        command=vault, args=["mcp", "connect", url, "--header", "Authorization=Bearer {{ vault://svc/token }}"],
+        command=vault,
+        args=["mcp", "connect", url, "--header", "Authorization=Bearer {{ vault://svc/token }}", *sys.argv[5:]],
         env={**get_default_environment(), **entry_env})
 
     async def call(session, n):

@@ -4,7 +4,9 @@ of TOKEN_FILE, read again for every request (so a test can rotate it).
 TRANSPORT is `streamable-http` (the default; POST /mcp and its GET stream) or `sse` (MCP 2024-11-05: GET /events,
 messages POSTed to the endpoint it names; /events so that a client must fall back to it, not guess it from /sse).
 
-Usage: remote_mcp_server.py PORT TOKEN_FILE [TRANSPORT]
+With CERT and KEY it serves HTTPS.
+
+Usage: remote_mcp_server.py PORT TOKEN_FILE [TRANSPORT [CERT KEY]]
 """
 import asyncio, hashlib, sys
 import uvicorn
@@ -47,4 +49,5 @@ class Bearer(BaseHTTPMiddleware):
 
 app = server.sse_app() if transport == "sse" else server.streamable_http_app()
 app.add_middleware(Bearer)
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+tls = {"ssl_certfile": sys.argv[4], "ssl_keyfile": sys.argv[5]} if len(sys.argv) > 5 else {}
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", **tls)
