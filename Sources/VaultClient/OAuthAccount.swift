@@ -36,7 +36,7 @@ public struct OAuthAccount: Sendable {
         let vault = try VaultSession.open(unlock, environment)
         var authorization = try OAuthServer.discover(server, http: http)
         if let scope { authorization.scope = scope }
-        let previous = Self.stored(names.client, in: vault) { OAuthRegistration(stored: $0) }
+        let previous = OAuthRefresh.decoded(names.client, Self.reader(vault), OAuthRegistration.init(stored:))
         let (registration, listener) = try register(authorization, clientID: clientID, previous: previous)
         let redirect = OAuthRedirect(listener: listener)
         present(redirect.authorizationURL(registration))
@@ -51,9 +51,9 @@ public struct OAuthAccount: Sendable {
     @discardableResult
     public func logout() throws(VaultError) -> Bool {
         let vault = try VaultSession.open(unlock, environment)
-        let registration = try Self.registration(names, vault, server: server)
+        let registration = try OAuthRefresh.registration(names, Self.reader(vault), server: server)
         var revoked = false
-        if let tokens = Self.stored(names.tokens, in: vault, { OAuthTokens(stored: $0) }) {
+        if let tokens = OAuthRefresh.decoded(names.tokens, Self.reader(vault), OAuthTokens.init(stored:)) {
             let grants = OAuthGrants(http: http)
             do {
                 if let refresh = tokens.refreshToken {
@@ -82,7 +82,8 @@ public struct OAuthAccount: Sendable {
             return (
                 OAuthRegistration(
                     server: server, authorization: authorization, clientID: clientID, clientSecret: nil,
-                    authMethod: "none", redirectURI: "http://127.0.0.1:\(listener.port)/callback"), listener
+                    authMethod: "none", redirectURI: "http://127.0.0.1:\(listener.port)/callback", caFile: http.caFile),
+                listener
             )
         }
         if let previous, previous.authorization.issuer == authorization.issuer,
@@ -93,7 +94,7 @@ public struct OAuthAccount: Sendable {
                 OAuthRegistration(
                     server: server, authorization: authorization, clientID: previous.clientID,
                     clientSecret: previous.clientSecret, authMethod: previous.authMethod,
-                    redirectURI: previous.redirectURI), listener
+                    redirectURI: previous.redirectURI, caFile: http.caFile), listener
             )
         }
         let listener = try listen(0)
@@ -102,32 +103,14 @@ public struct OAuthAccount: Sendable {
         return (
             OAuthRegistration(
                 server: server, authorization: authorization, clientID: issued.clientID,
-                clientSecret: issued.clientSecret, authMethod: issued.authMethod, redirectURI: redirectURI), listener
+                clientSecret: issued.clientSecret, authMethod: issued.authMethod, redirectURI: redirectURI,
+                caFile: http.caFile), listener
         )
     }
 
-    /// The registration kept for `server`; not signed in is an error saying how to sign in.
-    static func registration(
-        _ names: OAuthNames, _ vault: VaultSession, server: String
-    ) throws(VaultError) -> OAuthRegistration {
-        let stored: SecretBytes
-        do {
-            stored = try vault.value(of: names.client)
-        } catch  where error.category == .notFound {
-            throw .remote(.notFound, message: "not signed in to \(server); run `vault mcp login \(server)`")
-        }
-        guard let registration = OAuthRegistration(stored: stored) else {
-            throw .corrupt(what: "\(names.client) (not an OAuth registration; run `vault mcp login \(server)`)")
-        }
-        return registration
-    }
-
-    /// What `decode` makes of `name`'s current value; nil when there is none or it is not what `decode` reads.
-    static func stored<Record>(
-        _ name: SecretName, in vault: VaultSession, _ decode: (borrowing SecretBytes) -> Record?
-    ) -> Record? {
-        guard let value = try? vault.value(of: name) else { return nil }
-        return decode(value)
+    /// Reads current values from `vault`.
+    static func reader(_ vault: VaultSession) -> OAuthRefresh.Read {
+        { (name) throws(VaultError) -> SecretBytes in try vault.value(of: name) }
     }
 
     /// Stores `value` as `name`'s new version (the old one retired at once), or as a new secret.

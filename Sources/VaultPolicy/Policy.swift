@@ -57,6 +57,9 @@ public enum Rotator: Sendable, Equatable {
     case command(CommandSpec)
     /// A PostgreSQL role's password, changed by an admin role (docs/ROTATION.md, "PostgreSQL").
     case postgres(PostgresSpec)
+    /// An OAuth sign-in's tokens (`oauth/HOST/tokens`, from `vault mcp login`) refreshed at the authorization
+    /// server before they expire, under the same lock the bridges take (docs/MCP.md, "OAuth").
+    case oauth
     /// No automatic rotation: the secret is reported when overdue.
     case remind(note: String?)
 
@@ -66,6 +69,7 @@ public enum Rotator: Sendable, Equatable {
         case .generate: "generate"
         case .command: "command"
         case .postgres: "postgres"
+        case .oauth: "oauth"
         case .remind: "remind"
         }
     }

@@ -147,7 +147,9 @@ struct PolicyFileParser {
         if let rotatorNode = fields["rotator"] {
             rotator = parseRotator(rotatorNode, policy: name)
         } else {
-            report(line(node), "policy '\(name)' has no `rotator`; add one of generate, command, postgres or remind")
+            report(
+                line(node), "policy '\(name)' has no `rotator`; add one of generate, command, postgres, oauth or remind"
+            )
         }
         var hooks: [Hook] = []
         if let hooksNode = fields["on-rotate"] {
@@ -201,19 +203,28 @@ struct PolicyFileParser {
     }
 
     private mutating func parseRotator(_ node: Node, policy: String) -> Rotator? {
-        guard let fields = mapping(node, allowed: ["generate", "command", "postgres", "remind"], what: "a rotator")
+        guard
+            let fields = mapping(
+                node, allowed: ["generate", "command", "postgres", "oauth", "remind"], what: "a rotator")
         else {
             return nil
         }
         guard fields.count == 1, let (kind, body) = fields.first else {
             report(
-                line(node), "policy '\(policy)' must have exactly one rotator: generate, command, postgres or remind")
+                line(node),
+                "policy '\(policy)' must have exactly one rotator: generate, command, postgres, oauth or remind")
             return nil
         }
         switch kind {
         case "generate": return parseToken(body).map(Rotator.generate)
         case "command": return parseCommand(body, what: "a command rotator").map(Rotator.command)
         case "postgres": return parsePostgres(body).map(Rotator.postgres)
+        case "oauth":
+            guard body.scalar?.string == "" || body.null != nil || body.mapping?.isEmpty == true else {
+                report(line(body), "an oauth rotator takes no options: write `oauth: {}`")
+                return nil
+            }
+            return .oauth
         default:
             if body.scalar?.string == "" || body.null != nil { return .remind(note: nil) }
             guard let options = mapping(body, allowed: ["note"], what: "remind") else { return nil }

@@ -17,8 +17,10 @@ public struct HTTPExchange: Sendable {
         public let headers: [String: String]
     }
 
-    let caFile: String?
-    let timeoutMilliseconds: Int
+    /// The CA certificate file that verifies servers (nil: the system's CAs).
+    public let caFile: String?
+    /// How long one request may take.
+    public let timeoutMilliseconds: Int
 
     /// Requests verified against `caFile` (else the system's CAs), each given `timeoutMilliseconds`.
     public init(caFile: String?, timeoutMilliseconds: Int) {

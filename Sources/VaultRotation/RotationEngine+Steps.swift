@@ -5,7 +5,7 @@ import VaultPolicy
 /// Rotations by step rotators (command, postgres): create → set → test → promote → finish, each recorded when it
 /// completes, so a run killed at any point resumes at its first unrecorded step.
 extension RotationEngine {
-    /// The step rotator for `policy`, nil for generate and remind. A postgres rotator whose admin secret cannot be
+    /// The step rotator for `policy`, nil for generate, oauth and remind. A postgres rotator whose admin secret cannot be
     /// read is reported as a failure of `name` (nil).
     func stepRotator(for policy: Policy, name: SecretName, report: (Event) -> Void) -> (any StepRotator)? {
         switch policy.rotator {
@@ -17,7 +17,7 @@ extension RotationEngine {
                 report(.failed(name, reason: "cannot read the admin secret '\(spec.admin)': \(error)"))
                 return nil
             }
-        case .generate, .remind: return nil
+        case .generate, .oauth, .remind: return nil
         }
     }
 

@@ -94,6 +94,7 @@ public struct RotationEngine {
             }
         }
         for entry in plan.due {
+            if case .oauth = entry.policy.rotator { refreshOAuth(entry.name, policy: entry.policy, report: report) }
             if let rotator = stepRotator(for: entry.policy, name: entry.name, report: report) {
                 try rotateInSteps(
                     entry.name, version: entry.version, policy: entry.policy, rotator: rotator, report: report)
@@ -121,6 +122,7 @@ public struct RotationEngine {
         let entry = DueSecret(name: name, policy: policy, version: version, dueAt: Date())
         switch policy.rotator {
         case .generate: try rotateBatch([entry], report: report)
+        case .oauth: refreshOAuth(name, policy: policy, report: report)
         case .command, .postgres:
             if let rotator = stepRotator(for: policy, name: name, report: report) {
                 try rotateInSteps(name, version: version, policy: policy, rotator: rotator, report: report)

@@ -191,4 +191,38 @@ final class OAuthBridgeTests {
         #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
         expectNothingIssuedLeaked(call.out, call.err, agent.log)
     }
+
+    @Test func anOAuthPolicyRefreshesTheTokensOnItsScheduleWithoutABridge() throws {
+        try login()
+        sandbox.writePolicies(
+            """
+            policies:
+              - name: mcp-sign-ins
+                secrets: ["oauth/*/tokens"]
+                every: 1s
+                rotator:
+                  oauth: {}
+
+            """)
+        let env = ["VAULT_POLICIES": sandbox.policiesDirectory]
+        let check = sandbox.process.vault(["policy", "check"], env: env)
+        #expect(check.status == 0, "\(check.out) \(check.err)")
+        usleep(1_100_000)
+        let before = stats
+        let due = sandbox.process.vault(["rotate", "--due"], env: env)
+        #expect(due.status == 0, "\(due.out) \(due.err)")
+        #expect(due.out.contains("oauth/127.0.0.1_\(Self.port)/tokens"), "\(due.out)")
+        #expect(stats["refreshes", default: 0] - before["refreshes", default: 0] == 1, "\(stats)")
+        let history = sandbox.process.vault(["history", "oauth/127.0.0.1_\(Self.port)/tokens"])
+        #expect(
+            history.out.split(separator: "\n").contains { $0.hasPrefix("2 ") && $0.contains("current") },
+            "\(history.out)")
+        // The refreshed tokens are the ones a bridge then uses (with a new lifetime, no refresh of its own).
+        control("lifetime?seconds=300", method: "POST")
+        _ = sandbox.process.vault(["rotate", "oauth/127.0.0.1_\(Self.port)/tokens"], env: env)
+        let middle = stats
+        #expect(try bridges(calls: 1) == [["0 ok"]])
+        #expect(stats["refreshes", default: 0] == middle["refreshes", default: 0], "\(stats)")
+        expectNothingIssuedLeaked(due.out, due.err, history.out)
+    }
 }

@@ -21,4 +21,15 @@ public struct OAuthNames: Sendable {
         client = try SecretName(folder + "/client")
         tokens = try SecretName(folder + "/tokens")
     }
+
+    /// The names whose tokens are `tokens` (`oauth/HOST/tokens`); nil for any other name.
+    public init?(tokens: SecretName) {
+        let parts = tokens.rawValue.split(separator: "/")
+        guard parts.count == 3, parts[0] == "oauth", parts[2] == "tokens",
+            let client = try? SecretName("oauth/\(parts[1])/client")
+        else { return nil }
+        folder = "oauth/\(parts[1])"
+        self.client = client
+        self.tokens = tokens
+    }
 }

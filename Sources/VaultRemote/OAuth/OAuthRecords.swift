@@ -17,11 +17,13 @@ public struct OAuthRegistration: Sendable {
     public let authMethod: String
     /// The loopback redirect URI registered.
     public let redirectURI: String
+    /// The CA certificate file that verified the servers at sign-in, used again for every refresh.
+    public let caFile: String?
 
     /// A registration of these parts.
     public init(
         server: String, authorization: OAuthServer, clientID: String, clientSecret: SecretBox?, authMethod: String,
-        redirectURI: String
+        redirectURI: String, caFile: String?
     ) {
         self.server = server
         self.authorization = authorization
@@ -29,6 +31,7 @@ public struct OAuthRegistration: Sendable {
         self.clientSecret = clientSecret
         self.authMethod = authMethod
         self.redirectURI = redirectURI
+        self.caFile = caFile
     }
 
     /// The record as stored (JSON in guarded memory).
@@ -42,6 +45,7 @@ public struct OAuthRegistration: Sendable {
             ("registration_endpoint", authorization.registrationEndpoint),
             ("revocation_endpoint", authorization.revocationEndpoint), ("scope", authorization.scope),
             ("client_id", clientID), ("token_endpoint_auth_method", authMethod), ("redirect_uri", redirectURI),
+            ("ca_file", caFile),
         ]
         for case let (key, value?) in fields {
             json.raw(",\"\(key)\":")
@@ -70,7 +74,7 @@ public struct OAuthRegistration: Sendable {
                 registrationEndpoint: json["registration_endpoint"]?.string,
                 revocationEndpoint: json["revocation_endpoint"]?.string, scope: json["scope"]?.string),
             clientID: clientID, clientSecret: json.secretMember("client_secret"), authMethod: method,
-            redirectURI: redirect)
+            redirectURI: redirect, caFile: json["ca_file"]?.string)
     }
 }
 
