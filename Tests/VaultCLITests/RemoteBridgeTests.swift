@@ -151,6 +151,8 @@ final class RemoteBridgeTests {
         #expect(outcome["announce"] as? String == "announced", "\(outcome)")
         #expect(outcome["progress"] as? [Double] == [1, 2, 3], "\(outcome)")
         #expect(outcome["listChanged"] as? Bool == true, "\(outcome)")
+        #expect(outcome["patient"] as? String == "patient done", "\(outcome)")
+        #expect((outcome["resumptions"] as? Int ?? 0) >= 1, "the answer came without resuming: \(outcome)")
     }
 
     @Test(arguments: [[], ["--transport", "sse"]])

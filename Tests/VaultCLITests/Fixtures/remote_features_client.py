@@ -4,7 +4,8 @@ server-to-client request in the middle of a call (sampling), progress notificati
 notification the server sends outside any call (on the GET stream, or the HTTP+SSE stream).
 
 Usage: remote_features_client.py VAULT URL [CONNECT_ARGS…]
-Prints {"whoami", "ask", "announce", "progress", "listChanged"}.
+Prints {"whoami", "ask", "announce", "progress", "listChanged", "patient", "resumptions"}; "patient" (streamable HTTP only) is
+answered after the server closed the call's stream and the bridge resumed it with Last-Event-ID.
 """
 import asyncio, json, os, sys
 from mcp import ClientSession, StdioServerParameters, types
@@ -41,6 +42,11 @@ async def main():
                 session.call_tool("announce", {}, progress_callback=on_progress), 30)
             outcome["announce"] = result.content[0].text
             outcome["progress"] = progress
+            if "--transport" not in sys.argv:
+                result = await asyncio.wait_for(session.call_tool("patient", {}), 30)
+                outcome["patient"] = result.content[0].text
+                result = await asyncio.wait_for(session.call_tool("resumptions", {}), 30)
+                outcome["resumptions"] = int(result.content[0].text)
             try:
                 await asyncio.wait_for(changed.wait(), 10)
                 outcome["listChanged"] = True

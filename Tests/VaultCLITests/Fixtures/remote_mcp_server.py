@@ -8,16 +8,37 @@ With CERT and KEY it serves HTTPS.
 
 Usage: remote_mcp_server.py PORT TOKEN_FILE [TRANSPORT [CERT KEY]]
 """
-import asyncio, hashlib, sys
+import asyncio, hashlib, itertools, sys
 import uvicorn
 from mcp.server.fastmcp import Context, FastMCP
+from mcp.server.streamable_http import EventStore
 from mcp.types import SamplingMessage, TextContent
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import JSONResponse
 
 port, token_file = int(sys.argv[1]), sys.argv[2]
 transport = sys.argv[3] if len(sys.argv) > 3 else "streamable-http"
-server = FastMCP("vault-remote", host="127.0.0.1", port=port, sse_path="/events")
+class MemoryEventStore(EventStore):
+    """Every event of every stream, so a client can resume a stream after the server closed it (Last-Event-ID)."""
+    def __init__(self):
+        self.events, self.ids = [], itertools.count(1)
+
+    async def store_event(self, stream_id, message):
+        event_id = str(next(self.ids))
+        self.events.append((event_id, stream_id, message))
+        return event_id
+
+    async def replay_events_after(self, last_event_id, send_callback):
+        stream = next((s for e, s, _ in self.events if e == last_event_id), None)
+        after = False
+        for event_id, stream_id, message in self.events:
+            if after and stream_id == stream and message is not None:
+                await send_callback(type("Event", (), {"event_id": event_id, "message": message})())
+            after = after or event_id == last_event_id
+        return stream
+
+server = FastMCP("vault-remote", host="127.0.0.1", port=port, sse_path="/events", event_store=MemoryEventStore(),
+                 retry_interval=100)
 
 @server.tool()
 def whoami(n: int) -> str:
@@ -40,8 +61,27 @@ async def announce(ctx: Context) -> str:
     await ctx.session.send_tool_list_changed()
     return "announced"
 
+@server.tool()
+async def patient(ctx: Context) -> str:
+    """Closes this call's event stream half way (as a server that polls does); the answer comes on the stream the
+    client resumes with Last-Event-ID."""
+    await ctx.report_progress(1, 2)
+    await ctx.close_sse_stream()
+    await asyncio.sleep(0.3)
+    await ctx.report_progress(2, 2)
+    return "patient done"
+
+resumed = []
+
+@server.tool()
+def resumptions() -> str:
+    """How many requests so far resumed a stream with Last-Event-ID."""
+    return str(len(resumed))
+
 class Bearer(BaseHTTPMiddleware):
     async def dispatch(self, request, call_next):
+        if request.method == "GET" and request.headers.get("last-event-id"):
+            resumed.append(request.headers["last-event-id"])
         expected = "Bearer " + open(token_file).read()
         if request.headers.get("authorization") != expected:
             return JSONResponse({"error": "invalid_token"}, status_code=401)
