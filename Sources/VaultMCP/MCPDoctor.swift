@@ -29,7 +29,8 @@ public enum MCPDoctor {
                             "the server reads it from its command line, where every local user can see it (ps, /proc); "
                                 + "pass it in an environment variable if the server supports one, then run \(wrap)"
                         case .header: "\(wrap) (the entry becomes a `vault mcp connect` bridge)"
-                        case .url: remoteFix(client)
+                        case .url:
+                            "\(wrap) (the entry becomes a `vault mcp connect` bridge that reads the URL from the vault)"
                         }
                     found.append(
                         Finding(

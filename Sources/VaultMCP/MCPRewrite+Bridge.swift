@@ -21,8 +21,9 @@ extension MCPRewrite {
         launchEnvironment: [(name: String, value: String)], oauth: Bool, text: UnsafeRawBufferPointer, place: Place
     ) throws(VaultError) -> (bridged: Bridged?, note: String?) {
         let secrets = server.secrets(text: text).filter { $0.place == .header }
-        let signsIn = secrets.isEmpty && oauth && !server.secrets(text: text).contains { $0.place == .url }
-        guard !secrets.isEmpty || signsIn else { return (nil, nil) }
+        let urlSecret = server.secrets(text: text).first { $0.place == .url }
+        let signsIn = secrets.isEmpty && urlSecret == nil && oauth
+        guard !secrets.isEmpty || urlSecret != nil || signsIn else { return (nil, nil) }
         let label = server.label
         let members = server.node.members ?? []
         let headersMember = members.last { $0.key == server.fields.headers }
@@ -38,9 +39,16 @@ extension MCPRewrite {
             )
         }
         var arguments = ["mcp", "connect", address]
+        var moves: [Move] = [], variables: [SecretReference] = []
+        if let urlSecret {
+            // A key in the URL (its query or path): the whole URL goes to the vault, the bridge renders it.
+            let name = try store(server, variable: "url", ConfigText.decodedSecret(text, urlSecret.node), place)
+            moves.append(Move(node: urlSecret.node, secret: name, prefix: ""))
+            variables.append(SecretReference(variable: "url", secret: name.rawValue))
+            arguments[2] = "{{ vault://\(name) }}"
+        }
         if server.speaksLegacySSE(client: client, text: text) { arguments += ["--transport", "sse"] }
         if signsIn { arguments.append("--oauth") }
-        var moves: [Move] = [], variables: [SecretReference] = []
         for member in headersMember?.value.members ?? [] {
             guard member.value.isString else {
                 return (nil, "\(label): header \(member.key) is not a string; left as is")

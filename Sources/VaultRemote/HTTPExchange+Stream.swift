@@ -25,8 +25,8 @@ extension HTTPExchange {
     /// collecting it; `lasting` lifts the time limit (a stream that stays open), keeping it for the connection.
     /// The head of the answer (also when its body was empty).
     public func stream(
-        _ method: String, _ url: String, headers: CStringArray, body: borrowing SecretBytes, lasting: Bool = false,
-        _ onChunk: @escaping Chunks
+        _ method: String, _ target: Target, headers: CStringArray, body: borrowing SecretBytes,
+        lasting: Bool = false, _ onChunk: @escaping Chunks
     ) throws(VaultError) -> Head {
         let context = StreamContext(onChunk)
         var status = 0
@@ -38,30 +38,29 @@ extension HTTPExchange {
         defer { unmanaged.release() }
         let failed = body.withUnsafeBytes { bytes in
             headers.pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { lines in
-                cvaultsys_http_stream(
-                    method, url, lines.baseAddress, headerCount, bytes.count > 0 ? bytes.baseAddress : nil,
-                    bytes.count, caFile, lasting ? 0 : timeoutMilliseconds, timeoutMilliseconds,
-                    { context, status, headers, headersLength, data, length in
-                        guard let context else { return 0 }
-                        let stream = Unmanaged<StreamContext>.fromOpaque(context).takeUnretainedValue()
-                        let head =
-                            stream.head
-                            ?? Head(
-                                status: status,
-                                headers: HTTPExchange.headers(
-                                    String(
-                                        decoding: UnsafeRawBufferPointer(start: headers, count: headersLength),
-                                        as: UTF8.self)))
-                        stream.head = head
-                        return stream.onChunk(head, UnsafeRawBufferPointer(start: data, count: length)) ? 1 : 0
-                    }, unmanaged.toOpaque(), &status, &block, &blockLength, &error, error.count)
+                target.withCString { url in
+                    cvaultsys_http_stream(
+                        method, url, lines.baseAddress, headerCount, bytes.count > 0 ? bytes.baseAddress : nil,
+                        bytes.count, caFile, lasting ? 0 : timeoutMilliseconds, timeoutMilliseconds,
+                        { context, status, headers, headersLength, data, length in
+                            guard let context else { return 0 }
+                            let stream = Unmanaged<StreamContext>.fromOpaque(context).takeUnretainedValue()
+                            let head =
+                                stream.head
+                                ?? Head(
+                                    status: status,
+                                    headers: HTTPExchange.headers(
+                                        String(
+                                            decoding: UnsafeRawBufferPointer(start: headers, count: headersLength),
+                                            as: UTF8.self)))
+                            stream.head = head
+                            return stream.onChunk(head, UnsafeRawBufferPointer(start: data, count: length)) ? 1 : 0
+                        }, unmanaged.toOpaque(), &status, &block, &blockLength, &error, error.count)
+                }
             }
         }
         defer { cvaultsys_http_free_headers(block, blockLength) }
-        guard failed == 0 else {
-            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw .remote(.failure, message: "cannot reach \(url): \(reason)")
-        }
+        guard failed == 0 else { throw Self.unreachable(target, error) }
         if let head = context.head { return head }
         return Head(
             status: status,

@@ -33,25 +33,37 @@ public struct HTTPExchange: Sendable {
     public func send(
         _ method: String, _ url: String, headers: CStringArray, body: borrowing SecretBytes
     ) throws(VaultError) -> Answer {
+        try send(method, .plain(url), headers: headers, body: body)
+    }
+
+    /// Sends `method` to `target` like `send(_:_:headers:body:)`.
+    public func send(
+        _ method: String, _ target: Target, headers: CStringArray, body: borrowing SecretBytes
+    ) throws(VaultError) -> Answer {
         var response = cvaultsys_http_response()
         var error = [CChar](repeating: 0, count: 256)
         let headerCount = Int32(headers.pointers.count - 1)
         let failed = body.withUnsafeBytes { bytes in
             headers.pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { lines in
-                cvaultsys_http(
-                    method, url, lines.baseAddress, headerCount, bytes.count > 0 ? bytes.baseAddress : nil,
-                    bytes.count, caFile, timeoutMilliseconds, &response, &error, error.count)
+                target.withCString { url in
+                    cvaultsys_http(
+                        method, url, lines.baseAddress, headerCount, bytes.count > 0 ? bytes.baseAddress : nil,
+                        bytes.count, caFile, timeoutMilliseconds, &response, &error, error.count)
+                }
             }
         }
-        guard failed == 0 else {
-            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw .remote(.failure, message: "cannot reach \(url): \(reason)")
-        }
+        guard failed == 0 else { throw Self.unreachable(target, error) }
         defer { cvaultsys_http_free(&response) }
         let copy = SecretBytes(copying: UnsafeRawBufferPointer(start: response.body, count: response.length))
         let block = String(
             decoding: UnsafeRawBufferPointer(start: response.headers, count: response.headers_length), as: UTF8.self)
         return Answer(status: Int(response.status), body: copy, headers: Self.headers(block))
+    }
+
+    /// The failure to reach `target`, with libcurl's reason.
+    static func unreachable(_ target: Target, _ error: [CChar]) -> VaultError {
+        let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return .remote(.failure, message: "cannot reach \(target.display): \(reason)")
     }
 
     /// `Name: value` lines → lowercased name → value.

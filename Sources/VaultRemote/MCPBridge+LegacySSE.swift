@@ -61,7 +61,8 @@ extension MCPBridge {
         let head: HTTPExchange.Head
         do {
             head = try withHeaders(["Accept: text/event-stream"]) { (lines) throws(VaultError) -> HTTPExchange.Head in
-                try http.stream("GET", url, headers: lines, body: SecretBytes(zeroedCount: 0), lasting: true) {
+                try http.stream("GET", try address(), headers: lines, body: SecretBytes(zeroedCount: 0), lasting: true)
+                {
                     head, chunk in
                     guard (200..<300).contains(head.status) else {
                         refusedBody += chunk.prefix(400)

@@ -31,7 +31,7 @@ extension MCPBridge {
                     return line.count
                 }
                 reply.body = []
-                return try http.stream("POST", url, headers: lines, body: body) { head, chunk in
+                return try http.stream("POST", try address(), headers: lines, body: body) { head, chunk in
                     self.take(chunk, head: head, into: reply, id: id, isInitialize: isInitialize)
                 }
             } refused: {
@@ -98,7 +98,8 @@ extension MCPBridge {
             let reply = Reply()
             let head = try? withHeaders([Self.acceptStream, "Last-Event-ID: \(last)"]) {
                 (lines) throws(VaultError) -> HTTPExchange.Head in
-                try http.stream("GET", url, headers: lines, body: SecretBytes(zeroedCount: 0)) { head, chunk in
+                try http.stream("GET", try address(), headers: lines, body: SecretBytes(zeroedCount: 0)) {
+                    head, chunk in
                     self.take(chunk, head: head, into: reply, id: id, isInitialize: false) && !reply.answered
                 }
             } refused: {
@@ -135,7 +136,9 @@ extension MCPBridge {
                 let reply = Reply()
                 let extra = [Self.acceptStream] + (last.map { ["Last-Event-ID: \($0)"] } ?? [])
                 let head = try? withHeaders(extra) { (lines) throws(VaultError) -> HTTPExchange.Head in
-                    try http.stream("GET", url, headers: lines, body: SecretBytes(zeroedCount: 0), lasting: true) {
+                    try http.stream(
+                        "GET", try address(), headers: lines, body: SecretBytes(zeroedCount: 0), lasting: true
+                    ) {
                         head, chunk in
                         self.take(chunk, head: head, into: reply, id: nil, isInitialize: false)
                     }

@@ -17,10 +17,13 @@ public final class MCPBridge: Sendable {
     /// The header lines of one request (`Name: value`), rendered now; they may carry secrets. `afterRefusal`: the
     /// server just answered 401 to the last ones (an OAuth bearer refreshes then).
     public typealias Headers = @Sendable (_ afterRefusal: Bool) throws(VaultError) -> CStringArray
+    /// Where requests go, rendered for each (a URL with a vault:// reference in it follows a rotation).
+    public typealias Address = @Sendable () throws(VaultError) -> HTTPExchange.Target
 
     /// How the bridge talks to the remote server.
     public enum Transport: String, Sendable, CaseIterable {
-        /// Streamable HTTP, falling back to HTTP+SSE when the server refuses it (or the URL ends in `/sse`).
+        /// Streamable HTTP, falling back to HTTP+SSE when the server refuses it (`vault mcp connect` picks `sse`
+        /// for a URL ending in `/sse`).
         case auto
         /// Streamable HTTP (MCP 2025-03-26 and later).
         case streamableHTTP = "streamable-http"
@@ -37,7 +40,9 @@ public final class MCPBridge: Sendable {
         var listening = false
     }
 
+    /// What messages call the server (a URL holding a secret shows only its origin).
     let url: String
+    let address: Address
     let http: HTTPExchange
     let headers: Headers
     let transport: Transport
@@ -45,18 +50,18 @@ public final class MCPBridge: Sendable {
     private let output = Mutex(())
     private let inFlight = Atomic<Int>(0)
 
-    /// A bridge to `url` over `transport` (verified with `caFile` when https), each request waiting at most
-    /// `timeoutSeconds`.
+    /// A bridge to `address` (called `url` in messages) over `transport` (verified with `caFile` when https), each
+    /// request waiting at most `timeoutSeconds`.
     public init(
-        url: String, caFile: String?, timeoutSeconds: Int, transport: Transport = .auto,
+        url: String, address: @escaping Address, caFile: String?, timeoutSeconds: Int, transport: Transport = .auto,
         headers: @escaping Headers
     ) {
         self.url = url
+        self.address = address
         http = HTTPExchange(caFile: caFile, timeoutMilliseconds: timeoutSeconds * 1000)
         self.headers = headers
         self.transport = transport
-        let legacy = transport == .sse || (transport == .auto && Self.pathEndsInSSE(url))
-        session.withLock { $0.usesLegacySSE = legacy }
+        session.withLock { $0.usesLegacySSE = transport == .sse }
     }
 
     /// Relays until the client closes stdin, then ends the session and exits 0.
@@ -201,11 +206,7 @@ public final class MCPBridge: Sendable {
         guard !session.withLock({ $0.usesLegacySSE }), session.withLock({ $0.id }) != nil,
             let lines = try? headerLines([], afterRefusal: false)
         else { return }
-        _ = try? http.send("DELETE", url, headers: lines, body: SecretBytes(zeroedCount: 0))
-    }
-
-    private static func pathEndsInSSE(_ url: String) -> Bool {
-        let path = url.split(separator: "?", maxSplits: 1).first ?? ""
-        return path.hasSuffix("/sse") || path.hasSuffix("/sse/")
+        guard let target = try? address() else { return }
+        _ = try? http.send("DELETE", target, headers: lines, body: SecretBytes(zeroedCount: 0))
     }
 }

@@ -232,4 +232,31 @@ final class RemoteBridgeTests {
         let first = refused["first"] as? String ?? ""
         #expect(first.hasPrefix("error: ") && first.contains("certificate"), "\(refused)")
     }
+
+    @Test func wrapMovesAKeyInTheURLIntoTheVaultAndTheBridgeReadsTheURLFromThere() throws {
+        let config = sandbox.root + "/home/.claude.json"
+        let original = """
+            {"mcpServers": {"keyed": {"type": "http", "url": "http://127.0.0.1:\(port)/mcp?api_key=\(token)"}}}
+
+            """
+        writePrivateFile(config, original.utf8)
+        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
+        let agent = AgentProcess(sandbox, env: policies)
+        let doctor = sandbox.process.vault(["mcp", "doctor", "--client", "claude-code", "--config", config])
+        #expect(doctor.status == 1 && doctor.out.contains("keyed"), "\(doctor.out)")
+        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
+        #expect(wrap.status == 0, "\(wrap.err)")
+        let inHome = sandbox.homeFiles.contains { leaks(token, in: $0) }
+        #expect(!inHome, "a file under HOME holds the key")
+        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
+        let call = sandbox.process.start(
+            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "keyed", "whoami", "{\"n\": 4}"]
+        ).wait()
+        #expect(call.status == 0, "\(call.err.suffix(2000))")
+        #expect(call.out.contains("4 " + sandbox.process.sha256Hex(token)), "\(call.out)")
+        let leaked = leaks(token, in: call.out, call.err, agent.log)
+        #expect(!leaked, "the key reached an output")
+        #expect(sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies).status == 0)
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
+    }
 }

@@ -17,7 +17,9 @@ extension VaultCLI.MCP {
                           vault mcp connect https://mcp.example.com/mcp --oauth
                 """)
 
-        @Argument(help: "The remote MCP server's URL.")
+        @Argument(
+            help:
+                "The remote MCP server's URL; one with a key in it holds a {{ vault://name }} reference there instead.")
         var url: String
 
         @Option(
@@ -39,7 +41,11 @@ extension VaultCLI.MCP {
         @OptionGroup var unlock: UnlockOptions
 
         func validate() throws {
-            try RemoteURL.validate(url)
+            if !url.contains("{{") { try RemoteURL.validate(url) }
+            if oauth && url.contains("{{") {
+                throw ValidationError(
+                    "--oauth takes the server's plain URL (its tokens come from `vault mcp login URL`)")
+            }
             guard DurationText.seconds(timeout) != nil else {
                 throw ValidationError("--timeout takes a duration such as 300s")
             }
@@ -65,10 +71,11 @@ extension VaultCLI.MCP {
             let bearer =
                 try oauth ? OAuthBearer(OAuthAccount(server: url, http: http, unlock: unlock.choice, environment)) : nil
             let render = try BridgeHeaders.renderer(headers, bearer: bearer, unlock: unlock.choice, environment)
+            let target = try BridgeAddress.resolve(url, unlock: unlock.choice, environment)
             MCPBridge(
-                url: url, caFile: caFile, timeoutSeconds: Int(DurationText.seconds(timeout) ?? 300),
-                transport: transport,
-                headers: render
+                url: target.display, address: target.address, caFile: caFile,
+                timeoutSeconds: Int(DurationText.seconds(timeout) ?? 300),
+                transport: transport == .auto && target.endsInSSE ? .sse : transport, headers: render
             ).run()
         }
     }

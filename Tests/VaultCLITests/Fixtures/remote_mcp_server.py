@@ -1,5 +1,5 @@
-"""A remote MCP server (the MCP SDK's FastMCP on uvicorn) that wants `Authorization: Bearer T`, T being the content
-of TOKEN_FILE, read again for every request (so a test can rotate it).
+"""A remote MCP server (the MCP SDK's FastMCP on uvicorn) that wants `Authorization: Bearer T` (or `?api_key=T` in
+the URL), T being the content of TOKEN_FILE, read again for every request (so a test can rotate it).
 
 TRANSPORT is `streamable-http` (the default; POST /mcp and its GET stream) or `sse` (MCP 2024-11-05: GET /events,
 messages POSTed to the endpoint it names; /events so that a client must fall back to it, not guess it from /sse).
@@ -82,8 +82,8 @@ class Bearer(BaseHTTPMiddleware):
     async def dispatch(self, request, call_next):
         if request.method == "GET" and request.headers.get("last-event-id"):
             resumed.append(request.headers["last-event-id"])
-        expected = "Bearer " + open(token_file).read()
-        if request.headers.get("authorization") != expected:
+        token = open(token_file).read()
+        if request.headers.get("authorization") != "Bearer " + token and request.query_params.get("api_key") != token:
             return JSONResponse({"error": "invalid_token"}, status_code=401)
         return await call_next(request)
 
