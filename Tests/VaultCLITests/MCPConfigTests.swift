@@ -344,7 +344,6 @@ struct MCPConfigTests {
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let original = """
             {"mcpServers": {
-              "linear": {"url": "https://mcp.linear.app/sse", "headers": {"Authorization": "Bearer lin_api_Qw3rTy8uIo0pAs5dFg7hJk2lZx9cVb4nM1"}},
               "half": {"env": {"OPENAI_API_KEY": "sk-proj-Zx8Cv7Bn6Mq5Wl4Ek3Rj2Th1Yg0Uf9Id8Os7Pa6"}}
             }}
             """
@@ -354,12 +353,29 @@ struct MCPConfigTests {
         #expect(result.out.contains("nothing to change"), "\(result.out)")
         #expect(result.out.contains("(why, below)"), "\(result.out)")
         #expect(
-            result.err.contains("linear: a legacy SSE server; vault mcp connect speaks streamable HTTP only"),
-            "\(result.err)")
-        #expect(
             result.err.contains(
                 "half: has no command, so vault run cannot start it; env.OPENAI_API_KEY holds a secret"),
             "\(result.err)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+    }
+
+    @Test func wrapBridgesAServerOnTheOlderSSETransportWithItsTransportNamed() throws {
+        let path = home + "/.config/Claude/claude_desktop_config.json"
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let original = """
+            {"mcpServers": {
+              "linear": {"url": "https://mcp.linear.app/sse", "headers": {"Authorization": "Bearer lin_api_Qw3rTy8uIo0pAs5dFg7hJk2lZx9cVb4nM1"}}
+            }}
+            """
+        try original.write(toFile: path, atomically: false, encoding: .utf8)
+        let result = sandbox.process.vault(["mcp", "wrap", "--client", "claude"], env: env)
+        #expect(result.status == 0, "\(result.err)")
+        let wrapped = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(wrapped.contains("\"mcp\", \"connect\", \"https://mcp.linear.app/sse\""), "\(wrapped)")
+        #expect(wrapped.contains("\"--transport\", \"sse\""), "\(wrapped)")
+        #expect(!wrapped.contains("lin_api_"))
+        #expect(sandbox.process.vault(["mcp", "unwrap", "--client", "claude"], env: env).status == 0)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
     }
 
