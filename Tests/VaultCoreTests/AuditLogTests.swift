@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import VaultCore
 import VaultTestSupport
@@ -32,6 +33,29 @@ struct AuditLogTests {
         #expect(try log.records().map(\.op) == ["init", "add", "get", "add", "get", "add", "get"])
         let text = try String(contentsOfFile: log.livePath, encoding: .utf8)
         #expect(!text.contains("CANARY"))
+    }
+
+    @Test func readsFromManyThreadsAtOnceAreWrittenTogetherAndTheChainHolds() throws {
+        // Group commit: the threads' records go out in batches, each thread returning once its own is written.
+        let name = try SecretName("audit/s0")
+        let threads = 16, reads = 40
+        let written = Mutex<[(before: Int, after: Int)]>([])
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            for _ in 0..<reads {
+                let before = AuditLog.lines(of: log.livePath).count
+                guard (try? vault.value(of: name)) != nil else { continue }
+                // Returned: its record is in the file already, so the file grew since the call began.
+                let after = AuditLog.lines(of: log.livePath).count
+                written.withLock { $0.append((before, after)) }
+            }
+        }
+        let result = try vault.verifyAudit()
+        #expect(result.intact, "\(result.problems)")
+        #expect(result.records == 7 + threads * reads)
+        let seen = written.withLock { $0 }
+        #expect(seen.count == threads * reads)
+        #expect(seen.allSatisfy { $0.after > $0.before }, "a read returned before its record was written")
+        #expect(try log.records().filter { $0.op == "get" && $0.secret == "audit/s0" }.count == 1 + threads * reads)
     }
 
     @Test func aRemovedRecordIsNamed() throws {

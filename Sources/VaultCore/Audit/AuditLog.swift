@@ -16,6 +16,8 @@ public final class AuditLog: Sendable {
     /// and reopened when the path names another file (a rotation, a removed state file). Holding the mutex also
     /// serialises this process's threads, which one `flock` descriptor cannot.
     private let handles = Mutex(AuditHandles())
+    /// Appends from this process's threads waiting to be written together (group commit).
+    private let batches = AuditBatches()
 
     init(directory: String, maximumBytes: Int) {
         self.directory = directory
@@ -57,10 +59,14 @@ public final class AuditLog: Sendable {
     }
 
     /// Appends `events`; a missing state file is rebuilt from the chain's first key and the log, so the chain
-    /// continues (an unlocked vault can always do this).
+    /// continues (an unlocked vault can always do this). Threads appending at once are written together: one of
+    /// them takes the lock, reads the state, writes every waiting record in one `write` and saves the state once,
+    /// and each returns only when its own records are written (or with the error that stopped them).
     func append(contentsOf events: [AuditEvent], firstKey: () throws(VaultError) -> SecretBytes) throws(VaultError) {
-        try append(events) { () throws(VaultError) -> AuditState in
-            AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32), logSize: -1)
+        try batches.commit(events) { (batch) throws(VaultError) in
+            try append(batch) { () throws(VaultError) -> AuditState in
+                AuditState(nextSeq: 1, key: try firstKey(), prevMAC: [UInt8](repeating: 0, count: 32), logSize: -1)
+            }
         }
     }
 
