@@ -141,13 +141,14 @@ struct UncommittedChangeTests {
             return
         }
         let last = try #require(try log.records().last)
-        let orphan = AuditLog.line(
-            for: AuditEvent("rotate.set", secret: "audit/kept", version: 2), seq: state.nextSeq, prev: last.mac,
-            key: state.key)
+        var orphan: [UInt8] = []
+        _ = AuditLog.appendLine(
+            for: AuditEvent("rotate.set", secret: "audit/kept", version: 2), seq: state.nextSeq,
+            prev: Hex.decode(last.mac) ?? [], key: state.key, to: &orphan)
         try "\(state.nextSeq) \(state.nextSeq)\n".write(toFile: log.pendingPath, atomically: false, encoding: .utf8)
         let handle = try #require(FileHandle(forWritingAtPath: log.livePath))
         handle.seekToEndOfFile()
-        handle.write(Data((orphan.text + "\n").utf8))
+        handle.write(Data(orphan + [0x0a]))
         try handle.close()
         // Reads go on before the next unlock (an agent serving gets): they catch the state up past the orphan.
         _ = try vault.value(of: SecretName("audit/kept"))

@@ -137,16 +137,15 @@ public final class AuditLog: Sendable {
                         pendingFrom = pendingFrom ?? state.nextSeq
                         Self.markPending((pendingFrom ?? 1)...state.nextSeq + events.count - 1, at: pendingPath)
                     }
-                    var text = ""
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(events.count * 256)
                     for event in events {
-                        let line = Self.line(
-                            for: event, seq: state.nextSeq, prev: Hex.encode(state.prevMAC), key: state.key)
-                        text += line.text + "\n"
-                        state.prevMAC = Hex.decode(line.mac) ?? state.prevMAC
+                        state.prevMAC = Self.appendLine(
+                            for: event, seq: state.nextSeq, prev: state.prevMAC, key: state.key, to: &bytes)
+                        bytes.append(0x0a)
                         AuditRatchet.step(&state.key)
                         state.nextSeq += 1
                     }
-                    let bytes = Array(text.utf8)
                     var before = stat()
                     fstat(log.fd, &before)
                     let written = write(log.fd, bytes, bytes.count)
@@ -198,26 +197,35 @@ public final class AuditLog: Sendable {
 
     // MARK: - Lines
 
-    /// The signed line: the record's JSON (keys sorted, nulls left out) without `mac`, then `,"mac":"…"}` over
-    /// exactly those bytes. Built by hand: it is on every request's path.
-    static func line(
-        for event: AuditEvent, seq: Int, prev: String, key: borrowing SecretBytes
-    ) -> (text: String, mac: String) {
-        var members: [String] = []
-        if let detail = event.detail { members.append("\"detail\":" + JSONQuoting.quoted(detail)) }
-        if let exe = event.actor.exe { members.append("\"exe\":" + JSONQuoting.quoted(exe)) }
-        members.append("\"op\":" + JSONQuoting.quoted(event.operation))
-        members.append("\"outcome\":\"\(event.outcome.rawValue)\"")
-        members.append("\"pid\":\(event.actor.pid)")
-        members.append("\"prev\":\"\(prev)\"")
-        if let secret = event.secret { members.append("\"secret\":" + JSONQuoting.quoted(secret)) }
-        members.append("\"seq\":\(seq)")
-        members.append("\"time\":\"\(timestamp(Date()))\"")
-        members.append("\"uid\":\(event.actor.uid)")
-        if let version = event.version { members.append("\"version\":\(version)") }
-        let body = "{" + members.joined(separator: ",")
-        let mac = AuditRatchet.mac(Array((body + "}").utf8), key: key)
-        return (body + ",\"mac\":\"\(mac)\"}", mac)
+    /// Appends the signed line to `out`: the record's JSON (keys sorted, nulls left out) without `mac`, then
+    /// `,"mac":"…"}` over exactly those bytes; returns the MAC. Built as bytes by hand: it is on every request's
+    /// path.
+    static func appendLine(
+        for event: AuditEvent, seq: Int, prev: [UInt8], key: borrowing SecretBytes, to out: inout [UInt8]
+    ) -> [UInt8] {
+        let start = out.count
+        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
+        func member(_ name: String, quoting value: String) {
+            raw(name)
+            out.append(contentsOf: JSONQuoting.quoted(value).utf8)
+        }
+        raw("{")
+        if let detail = event.detail { member("\"detail\":", quoting: detail); raw(",") }
+        if let exe = event.actor.exe { member("\"exe\":", quoting: exe); raw(",") }
+        member("\"op\":", quoting: event.operation)
+        raw(",\"outcome\":\"\(event.outcome.rawValue)\",\"pid\":\(event.actor.pid),\"prev\":\"")
+        Hex.append(prev, to: &out)
+        raw("\"")
+        if let secret = event.secret { member(",\"secret\":", quoting: secret) }
+        raw(",\"seq\":\(seq),\"time\":\"\(timestamp(Date()))\",\"uid\":\(event.actor.uid)")
+        if let version = event.version { raw(",\"version\":\(version)") }
+        out.append(UInt8(ascii: "}"))
+        let mac = KeyDerivation.tag(Array(out[start...]), key: key)
+        out.removeLast()
+        raw(",\"mac\":\"")
+        Hex.append(mac, to: &out)
+        raw("\"}")
+        return mac
     }
 
     /// `2026-11-23T18:27:48Z` (UTC, whole seconds).
