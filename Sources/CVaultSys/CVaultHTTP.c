@@ -28,6 +28,7 @@ static struct {
     int (*easy_perform)(void *handle);
     int (*easy_getinfo)(void *handle, int info, ...);
     void (*easy_cleanup)(void *handle);
+    void (*easy_reset)(void *handle);
     const char *(*easy_strerror)(int code);
     struct slist *(*slist_append)(struct slist *list, const char *line);
     void (*slist_free_all)(struct slist *list);
@@ -37,8 +38,8 @@ static char load_error[256];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 #define LIBCURL_SYMBOLS(X) \
-    X(global_init) X(easy_init) X(easy_setopt) X(easy_perform) X(easy_getinfo) X(easy_cleanup) X(easy_strerror) \
-    X(slist_append) X(slist_free_all)
+    X(global_init) X(easy_init) X(easy_setopt) X(easy_perform) X(easy_getinfo) X(easy_cleanup) X(easy_reset) \
+    X(easy_strerror) X(slist_append) X(slist_free_all)
 #define CURL_NAME(symbol) "curl_" #symbol,
 #define CURL_SLOT(symbol) CVAULTSYS_SLOT(curl, symbol)
 
@@ -52,6 +53,32 @@ static void load(void) {
     }
     curl.global_init(global_default);
     loaded = 1;
+}
+
+/// Handles kept between requests, so the next request to a host reuses its connection (and TLS session) instead of
+/// a new handshake: `curl_easy_reset` clears every option of a returned handle and keeps its connection cache.
+enum { pooled_handles = 8 };
+static void *pool[pooled_handles];
+static int pool_count;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *acquire_handle(void) {
+    void *handle = NULL;
+    pthread_mutex_lock(&pool_lock);
+    if (pool_count > 0) handle = pool[--pool_count];
+    pthread_mutex_unlock(&pool_lock);
+    return handle ? handle : curl.easy_init();
+}
+
+static void release_handle(void *handle) {
+    curl.easy_reset(handle);
+    pthread_mutex_lock(&pool_lock);
+    if (pool_count < pooled_handles) {
+        pool[pool_count++] = handle;
+        handle = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (handle) curl.easy_cleanup(handle);
 }
 
 /// The body so far; grown by copying into a new buffer and zeroing the old (realloc would leave copies).
@@ -125,7 +152,7 @@ static void *prepare(const char *method, const char *url, struct slist *list, co
         snprintf(error, error_size, "%s", load_error);
         return NULL;
     }
-    void *handle = curl.easy_init();
+    void *handle = acquire_handle();
     if (handle == NULL) {
         snprintf(error, error_size, "libcurl could not start a request");
         return NULL;
@@ -177,7 +204,7 @@ int cvaultsys_http(const char *method, const char *url, const char *const *heade
     int code = curl.easy_perform(handle);
     long status = 0;
     curl.easy_getinfo(handle, info_response_code, &status);
-    curl.easy_cleanup(handle);
+    release_handle(handle);
     free_headers(list);
     if (code != 0) {
         release(&sink);
@@ -236,7 +263,7 @@ int cvaultsys_http_stream(const char *method, const char *url, const char *const
     curl.easy_setopt(handle, opt_headerdata, &stream.headers);
     int code = curl.easy_perform(handle);
     curl.easy_getinfo(handle, info_response_code, status);
-    curl.easy_cleanup(handle);
+    release_handle(handle);
     free_headers(list);
     clear_tail(&stream.headers);
     *response_headers = stream.headers.bytes;

@@ -153,6 +153,9 @@ final class RemoteBridgeTests {
         #expect(outcome["listChanged"] as? Bool == true, "\(outcome)")
         #expect(outcome["patient"] as? String == "patient done", "\(outcome)")
         #expect((outcome["resumptions"] as? Int ?? 0) >= 1, "the answer came without resuming: \(outcome)")
+        // A dozen requests (the handshake, six calls, a sampling answer, the GET stream, a resumption) on a few
+        // connections (5 measured; 12 when each request opened its own): the bridge keeps them open.
+        #expect((outcome["connections"] as? Int ?? 99) <= 7, "\(outcome)")
     }
 
     @Test(arguments: [[], ["--transport", "sse"]])

@@ -4,7 +4,7 @@ server-to-client request in the middle of a call (sampling), progress notificati
 notification the server sends outside any call (on the GET stream, or the HTTP+SSE stream).
 
 Usage: remote_features_client.py VAULT URL [CONNECT_ARGS…]
-Prints {"whoami", "ask", "announce", "progress", "listChanged", "patient", "resumptions"}; "patient" (streamable HTTP only) is
+Prints {"whoami", "ask", "announce", "progress", "listChanged", "patient", "resumptions", "connections"}; "patient" (streamable HTTP only) is
 answered after the server closed the call's stream and the bridge resumed it with Last-Event-ID.
 """
 import asyncio, json, os, sys
@@ -47,6 +47,8 @@ async def main():
                 outcome["patient"] = result.content[0].text
                 result = await asyncio.wait_for(session.call_tool("resumptions", {}), 30)
                 outcome["resumptions"] = int(result.content[0].text)
+            result = await asyncio.wait_for(session.call_tool("connections", {}), 30)
+            outcome["connections"] = int(result.content[0].text)
             try:
                 await asyncio.wait_for(changed.wait(), 10)
                 outcome["listChanged"] = True

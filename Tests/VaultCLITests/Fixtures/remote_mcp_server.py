@@ -71,7 +71,12 @@ async def patient(ctx: Context) -> str:
     await ctx.report_progress(2, 2)
     return "patient done"
 
-resumed = []
+resumed, peers = [], set()
+
+@server.tool()
+def connections() -> str:
+    """How many TCP connections the requests so far came on (a client that reuses connections opens few)."""
+    return str(len(peers))
 
 @server.tool()
 def resumptions() -> str:
@@ -80,6 +85,7 @@ def resumptions() -> str:
 
 class Bearer(BaseHTTPMiddleware):
     async def dispatch(self, request, call_next):
+        peers.add((request.client.host, request.client.port))
         if request.method == "GET" and request.headers.get("last-event-id"):
             resumed.append(request.headers["last-event-id"])
         token = open(token_file).read()
