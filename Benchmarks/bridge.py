@@ -67,6 +67,6 @@ bridged_s = statistics.median(r[1] for r in rounds)
 added_ms = (bridged_s - direct_s) * 1000
 print(f"== remote MCP bridge (median of {CALLS} tool calls, 3 alternating rounds)")
 print(f"  SDK client → server over streamable HTTP        {direct_s * 1000:8.2f} ms")
-print(f"  SDK client → vault mcp connect → server           {bridged_s * 1000:8.2f} ms   (+{added_ms:.2f} ms)")
+print(f"  SDK client → vault mcp connect → server           {bridged_s * 1000:8.2f} ms   ({added_ms:+.2f} ms)")
 print("== goals (remote bridge)")
-print(f"  {'met   ' if added_ms <= 1 else 'MISSED'}  the bridge adds ≤ 1 ms per tool call: +{added_ms:.2f} ms", flush=True)
+print(f"  {'met   ' if added_ms <= 1 else 'MISSED'}  the bridge adds ≤ 1 ms per tool call: {added_ms:+.2f} ms", flush=True)
