@@ -38,6 +38,17 @@ public enum Files {
         }
     }
 
+    /// Opens (creating, 0600) the lock file at `path` and takes an exclusive flock on it, waiting; the descriptor
+    /// to `unlock` and close.
+    public static func openLocked(_ path: String) throws(SystemError) -> Int32 {
+        let fd = try open(path, flags: O_RDWR | O_CREAT, mode: 0o600)
+        do { try lockExclusively(fd, path: path) } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
     /// Releases a flock(2) taken on `fd`.
     public static func unlock(_ fd: Int32) {
         flock(fd, LOCK_UN)

@@ -17,11 +17,7 @@ final class BaoServer {
     init(using process: VaultProcess, tls: Bool = false, scratch: String) throws {
         self.process = process
         port =
-            Int(
-                process.start(
-                    "/usr/bin/python3",
-                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-                ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            LoopbackPorts.free()
         var arguments = [
             "server", "-dev", "-dev-root-token-id=\(rootToken)", "-dev-listen-address=127.0.0.1:\(port)",
         ]

@@ -13,22 +13,10 @@ import Testing
 final class OAuthBridgeTests {
     /// The suite's server: started once, gone when the test process is.
     static let port: Int = {
-        let sandbox = Sandbox()
-        let port =
-            Int(
-                sandbox.process.start(
-                    "/usr/bin/python3",
-                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-                ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let port = LoopbackPorts.free()
         let fixtures = (Bundle.module.resourcePath ?? "") + "/Fixtures"
-        _ = sandbox.process.start(RunTests.venvPython, [fixtures + "/oauth_mcp_server.py", String(port), "2"])
-        for _ in 0..<200 {
-            let probe = sandbox.process.start(
-                "/usr/bin/python3", ["-c", "import socket; socket.create_connection(('127.0.0.1', \(port)), 0.2)"]
-            ).wait()
-            if probe.status == 0 { break }
-            usleep(100_000)
-        }
+        _ = Sandbox().process.start(RunTests.venvPython, [fixtures + "/oauth_mcp_server.py", String(port), "2"])
+        LoopbackPorts.waitUntilListening(port)
         return port
     }()
 

@@ -17,10 +17,7 @@ final class PostgresCluster {
 
     init(using process: VaultProcess) throws {
         self.process = process
-        port =
-            Int(
-                process.start("/usr/bin/python3", ["-c", Self.freePort]).wait().out.trimmingCharacters(
-                    in: .whitespacesAndNewlines)) ?? 0
+        port = LoopbackPorts.free()
         let setup = """
             set -e
             mkdir -m 711 \(directory)
@@ -77,7 +74,4 @@ final class PostgresCluster {
             ]
         ).wait()
     }
-
-    private static let freePort =
-        "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
 }

@@ -33,22 +33,10 @@ final class RemoteBridgeTests {
     static func startServer(
         _ sandbox: Sandbox, tokenFile: String, transport: String = "streamable-http", tls: [String] = []
     ) -> (Int, VaultProcess.Running) {
-        let port =
-            Int(
-                sandbox.process.start(
-                    "/usr/bin/python3",
-                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-                ).wait().out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let port = LoopbackPorts.free()
         let server = sandbox.process.start(
             RunTests.venvPython, [sandbox.root + "/remote_mcp_server.py", String(port), tokenFile, transport] + tls)
-        for _ in 0..<200 {
-            let probe = sandbox.process.start(
-                "/usr/bin/python3",
-                ["-c", "import socket; socket.create_connection(('127.0.0.1', \(port)), 0.2)"]
-            ).wait()
-            if probe.status == 0 { break }
-            usleep(100_000)
-        }
+        LoopbackPorts.waitUntilListening(port)
         return (port, server)
     }
 
@@ -78,11 +66,41 @@ final class RemoteBridgeTests {
         #expect(outcome["second"] as? String == sandbox.process.sha256Hex(rotated), "\(outcome)")
     }
 
+    /// Writes `original` as Claude Code's config, wraps it with the agent running, has the SDK's client start the
+    /// entry `server` with its default environment and call `whoami(n)`, and unwraps. Expects: no file under HOME
+    /// and no output holds the token, the call answers with its hash, unwrap gives `original` back byte for byte.
+    /// The config as wrap left it.
+    @discardableResult
+    private func wrapCallAndUnwrap(_ original: String, server: String, n: Int) throws -> String {
+        let config = sandbox.root + "/home/.claude.json"
+        writePrivateFile(config, original.utf8)
+        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
+        let agent = AgentProcess(sandbox, env: policies)
+        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
+        #expect(wrap.status == 0, "\(wrap.err)")
+        let wrapped = try String(contentsOfFile: config, encoding: .utf8)
+        let inHome = sandbox.homeFiles.contains { leaks(token, in: $0) }
+        #expect(!inHome, "a file under HOME holds the token")
+        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
+        let call = sandbox.process.start(
+            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, server, "whoami", "{\"n\": \(n)}"]
+        ).wait()
+        #expect(call.status == 0, "\(call.err.suffix(2000))")
+        #expect(call.out.contains("\(n) " + sandbox.process.sha256Hex(token)), "\(call.out)")
+        let leaked = leaks(token, in: call.out, call.err, agent.log)
+        #expect(!leaked, "the token reached an output")
+        let unwrap = sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies)
+        #expect(unwrap.status == 0, "\(unwrap.err)")
+        let restored = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(restored == original, "unwrap did not give the entry back as it was")
+        return wrapped
+    }
+
     @Test func wrapTurnsAClaudeCodeRemoteEntryIntoABridgeAndUnwrapGivesItBack() throws {
         // The key in `headers`, as Claude Code writes a remote server; wrap moves it into the vault and the entry
         // runs `vault mcp connect`; the SDK's client starts it with its default environment (the agent unlocks).
-        let config = sandbox.root + "/home/.claude.json"
-        let original = """
+        try wrapCallAndUnwrap(
+            """
             {
               "mcpServers": {
                 "remote": {
@@ -93,26 +111,7 @@ final class RemoteBridgeTests {
               }
             }
 
-            """
-        writePrivateFile(config, original.utf8)
-        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
-        let agent = AgentProcess(sandbox, env: policies)
-        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
-        #expect(wrap.status == 0, "\(wrap.err)")
-        let files = sandbox.homeFiles
-        let inHome = files.contains { leaks(token, in: $0) }
-        #expect(!inHome, "a file under HOME holds the token")
-        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
-        let call = sandbox.process.start(
-            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "remote", "whoami", "{\"n\": 7}"]
-        ).wait()
-        #expect(call.status == 0, "\(call.err.suffix(2000))")
-        #expect(call.out.contains("7 " + sandbox.process.sha256Hex(token)), "\(call.out)")
-        let unwrap = sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies)
-        #expect(unwrap.status == 0, "\(unwrap.err)")
-        let restored = try String(contentsOfFile: config, encoding: .utf8)
-        #expect(restored == original, "unwrap did not give the entry back as it was")
-        withExtendedLifetime(agent) {}
+            """, server: "remote", n: 7)
     }
 
     @Test func aRefusedTokenIsAnErrorThatSaysSoNotAHang() throws {
@@ -179,30 +178,13 @@ final class RemoteBridgeTests {
             kill(sseServer.pid, SIGTERM)
             _ = sseServer.wait()
         }
-        let config = sandbox.root + "/home/.claude.json"
-        let original = """
+        let wrapped = try wrapCallAndUnwrap(
+            """
             {"mcpServers": {"legacy": {"type": "sse", "url": "http://127.0.0.1:\(ssePort)/events",
               "headers": {"Authorization": "Bearer \(token)"}}}}
 
-            """
-        writePrivateFile(config, original.utf8)
-        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
-        let agent = AgentProcess(sandbox, env: policies)
-        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
-        #expect(wrap.status == 0, "\(wrap.err)")
-        let wrapped = try String(contentsOfFile: config, encoding: .utf8)
+            """, server: "legacy", n: 3)
         #expect(wrapped.contains("\"--transport\", \"sse\""), "\(wrapped)")
-        let inHome = sandbox.homeFiles.contains { leaks(token, in: $0) }
-        #expect(!inHome, "a file under HOME holds the token")
-        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
-        let call = sandbox.process.start(
-            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "legacy", "whoami", "{\"n\": 3}"]
-        ).wait()
-        #expect(call.status == 0, "\(call.err.suffix(2000))")
-        #expect(call.out.contains("3 " + sandbox.process.sha256Hex(token)), "\(call.out)")
-        #expect(sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies).status == 0)
-        #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
-        withExtendedLifetime(agent) {}
     }
 
     @Test func aPrivateCAGivenWithCAFileIsTrustedAndWithoutItTheServerIsRefused() throws {
@@ -237,29 +219,15 @@ final class RemoteBridgeTests {
     }
 
     @Test func wrapMovesAKeyInTheURLIntoTheVaultAndTheBridgeReadsTheURLFromThere() throws {
-        let config = sandbox.root + "/home/.claude.json"
         let original = """
             {"mcpServers": {"keyed": {"type": "http", "url": "http://127.0.0.1:\(port)/mcp?api_key=\(token)"}}}
 
             """
+        let config = sandbox.root + "/home/.claude.json"
         writePrivateFile(config, original.utf8)
-        let policies = ["VAULT_POLICIES": sandbox.policiesDirectory]
-        let agent = AgentProcess(sandbox, env: policies)
         let doctor = sandbox.process.vault(["mcp", "doctor", "--client", "claude-code", "--config", config])
         #expect(doctor.status == 1 && doctor.out.contains("keyed"), "\(doctor.out)")
-        let wrap = sandbox.process.vault(["mcp", "wrap", "--client", "claude-code"], env: policies)
-        #expect(wrap.status == 0, "\(wrap.err)")
-        let inHome = sandbox.homeFiles.contains { leaks(token, in: $0) }
-        #expect(!inHome, "a file under HOME holds the key")
-        let fixtures = try #require(Bundle.module.resourcePath) + "/Fixtures"
-        let call = sandbox.process.start(
-            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "keyed", "whoami", "{\"n\": 4}"]
-        ).wait()
-        #expect(call.status == 0, "\(call.err.suffix(2000))")
-        #expect(call.out.contains("4 " + sandbox.process.sha256Hex(token)), "\(call.out)")
-        let leaked = leaks(token, in: call.out, call.err, agent.log)
-        #expect(!leaked, "the key reached an output")
-        #expect(sandbox.process.vault(["mcp", "unwrap", "--client", "claude-code"], env: policies).status == 0)
-        #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
+        let wrapped = try wrapCallAndUnwrap(original, server: "keyed", n: 4)
+        #expect(wrapped.contains("{{ vault://mcp/keyed/url }}"), "\(wrapped)")
     }
 }

@@ -21,8 +21,7 @@ struct UnlockThrottle {
     ) throws(VaultError) -> Result {
         let fd: Int32
         do {
-            fd = try Files.open(path, flags: O_RDWR | O_CREAT, mode: 0o600)
-            try Files.lockExclusively(fd, path: path)
+            fd = try Files.openLocked(path)
         } catch {
             throw .storage("cannot \(error); check the vault directory")
         }

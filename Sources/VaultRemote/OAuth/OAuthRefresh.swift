@@ -41,12 +41,7 @@ public struct OAuthRefresh {
         _ need: Need, read: Read, write: Write
     ) throws(VaultError) -> (tokens: OAuthTokens, refreshed: Bool) {
         let fd: Int32
-        do {
-            fd = try Files.open(lockPath, flags: O_RDWR | O_CREAT, mode: 0o600)
-            try Files.lockExclusively(fd, path: lockPath)
-        } catch {
-            throw .storage("\(error)")
-        }
+        do { fd = try Files.openLocked(lockPath) } catch { throw .storage("cannot \(error)") }
         defer {
             Files.unlock(fd)
             Descriptors.close(fd)
