@@ -63,30 +63,19 @@ public struct OAuthAccount: Sendable {
             } catch {
                 Notice.print("vault: \(error); removing the sign-in anyway")
             }
-            try vault.remove(names.tokens, purge: true)
         }
-        try vault.remove(names.client, purge: true)
+        for name in [names.tokens, names.client] {
+            do { try vault.remove(name, purge: true) } catch  where error.category == .notFound {}
+        }
         return revoked
     }
 
-    /// The registration to sign in with and the listener its redirect URI points at: the client id given, the one
-    /// registered before when its loopback port is free again, else a new registration on a fresh port.
+    /// The registration to sign in with and the listener its redirect URI points at: one registered before, when
+    /// its loopback port is free again; else a fresh port, with the client id given or a new registration.
     private func register(
         _ authorization: OAuthServer, clientID: String?, previous: OAuthRegistration?
     ) throws(VaultError) -> (OAuthRegistration, LoopbackListener) {
-        func listen(_ port: Int) throws(VaultError) -> LoopbackListener {
-            do { return try LoopbackListener(port: port) } catch { throw .storage("\(error)") }
-        }
-        if let clientID {
-            let listener = try listen(0)
-            return (
-                OAuthRegistration(
-                    server: server, authorization: authorization, clientID: clientID, clientSecret: nil,
-                    authMethod: "none", redirectURI: "http://127.0.0.1:\(listener.port)/callback", caFile: http.caFile),
-                listener
-            )
-        }
-        if let previous, previous.authorization.issuer == authorization.issuer,
+        if clientID == nil, let previous, previous.authorization.issuer == authorization.issuer,
             let port = URLComponents(string: previous.redirectURI)?.port,
             let listener = try? LoopbackListener(port: port)
         {
@@ -97,13 +86,19 @@ public struct OAuthAccount: Sendable {
                     redirectURI: previous.redirectURI, caFile: http.caFile), listener
             )
         }
-        let listener = try listen(0)
-        let redirectURI = "http://127.0.0.1:\(listener.port)/callback"
-        let issued = try OAuthGrants(http: http).register(authorization, redirectURI: redirectURI)
+        let listener: LoopbackListener
+        do { listener = try LoopbackListener() } catch { throw .storage("\(error)") }
+        let redirectURI = OAuthRedirect.uri(port: listener.port)
+        let client: (clientID: String, clientSecret: SecretBox?, authMethod: String)
+        if let clientID {
+            client = (clientID, nil, "none")
+        } else {
+            client = try OAuthGrants(http: http).register(authorization, redirectURI: redirectURI)
+        }
         return (
             OAuthRegistration(
-                server: server, authorization: authorization, clientID: issued.clientID,
-                clientSecret: issued.clientSecret, authMethod: issued.authMethod, redirectURI: redirectURI,
+                server: server, authorization: authorization, clientID: client.clientID,
+                clientSecret: client.clientSecret, authMethod: client.authMethod, redirectURI: redirectURI,
                 caFile: http.caFile), listener
         )
     }

@@ -51,6 +51,9 @@ extension MCPBridge {
             session.withLock { $0.id = sessionID }
         }
         guard reply.isStream else {
+            guard reply.body.count <= Self.maximumBody else {
+                throw .remote(.failure, message: "the remote MCP server's answer is over 64 MiB; not relayed")
+            }
             deliver(reply.body, isInitialize: isInitialize)
             return true
         }

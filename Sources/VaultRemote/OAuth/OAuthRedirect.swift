@@ -20,10 +20,13 @@ public struct OAuthRedirect: ~Copyable {
     /// A redirect on `listener` with a fresh state and verifier.
     public init(listener: LoopbackListener) {
         self.listener = listener
-        uri = "http://127.0.0.1:\(listener.port)/callback"
+        uri = Self.uri(port: listener.port)
         state = Base64URL.encode(Sodium.randomBytes(24))
         verifier = SecretBox(SecretBytes.randomToken(length: 64, alphabet: Self.unreserved, prefix: ""))
     }
+
+    /// The redirect URI of a listener on `port`.
+    public static func uri(port: Int) -> String { "http://127.0.0.1:\(port)/callback" }
 
     /// The URL the user opens: the authorization endpoint with the client, the redirect, the S256 challenge, the
     /// state, the resource (RFC 8707) and the scope.
