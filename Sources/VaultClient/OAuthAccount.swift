@@ -28,10 +28,11 @@ public struct OAuthAccount: Sendable {
         self.environment = environment
     }
 
-    /// Signs in: `present` is given the authorization URL (to print and open); waits `seconds` for the browser.
-    /// With `clientID` (a client registered by hand) no registration is made; `scope` replaces the discovered one.
+    /// Signs in: `present` is given the authorization URL (to print and open); waits `seconds` for the browser, or
+    /// for the address it ended on pasted into `pasted`. With `clientID` (a client registered by hand) no
+    /// registration is made; `scope` replaces the discovered one.
     public func login(
-        clientID: String?, scope: String?, within seconds: Int, present: (String) -> Void
+        clientID: String?, scope: String?, within seconds: Int, pasted: Int32?, present: (String) -> Void
     ) throws(VaultError) {
         let vault = try VaultSession.open(unlock, environment)
         var authorization = try OAuthServer.discover(server, http: http)
@@ -40,7 +41,7 @@ public struct OAuthAccount: Sendable {
         let (registration, listener) = try register(authorization, clientID: clientID, previous: previous)
         let redirect = OAuthRedirect(listener: listener)
         present(redirect.authorizationURL(registration))
-        let code = try redirect.code(within: seconds)
+        let code = try redirect.code(within: seconds, pasted: pasted)
         let tokens = try OAuthGrants(http: http).exchange(code: code, verifier: redirect.verifier, registration)
         try Self.store(registration.sealed(), as: names.client, in: vault)
         try Self.store(tokens.sealed(), as: names.tokens, in: vault)

@@ -45,13 +45,17 @@ final class OAuthBridgeTests {
 
     private var stats: [String: Int] { control("stats") as? [String: Int] ?? [:] }
 
-    private func login(env: [String: String] = [:]) throws {
+    /// `vault mcp login` with the browser step played by Fixtures/oauth_login.py; what it printed on stderr.
+    @discardableResult
+    private func login(pasting: Bool = false) throws -> String {
         let result = sandbox.process.start(
-            RunTests.venvPython, [fixtures + "/oauth_login.py", VaultProcess.binary, url], env: env
+            RunTests.venvPython,
+            [fixtures + "/oauth_login.py", VaultProcess.binary, url] + (pasting ? ["--paste"] : [])
         ).wait()
         let outcome = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
         #expect(outcome["status"] as? Int == 0, "\(outcome) \(result.err.suffix(1000))")
-        #expect((outcome["page"] as? String ?? "").contains("signed in"), "\(outcome)")
+        if !pasting { #expect((outcome["page"] as? String ?? "").contains("signed in"), "\(outcome)") }
+        return outcome["stderr"] as? String ?? ""
     }
 
     /// Starts `count` SDK clients at once, each running `vault mcp connect URL --oauth` and making `calls` calls
@@ -96,6 +100,14 @@ final class OAuthBridgeTests {
         #expect(after["registrations", default: 0] - before["registrations", default: 0] == 1)
         #expect(after["refreshes", default: 0] - before["refreshes", default: 0] >= 2, "\(before) → \(after)")
         expectNothingIssuedLeaked(list.out, list.err)
+    }
+
+    @Test func aBrowserThatCannotReachThisMachineSignsInWithThePastedAddress() throws {
+        let said = try login(pasting: true)
+        #expect(said.contains("paste it again"), "a line that is not an address is said so: \(said)")
+        #expect(said.contains("signed in to \(url)"), "\(said)")
+        #expect(try bridges(calls: 1) == [["0 ok"]])
+        expectNothingIssuedLeaked(said)
     }
 
     @Test func tenBridgesStartingAtOnceMakeOneRefresh() throws {

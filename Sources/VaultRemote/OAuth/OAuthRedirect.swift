@@ -44,16 +44,35 @@ public struct OAuthRedirect: ~Copyable {
     }
 
     /// Waits up to `seconds` for the browser to arrive with this sign-in's code; other requests (a favicon) are
-    /// answered 404 and waiting goes on. A denial (`error=`) or a wrong `state` is an error naming it.
-    public func code(within seconds: Int) throws(VaultError) -> SecretBox {
+    /// answered 404 and waiting goes on. With `pasted` (a descriptor, e.g. stdin), a line holding the address the
+    /// browser ended on is taken too: on a machine whose 127.0.0.1 the browser cannot reach, the user copies it from
+    /// the address bar. A denial (`error=`) or a wrong `state` is an error naming it.
+    public func code(within seconds: Int, pasted: Int32? = nil) throws(VaultError) -> SecretBox {
         let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+        var input = pasted
+        var line = SecretBytes(zeroedCount: 8192)
+        var used = 0
         while true {
             let left = Int(deadline.timeIntervalSinceNow * 1000)
-            guard left > 0, let connection = try? listener.accept(within: left) else {
-                if left > 0 { continue }
+            guard left > 0 else {
                 throw .remote(
                     .failure, message: "no answer from the browser within \(seconds)s; run `vault mcp login` again")
             }
+            var watched = [pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)]
+            if let input { watched.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
+            guard poll(&watched, nfds_t(watched.count), Int32(clamping: left)) > 0 else { continue }
+            if watched.count > 1, watched[1].revents != 0, let fd = input {
+                let count = line.withUnsafeMutableBytes { buffer in
+                    (try? Descriptors.readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[used...]))) ?? 0
+                }
+                if count <= 0 { input = nil }  // end of input: the browser may still come
+                used += max(0, count)
+                while let pasted = try nextPastedLine(&line, used: &used) {
+                    if let code = pasted { return code }
+                }
+                if used == line.count { used = 0 }  // an overlong line is dropped
+            }
+            guard watched[0].revents != 0, let connection = try? listener.accept(within: 0) else { continue }
             defer { Descriptors.close(connection) }
             guard let query = Self.callbackQuery(connection) else {
                 Self.answer(connection, status: "404 Not Found", "Not the sign-in callback.")
@@ -65,7 +84,31 @@ public struct OAuthRedirect: ~Copyable {
         }
     }
 
-    private func accept(_ query: UnsafeRawBufferPointer, _ connection: Int32) throws(VaultError) -> SecretBox {
+    /// Takes the first complete pasted line out of `line`: nil when none is complete yet, else the code its address
+    /// carries (the query after its `?`), or nil inside when it holds no address (said on stderr).
+    private func nextPastedLine(_ line: inout SecretBytes, used: inout Int) throws(VaultError) -> SecretBox?? {
+        let end = used
+        guard let newline = line.withUnsafeBytes({ $0[..<end].firstIndex(of: 0x0a) }) else { return nil }
+        defer {
+            line.withUnsafeMutableBytes { bytes in
+                let rest = end - newline - 1
+                bytes.baseAddress.map { $0.copyMemory(from: $0 + newline + 1, byteCount: rest) }
+                for index in rest..<end { bytes[index] = 0 }
+            }
+            used = end - newline - 1
+        }
+        return try line.withUnsafeBytes { (bytes) throws(VaultError) -> SecretBox?? in
+            let text = bytes[..<newline].prefix { $0 != 0x0d && $0 != 0x20 }
+            guard let mark = text.firstIndex(of: UInt8(ascii: "?")) else {
+                let note = "vault: that is not the address the browser ended on (it has no ?code=…); paste it again\n"
+                _ = Array(note.utf8).withUnsafeBytes { Descriptors.writeAll(2, $0) }
+                return .some(nil)
+            }
+            return .some(try accept(UnsafeRawBufferPointer(rebasing: text[(mark + 1)...]), nil))
+        }
+    }
+
+    private func accept(_ query: UnsafeRawBufferPointer, _ connection: Int32?) throws(VaultError) -> SecretBox {
         let state = FormEncoding.value(of: "state", inQuery: query)
         guard let state, state.withUnsafeBytes({ $0.elementsEqual(self.state.utf8) }) else {
             Self.answer(connection, status: "400 Bad Request", "This answer is not for the sign-in vault started.")
@@ -107,7 +150,8 @@ public struct OAuthRedirect: ~Copyable {
         }
     }
 
-    private static func answer(_ connection: Int32, status: String, _ message: String) {
+    private static func answer(_ connection: Int32?, status: String, _ message: String) {
+        guard let connection else { return }
         let page = "<!doctype html><meta charset=utf-8><title>vault</title><p>\(message)</p>\n"
         let response =
             "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(page.utf8.count)\r\n"

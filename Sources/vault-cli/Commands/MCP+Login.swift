@@ -9,7 +9,7 @@ extension VaultCLI.MCP {
         static let configuration = CommandConfiguration(
             abstract: "Sign in to a remote MCP server with OAuth and keep its tokens in the vault.",
             discussion: """
-                Follows the MCP authorization spec: the server's protected resource metadata, its authorization server's metadata, dynamic client registration when you give no --client-id, PKCE (S256), the resource indicator, and a redirect to 127.0.0.1 on a random port. The browser is opened with xdg-open when there is a display; the URL is printed either way, so on a headless machine open it anywhere that can reach this one's loopback (e.g. through `ssh -L`). The registration and tokens are sealed as oauth/HOST/client and oauth/HOST/tokens; `vault mcp connect URL --oauth` uses and refreshes them.
+                Follows the MCP authorization spec: the server's protected resource metadata, its authorization server's metadata, dynamic client registration when you give no --client-id, PKCE (S256), the resource indicator, and a redirect to 127.0.0.1 on a random port. The browser is opened with xdg-open when there is a display; the URL is printed either way. On a headless machine open it anywhere: when that browser cannot reach this machine's 127.0.0.1, its redirect fails to load — paste the address it ended on into this command (or forward the port with `ssh -L`). The registration and tokens are sealed as oauth/HOST/client and oauth/HOST/tokens; `vault mcp connect URL --oauth` uses and refreshes them.
 
                 Example:  vault mcp login https://mcp.example.com/mcp
                 """)
@@ -47,9 +47,15 @@ extension VaultCLI.MCP {
                 server: url, http: HTTPExchange(caFile: caFile, timeoutMilliseconds: 30_000), unlock: unlock.choice,
                 environment)
             try account.login(
-                clientID: clientID, scope: scope, within: Int(DurationText.seconds(timeout) ?? 300)
+                clientID: clientID, scope: scope, within: Int(DurationText.seconds(timeout) ?? 300), pasted: 0
             ) { address in
-                Notice.print("vault: open this URL in a browser to sign in to \(url):\n\(address)")
+                Notice.print(
+                    """
+                    vault: open this URL in a browser to sign in to \(url):
+                    \(address)
+                    vault: if that browser cannot reach this machine's 127.0.0.1, paste here the address it ends on \
+                    (the page will not load; that is expected) and press Enter
+                    """)
                 if !noBrowser { Browser.open(address, environment) }
             }
             Notice.print("signed in to \(url); the tokens are in the vault under \(account.names.folder)/")
