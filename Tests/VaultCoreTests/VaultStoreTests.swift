@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 @testable import VaultCore
@@ -89,6 +90,35 @@ struct VaultStoreTests {
         for index in [0, 1, 3] {
             #expect(TestSupport.string(try vault.value(of: name("s\(index)"))) == "value-\(index)-padding-to-be-long")
         }
+    }
+
+    @Test func readsFromManyThreadsAtOnceEachGetTheirOwnSecret() throws {
+        // The pooled read-only connections under more threads than the pool keeps.
+        for index in 0..<8 { try vault.add(name("p\(index)"), value: TestSupport.secret("pooled-\(index)")) }
+        let wrong = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { thread in
+            for round in 0..<25 {
+                let index = (thread + round) % 8
+                guard let value = try? vault.value(of: name("p\(index)")),
+                    TestSupport.string(value) == "pooled-\(index)"
+                else {
+                    wrong.withLock { $0 += 1 }
+                    continue
+                }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
+        try vault.rotate(name("p0"), to: TestSupport.secret("rotated"))
+        #expect(TestSupport.string(try vault.value(of: name("p0"))) == "rotated", "a pooled reader saw an old snapshot")
+    }
+
+    @Test func aSealedValueOfTheWrongTypeIsADamagedValueNotAMissingOne() throws {
+        // The pooled reader leaves a row it cannot read as the schema says to the vault's connection.
+        try vault.add(name("typed"), value: TestSupport.secret("value"))
+        try vault.vault.database.write { db in
+            try db.execute(sql: "UPDATE secret_versions SET sealed_value = 'text, not a blob'")
+        }
+        #expect(throws: VaultError.tampered(try name("typed"), version: 1)) { _ = try vault.value(of: name("typed")) }
     }
 
     @Test func movingACiphertextToAnotherRowOrVersionFails() throws {

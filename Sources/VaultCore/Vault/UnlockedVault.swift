@@ -44,6 +44,17 @@ public final class UnlockedVault: Sendable {
     public func value(
         of name: SecretName, label: VersionLabel, by actor: AuditActor = .currentProcess
     ) throws(VaultError) -> SecretBytes {
+        // The current version of a local secret: a pooled read-only connection (no queue, no dispatch).
+        if label == .current, let found = vault.readers.current(name.rawValue) {
+            switch found {
+            case .none: throw .secretNotFound(name, removed: false)
+            case let .row(removed, version, sealed):
+                guard !removed else { throw .secretNotFound(name, removed: true) }
+                guard let version, let sealed else { throw .labelNotFound(name, label: label) }
+                return try openRecorded(Data(sealed), name: name, version: version, actor: actor)
+            case .team: break
+            }
+        }
         // Only a previous version carries an expiry; the current one never does, so its hot path binds no date.
         guard label == .previous else {
             return try value(
@@ -88,6 +99,13 @@ public final class UnlockedVault: Sendable {
         if let limit, let fetched, let remote, Date().timeIntervalSince(fetched) > TimeInterval(limit) {
             throw .stale(name, remote: remote, age: Date().timeIntervalSince(fetched), limit: limit)
         }
+        return try openRecorded(sealed, name: name, version: version, actor: actor)
+    }
+
+    /// Opens a read value and records the read (or the tampering found).
+    private func openRecorded(
+        _ sealed: Data, name: SecretName, version: Int, actor: AuditActor
+    ) throws(VaultError) -> SecretBytes {
         let value: SecretBytes
         do {
             value = try open(sealed, name: name, version: version)

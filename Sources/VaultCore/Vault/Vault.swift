@@ -9,11 +9,14 @@ public final class Vault: Sendable {
     /// The vault's audit trail.
     public let audit: AuditLog
     let database: DatabaseQueue
+    /// Read-only connections for the hot read of a current version.
+    let readers: ValueReaders
     let vaultID: [UInt8]
 
     private init(location: VaultLocation, database: DatabaseQueue, vaultID: [UInt8]) {
         self.location = location
         self.database = database
+        readers = ValueReaders(path: location.databasePath)
         self.vaultID = vaultID
         audit = AuditLog(directory: location.directory, maximumBytes: location.auditMaximumBytes)
     }
