@@ -30,7 +30,7 @@ public final class OAuthBearer: Sendable {
             account.names, http: account.http, vaultDirectory: try account.environment.location().directory)
         let tokens = try refresh.tokens(refused.map { .refused($0) } ?? .whenStale, read: OAuthAccount.reader(vault)) {
             (name, value) throws(VaultError) in try OAuthAccount.store(value, as: name, in: vault)
-        }.tokens
+        }
         current.withLock { $0 = tokens }
         return tokens.accessToken
     }

@@ -33,7 +33,11 @@ extension HTTPExchange {
             switch self {
             case let .plain(url): url.withCString(body)
             case let .secret(box, _):
-                box.bytes.withUnsafeBytes { body($0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+                box.bytes.withUnsafeBytes { bytes in
+                    // Only what `guarded` made (NUL-terminated) is handed over; anything else names no URL.
+                    guard let base = bytes.baseAddress, bytes.last == 0 else { return "".withCString(body) }
+                    return body(base.assumingMemoryBound(to: CChar.self))
+                }
             }
         }
     }

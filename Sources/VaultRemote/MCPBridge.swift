@@ -146,10 +146,13 @@ public final class MCPBridge: Sendable {
         return "the remote MCP server at \(url) answered HTTP \(status) \(said)\(advice)"
     }
 
-    /// Writes one message from the server to the client, noting the protocol version an `initialize` answer gives.
+    /// Writes one message from the server to the client, noting the protocol version an `initialize` answer gives
+    /// (looked for only until it is known: messages are not parsed on the way through after that).
     func deliver(_ message: [UInt8], isInitialize: Bool) {
         guard !message.isEmpty else { return }
-        if isInitialize, let version = Self.protocolVersion(in: message) {
+        if isInitialize, session.withLock({ $0.protocolVersion == nil }),
+            let version = Self.protocolVersion(in: message)
+        {
             session.withLock { $0.protocolVersion = version }
         }
         write(message)

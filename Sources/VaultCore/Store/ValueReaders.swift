@@ -10,7 +10,7 @@ final class ValueReaders: Sendable {
     /// What the hot query found for a name.
     enum Found {
         /// No secret of that name.
-        case none
+        case missing
         /// The secret; its current version and sealed value, if it has one; whether it is removed.
         case row(removed: Bool, version: Int?, sealed: [UInt8]?)
         /// A team secret (a remote with a staleness limit): the full query decides.
@@ -97,7 +97,7 @@ private final class Reader: @unchecked Sendable {
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         guard sqlite3_bind_text(statement, 1, name, -1, transient) == SQLITE_OK else { return nil }
         switch sqlite3_step(statement) {
-        case SQLITE_DONE: return ValueReaders.Found.none
+        case SQLITE_DONE: return .missing
         case SQLITE_ROW: break
         default: return nil
         }

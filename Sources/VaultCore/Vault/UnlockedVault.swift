@@ -47,7 +47,7 @@ public final class UnlockedVault: Sendable {
         // The current version of a local secret: a pooled read-only connection (no queue, no dispatch).
         if label == .current, let found = vault.readers.current(name.rawValue) {
             switch found {
-            case .none: throw .secretNotFound(name, removed: false)
+            case .missing: throw .secretNotFound(name, removed: false)
             case let .row(removed, version, sealed):
                 guard !removed else { throw .secretNotFound(name, removed: true) }
                 guard let version, let sealed else { throw .labelNotFound(name, label: label) }

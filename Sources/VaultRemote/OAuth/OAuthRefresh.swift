@@ -36,10 +36,8 @@ public struct OAuthRefresh {
         lockPath = vaultDirectory + "/oauth.lock"
     }
 
-    /// The tokens, refreshed first when `need` says so; whether they were.
-    public func tokens(
-        _ need: Need, read: Read, write: Write
-    ) throws(VaultError) -> (tokens: OAuthTokens, refreshed: Bool) {
+    /// The tokens, refreshed (and written) first when `need` says so.
+    public func tokens(_ need: Need, read: Read, write: Write) throws(VaultError) -> OAuthTokens {
         let fd: Int32
         do { fd = try Files.openLocked(lockPath) } catch { throw .storage("cannot \(error)") }
         defer {
@@ -52,22 +50,20 @@ public struct OAuthRefresh {
                 .notFound,
                 message: "no OAuth tokens for \(registration.server); run `vault mcp login \(registration.server)`")
         }
+        let stale = stored.needsRefresh(now: Int(Date.now.timeIntervalSince1970))
         let due: Bool
         switch need {
-        case .whenStale: due = stored.needsRefresh(now: Int(Date.now.timeIntervalSince1970))
-        case let .refused(token):
-            due =
-                stored.accessToken.bytes.constantTimeEquals(token.bytes)
-                || stored.needsRefresh(now: Int(Date.now.timeIntervalSince1970))
+        case .whenStale: due = stale
+        case let .refused(token): due = stale || stored.accessToken.bytes.constantTimeEquals(token.bytes)
         case .now: due = true
         }
-        guard due else { return (stored, false) }
+        guard due else { return stored }
         let grants = OAuthGrants(
             http: HTTPExchange(
                 caFile: http.caFile ?? registration.caFile, timeoutMilliseconds: http.timeoutMilliseconds))
         let fresh = try grants.refresh(stored, registration)
         try write(names.tokens, fresh.sealed())
-        return (fresh, true)
+        return fresh
     }
 
     /// The registration kept as `names.client`; not signed in is an error saying how to sign in to `server`.
