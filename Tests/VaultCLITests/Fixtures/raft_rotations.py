@@ -59,8 +59,15 @@ def wait(condition, seconds=60):
     return False
 
 def unseal(i, key):
+    """Unseals node i, again until it says so: a follower that has not joined yet can drop the key it was given."""
     wait(lambda: call(i, "GET", "sys/seal-status")[0] == 200)
-    call(i, "PUT", "sys/unseal", body={"key": key})
+    def unsealed():
+        status, body = call(i, "GET", "sys/seal-status")
+        return status == 200 and body.get("sealed") is False
+    for _ in range(12):
+        call(i, "PUT", "sys/unseal", body={"key": key})
+        if wait(unsealed, 10): return
+    sys.exit(f"node {i} stayed sealed")
 
 for i in range(3): start(i)
 wait(lambda: call(0, "GET", "sys/seal-status")[0] == 200)
@@ -83,7 +90,8 @@ for name in NAMES:
 
 # Every node must serve the KV mount (a standby answers 400 while the primary upgrades it to KV v2).
 for i in range(3):
-    wait(lambda: call(i, "LIST", "secret/metadata/team", root)[0] == 200, 120)
+    if not wait(lambda: call(i, "LIST", "secret/metadata/team", root)[0] == 200, 120):
+        sys.exit(f"node {i} does not serve the KV mount")
 
 homes, agents = [], []
 for i in range(3):
