@@ -154,7 +154,9 @@ public final class AgentServer: Sendable {
         while true {
             let frame: SecretBytes
             do {
-                frame = try Frame.read(from: fd, idle: configuration.idleTimeout, deadline: configuration.frameTimeout)
+                frame = try Frame.read(
+                    from: fd, idle: configuration.idleTimeout, deadline: configuration.frameTimeout,
+                    spin: .microseconds(50))
             } catch .closed {
                 return
             } catch {

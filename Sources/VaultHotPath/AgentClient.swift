@@ -64,7 +64,7 @@ public final class AgentClient {
         guard Frame.write(json, to: fd) else { throw .broken("\(SystemError.last("write the request"))") }
         let frame: SecretBytes
         do {
-            frame = try Frame.read(from: fd, idle: 120, deadline: 30)
+            frame = try Frame.read(from: fd, idle: 120, deadline: 30, spin: .microseconds(200))
         } catch {
             throw .broken(error == .closed ? "the agent closed the connection" : "\(error)")
         }

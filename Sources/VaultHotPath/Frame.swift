@@ -27,23 +27,34 @@ public enum Frame {
     /// Reads one frame into guarded memory. `idle` bounds the wait for the first byte, `deadline` the time from
     /// the first byte to the last (a client sending a byte a second is cut off).
     public static func read(
-        from fd: Int32, idle: Double, deadline: Double
+        from fd: Int32, idle: Double, deadline: Double, spin: Duration = .zero
     ) throws(ReadFailure) -> SecretBytes {
-        var header = [UInt8](repeating: 0, count: 4)
-        try fill(fd, count: 4, idle: idle, deadline: deadline, closedIsClean: true) { offset, count in
-            header.withUnsafeMutableBytes { buffer in
-                buffer.baseAddress.map { Glibc.read(fd, $0 + offset, count) } ?? -1
-            }
+        var header: UInt32 = 0
+        try fill(fd, count: 4, idle: idle, deadline: deadline, spin: spin, closedIsClean: true) {
+            offset, count, flags in
+            withUnsafeMutableBytes(of: &header) { receive(fd, $0.baseAddress.map { $0 + offset }, count, flags) }
         }
-        let length = header.withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self).bigEndian) }
+        let length = Int(UInt32(bigEndian: header))
         guard length >= 1, length <= maximumLength else { throw .badLength(length) }
         var body = SecretBytes(zeroedCount: length)
-        try fill(fd, count: length, idle: deadline, deadline: deadline, closedIsClean: false) { offset, count in
-            body.withUnsafeMutableBytes { buffer in
-                buffer.baseAddress.map { Glibc.read(fd, $0 + offset, count) } ?? -1
-            }
+        try fill(fd, count: length, idle: deadline, deadline: deadline, spin: spin, closedIsClean: false) {
+            offset, count, flags in
+            body.withUnsafeMutableBytes { receive(fd, $0.baseAddress.map { $0 + offset }, count, flags) }
         }
         return body
+    }
+
+    /// recv(2) on a socket; on anything else (a pipe) read(2), and a read that must not wait reports EAGAIN so
+    /// that the caller polls first.
+    private static func receive(_ fd: Int32, _ into: UnsafeMutableRawPointer?, _ count: Int, _ flags: Int32) -> Int {
+        guard let into else { return -1 }
+        let n = recv(fd, into, count, flags)
+        guard n < 0, errno == ENOTSOCK else { return n }
+        guard flags & Int32(MSG_DONTWAIT) == 0 else {
+            errno = EAGAIN
+            return -1
+        }
+        return Glibc.read(fd, into, count)
     }
 
     /// Writes what `json` holds as one frame, straight from its guarded buffer.
@@ -76,28 +87,43 @@ public enum Frame {
                 fd, UnsafeRawBufferPointer(rebasing: payload[bodySent...]), socketFlags: Int32(MSG_NOSIGNAL)) == nil
     }
 
-    /// Reads `count` bytes with `readInto(offset, wanted)`, waiting at most `idle` for the first byte and
-    /// `deadline` from then on.
+    /// Reads `count` bytes with `readInto(offset, wanted, flags)`, waiting at most `idle` for the first byte and
+    /// `deadline` from then on. Each read is first tried without waiting (`MSG_DONTWAIT`): bytes already queued
+    /// (a busy agent, a frame's body behind its header) cost no poll.
     private static func fill(
-        _ fd: Int32, count: Int, idle: Double, deadline: Double, closedIsClean: Bool,
-        _ readInto: (Int, Int) -> Int
+        _ fd: Int32, count: Int, idle: Double, deadline: Double, spin: Duration, closedIsClean: Bool,
+        _ readInto: (Int, Int, Int32) -> Int
     ) throws(ReadFailure) {
         var offset = 0
         var limit = ContinuousClock.now + .milliseconds(Int(idle * 1000))
+        var wait = false
+        let spinUntil = ContinuousClock.now + spin
         while offset < count {
-            let left = ContinuousClock.now.duration(to: limit)
-            guard left > .zero else { throw .timedOut }
-            let remaining = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, Int32(remaining * 1000) + 1)
-            if ready < 0 && errno == EINTR { continue }
-            if ready == 0 { continue }
-            let n = readInto(offset, count - offset)
+            if wait, ContinuousClock.now < spinUntil {
+                // Still within the spin: give the core to anyone runnable, then look again without sleeping.
+                sched_yield()
+                wait = false
+            }
+            if wait {
+                let left = ContinuousClock.now.duration(to: limit)
+                guard left > .zero else { throw .timedOut }
+                let remaining = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&pfd, 1, Int32(remaining * 1000) + 1)
+                if ready < 0 && errno == EINTR { continue }
+                if ready == 0 { continue }
+            }
+            let n = readInto(offset, count - offset, wait ? 0 : Int32(MSG_DONTWAIT))
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                wait = true
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             if n < 0 { throw .failed(errno) }
             if n == 0 { throw offset == 0 && closedIsClean ? .closed : .truncated }
             if offset == 0 { limit = ContinuousClock.now + .milliseconds(Int(deadline * 1000)) }
             offset += n
+            wait = false
         }
     }
 }

@@ -7,9 +7,20 @@ struct CachedDescriptor: Sendable {
     private var inode: ino_t = 0
 
     /// The descriptor for `path` (opened with `flags`, mode 0600 when created) and the file's current size.
-    mutating func descriptor(_ path: String, flags: Int32) throws(VaultError) -> (fd: Int32, size: Int) {
+    ///
+    /// The kept descriptor is used while its file is still linked (one `fstat`, no path lookup: this runs on
+    /// every request). With `liveIfSize`, it must also have that size — the size the audit state says the live log
+    /// has — or the path is looked up to see whether it still names the same file: another process that rotated
+    /// the log away left this one at least the rotation limit long, which a live log never is once saved.
+    mutating func descriptor(
+        _ path: String, flags: Int32, liveIfSize expected: Int? = nil
+    ) throws(VaultError) -> (fd: Int32, size: Int) {
         var info = stat()
-        if fd >= 0, stat(path, &info) == 0, info.st_ino == inode { return (fd, Int(info.st_size)) }
+        if fd >= 0, fstat(fd, &info) == 0, info.st_nlink > 0 {
+            let size = Int(info.st_size)
+            if expected == nil || expected == size { return (fd, size) }
+            if stat(path, &info) == 0, info.st_ino == inode { return (fd, size) }
+        }
         close()
         let opened = open(path, flags | O_CLOEXEC, 0o600)
         guard opened >= 0 else { throw .storage("cannot open \(path): \(String(cString: strerror(errno)))") }

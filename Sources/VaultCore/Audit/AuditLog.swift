@@ -122,7 +122,8 @@ public final class AuditLog: Sendable {
             let stateFD = try handles.state.descriptor(statePath, flags: O_RDWR | O_CREAT).fd
             var state: AuditState
             if let stored = AuditState.read(stateFD) { state = stored } else { state = try missingState() }
-            let log = try handles.log.descriptor(livePath, flags: O_WRONLY | O_APPEND | O_CREAT)
+            let log = try handles.log.descriptor(
+                livePath, flags: O_WRONLY | O_APPEND | O_CREAT, liveIfSize: state.logSize)
             // A writer killed between appending and saving the state left the log ahead of the state: catch up.
             if state.logSize != log.size, let last = lastRecord(), last.seq >= state.nextSeq {
                 AuditRatchet.advance(&state.key, from: state.nextSeq, to: last.seq + 1)
@@ -146,20 +147,21 @@ public final class AuditLog: Sendable {
                         AuditRatchet.step(&state.key)
                         state.nextSeq += 1
                     }
-                    var before = stat()
-                    fstat(log.fd, &before)
+                    // Under the lock, the log grows only here: it ends where the last write left it.
+                    let before = off_t(log.size + appended)
                     let written = write(log.fd, bytes, bytes.count)
                     guard written == bytes.count else {
                         let code = written < 0 ? errno : ENOSPC
                         // A short write would leave a torn line that breaks verification for good: cut it back off.
-                        _ = ftruncate(log.fd, before.st_size)
+                        _ = ftruncate(log.fd, before)
                         let reason = code == ENOSPC ? "disk full" : String(cString: strerror(code))
                         throw VaultError.storage(
                             "cannot append to \(path): \(reason); nothing was changed — free some space and retry")
                     }
-                    appendedFrom = appendedFrom ?? before.st_size
+                    appendedFrom = appendedFrom ?? before
                     appended += bytes.count
-                    return AuditAnchor(seq: state.nextSeq - 1, mac: Hex.encode(state.prevMAC))
+                    // Only an anchored change stores the anchor: the others (every read) skip encoding its MAC.
+                    return AuditAnchor(seq: state.nextSeq - 1, mac: anchored ? Hex.encode(state.prevMAC) : "")
                 }
             } catch {
                 // The change did not commit: its records must not stay.
@@ -204,21 +206,35 @@ public final class AuditLog: Sendable {
         for event: AuditEvent, seq: Int, prev: [UInt8], key: borrowing SecretBytes, to out: inout [UInt8]
     ) -> [UInt8] {
         let start = out.count
-        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
-        func member(_ name: String, quoting value: String) {
+        func raw(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        func member(_ name: StaticString, quoting value: String) {
             raw(name)
-            out.append(contentsOf: JSONQuoting.quoted(value).utf8)
+            JSONQuoting.append(quoting: value, to: &out)
         }
         raw("{")
         if let detail = event.detail { member("\"detail\":", quoting: detail); raw(",") }
         if let exe = event.actor.exe { member("\"exe\":", quoting: exe); raw(",") }
         member("\"op\":", quoting: event.operation)
-        raw(",\"outcome\":\"\(event.outcome.rawValue)\",\"pid\":\(event.actor.pid),\"prev\":\"")
+        raw(",\"outcome\":\"")
+        out.append(contentsOf: event.outcome.rawValue.utf8)
+        raw("\",\"pid\":")
+        appendDecimal(Int(event.actor.pid), to: &out)
+        raw(",\"prev\":\"")
         Hex.append(prev, to: &out)
         raw("\"")
         if let secret = event.secret { member(",\"secret\":", quoting: secret) }
-        raw(",\"seq\":\(seq),\"time\":\"\(timestamp(Date()))\",\"uid\":\(event.actor.uid)")
-        if let version = event.version { raw(",\"version\":\(version)") }
+        raw(",\"seq\":")
+        appendDecimal(seq, to: &out)
+        raw(",\"time\":\"")
+        appendTimestamp(Date(), to: &out)
+        raw("\",\"uid\":")
+        appendDecimal(Int(event.actor.uid), to: &out)
+        if let version = event.version {
+            raw(",\"version\":")
+            appendDecimal(version, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
         let mac = KeyDerivation.tag(Array(out[start...]), key: key)
         out.removeLast()
@@ -228,15 +244,33 @@ public final class AuditLog: Sendable {
         return mac
     }
 
-    /// `2026-11-23T18:27:48Z` (UTC, whole seconds).
-    private static func timestamp(_ date: Date) -> String {
+    /// Appends `2026-11-23T18:27:48Z` (UTC, whole seconds).
+    private static func appendTimestamp(_ date: Date, to out: inout [UInt8]) {
         // Clamped: a date read from a damaged row must print, not trap.
         var seconds = time_t(max(-1e15, min(1e15, date.timeIntervalSince1970)))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { JSONQuoting.zeroPadded(String(value), to: 2) }
-        return
-            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        func two(_ value: Int32) {
+            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10 % 10))
+            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
+        }
+        appendDecimal(Int(parts.tm_year) + 1900, to: &out)
+        out.append(UInt8(ascii: "-"))
+        two(parts.tm_mon + 1)
+        out.append(UInt8(ascii: "-"))
+        two(parts.tm_mday)
+        out.append(UInt8(ascii: "T"))
+        two(parts.tm_hour)
+        out.append(UInt8(ascii: ":"))
+        two(parts.tm_min)
+        out.append(UInt8(ascii: ":"))
+        two(parts.tm_sec)
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    /// Appends `value` in decimal (a small string: no allocation).
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: String(value).utf8)
     }
 
     /// Splits a line into the bytes its MAC covers and the MAC.

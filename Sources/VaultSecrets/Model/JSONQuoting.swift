@@ -37,6 +37,16 @@ public enum JSONQuoting {
         emit(UInt8(ascii: "\""))
     }
 
+    /// Appends the literal of `text` (see `quote`) to `out`: the audit log's lines are built this way on every
+    /// request, without an intermediate String.
+    package static func append(quoting text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            out.reserveCapacity(out.count + bytes.count + 2)
+            quote(bytes) { out.append($0) }
+        }
+    }
+
     /// The literal of a secret (see `quote`), in guarded memory.
     public static func secretLiteral(_ bytes: UnsafeRawBufferPointer) -> SecretBytes {
         SecretBytes(capacity: bytes.count * 6 + 2) { out in
