@@ -72,7 +72,8 @@ def start_agent(vault_env):
     """A real `vault agent` on the vault of `vault_env` (unlocked from its passphrase file); returns it and the
     environment a client uses (no passphrase, so only the agent can answer)."""
     agent = subprocess.Popen([VAULT, "agent", "--rotate-every", "0"], env=vault_env, stderr=subprocess.DEVNULL)
-    while not os.path.exists(socket_path): time.sleep(0.02)
+    path = os.path.join(vault_env.get("XDG_RUNTIME_DIR", run_dir), "vault", "agent.sock")
+    while not os.path.exists(path): time.sleep(0.02)
     time.sleep(0.2)
     return agent, dict(vault_env, VAULT_PASSPHRASE_FILE="")
 
@@ -82,9 +83,9 @@ def agent_call(sock, message):
     (length,) = struct.unpack(">I", sock.recv(4, socket.MSG_WAITALL))
     return json.loads(sock.recv(length, socket.MSG_WAITALL))
 
-def hammer(names, count=5000):
+def hammer(names, count=5000, path=socket_path):
     """`count` gets of random `names` over one connection, as launchers would make over a day."""
-    sock = socket.socket(socket.AF_UNIX); sock.connect(socket_path)
+    sock = socket.socket(socket.AF_UNIX); sock.connect(path)
     agent_call(sock, {"id": 0, "op": "hello", "version": 1})
     for i in range(count):
         assert agent_call(sock, {"id": i + 1, "op": "get", "name": random.choice(names)})["ok"]
@@ -207,16 +208,23 @@ if os.path.exists(BAO):
 
 # A real agent on the 100,000-secret vault vault-bench left behind: memory and whole-process latency.
 if LARGE:
-    agent, large_env = start_agent(dict(env(VAULT_HOME=LARGE, VAULT_PASSPHRASE_FILE=pass_file)))
+    # Both agents run at once (the large one with its own runtime directory) and are asked alternately, so that
+    # load on the machine falls on both alike.
+    large_run = os.path.join(root, "large-run"); os.makedirs(large_run, mode=0o700)
+    small_agent, small_env = start_agent(interactive)
+    agent, large_env = start_agent(dict(env(VAULT_HOME=LARGE, VAULT_PASSPHRASE_FILE=pass_file,
+                                            XDG_RUNTIME_DIR=large_run)))
     names = [f"bench/s{i}" for i in range(100_000)]
-    large_s = timed([VAULT, "get", random.choice(names)], large_env)
-    show("vault get via the agent, 100,000 secrets", large_s, agent_s, "1 secret")
-    hammer(names)
+    small_s, large_s = timed_pair([VAULT, "get", "bench/token"], [VAULT, "get", random.choice(names)], small_env,
+                                  second_environment=large_env)
+    show("vault get via the agent, 100,000 secrets", large_s, small_s, "1 secret, alternately")
+    stop(small_agent)
+    hammer(names, path=os.path.join(large_run, "vault", "agent.sock"))
     large_rss = resident_mib(agent.pid)
-    stop(agent)
+    agent.terminate(); agent.wait()
     print(f"  agent resident after 5,000 gets: {small_rss[0]:.1f} MiB (peak {small_rss[1]:.1f}) on 1 secret, "
           f"{large_rss[0]:.1f} MiB (peak {large_rss[1]:.1f}) on 100,000", flush=True)
-    goal("get via the agent at 100,000 secrets ≤ 1.2× at 1", large_s <= 1.2 * agent_s, f"{large_s / agent_s:.2f}×")
+    goal("get via the agent at 100,000 secrets ≤ 1.2× at 1", large_s <= 1.2 * small_s, f"{large_s / small_s:.2f}×")
     goal("agent resident ≤ 30 MiB with 100,000 secrets", large_rss[0] <= 30, f"{large_rss[0]:.1f} MiB")
 
 # Keyring: a private bus with a real gnome-keyring-daemon; secret-tool lookup is the baseline.

@@ -41,6 +41,34 @@ struct FrameTests {
         }
     }
 
+    @Test func aFrameSentAfterTheSpinIsStillReadAndSilenceTimesOut() throws {
+        defer { closeBoth() }
+        let header = withUnsafeBytes(of: UInt32(2).bigEndian) { Array($0) } + Array("{}".utf8)
+        let sender = Thread { [ends] in
+            usleep(20_000)  // well past the reader's 50 µs of looking: it has gone to poll by now
+            _ = write(ends.0, header, header.count)
+        }
+        sender.start()
+        let frame = try Frame.read(from: ends.1, idle: 2, deadline: 1, spin: .microseconds(50))
+        #expect(frame.withUnsafeBytes { Array($0) } == Array("{}".utf8))
+        #expect(throws: Frame.ReadFailure.timedOut) {
+            _ = try Frame.read(from: ends.1, idle: 0.05, deadline: 1, spin: .microseconds(50))
+        }
+    }
+
+    @Test func aFrameOverAPipeIsReadWithoutRecv() throws {
+        defer { closeBoth() }
+        var pipeEnds: [Int32] = [-1, -1]
+        #expect(pipe(&pipeEnds) == 0)
+        defer { close(pipeEnds[0]) }
+        let header = withUnsafeBytes(of: UInt32(7).bigEndian) { Array($0) } + Array("{\"a\":1}".utf8)
+        #expect(write(pipeEnds[1], header, header.count) == header.count)
+        close(pipeEnds[1])
+        let frame = try Frame.read(from: pipeEnds[0], idle: 1, deadline: 1, spin: .microseconds(50))
+        #expect(frame.withUnsafeBytes { Array($0) } == Array("{\"a\":1}".utf8))
+        #expect(throws: Frame.ReadFailure.closed) { _ = try Frame.read(from: pipeEnds[0], idle: 1, deadline: 1) }
+    }
+
     @Test func aFrameCutShortIsTruncated() throws {
         let header = withUnsafeBytes(of: UInt32(10).bigEndian) { Array($0) } + Array("abc".utf8)
         #expect(write(ends.0, header, header.count) == header.count)

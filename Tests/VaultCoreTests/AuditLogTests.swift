@@ -125,6 +125,21 @@ struct AuditLogTests {
         #expect(result.files.count == AuditLog.keptFiles + 1)
         #expect((result.firstSeq ?? 0) > 1)
     }
+
+    @Test func twoWritersThatRotateTheLogUnderEachOtherKeepOneChain() throws {
+        // Two processes' worth of audit logs (each keeps its own descriptors) take turns; every few appends one
+        // of them rotates the live log away from under the other's kept descriptor.
+        let writers = try (0..<2).map { _ in
+            try Vault.open(at: VaultLocation(directory: vault.vault.location.directory, auditMaximumBytes: 2048))
+                .unlock(passphrase: TestSupport.secret("correct horse battery"))
+        }
+        let before = try #require(try writers[0].verifyAudit().lastSeq)
+        for round in 0..<30 { _ = try writers[round % 2].value(of: SecretName("audit/s1")) }
+        let result = try writers[0].verifyAudit()
+        #expect(result.intact, "\(result.problems)")
+        #expect(result.lastSeq == before + 30)
+        #expect(result.files.count > 2, "the log rotated")
+    }
 }
 
 /// A process killed after appending a change's records and before committing the change: the next unlock says so
