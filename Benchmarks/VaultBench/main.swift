@@ -43,10 +43,9 @@ func residentMegabytes() -> Int {
 let only = ProcessInfo.processInfo.environment["VAULT_BENCH_ONLY"]
 func runs(_ part: String) -> Bool { only == nil || only == part }
 
-let root = FileManager.default.temporaryDirectory.appendingPathComponent("vault-bench-\(getpid())").path
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("vault-bench-\(UUID().uuidString)").path
 try FileManager.default.createDirectory(
     atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-defer { try? FileManager.default.removeItem(atPath: root) }
 
 /// A new vault under `root` (or at `directory`), passphrase "benchmark passphrase", cheapest Argon2id.
 func makeVault(_ name: String, at directory: String? = nil) throws -> UnlockedVault {
@@ -348,4 +347,6 @@ goal(
         rawScheduled.p99 * 1e3))
 line("== goals (in process)")
 for entry in goals { line("  \(entry.met ? "met   " : "MISSED")  \(entry.text): \(entry.measured)") }
+// exit, not the end of main: the agent's threads never return. The scratch vaults go first.
+try? FileManager.default.removeItem(atPath: root)
 exit(0)
