@@ -25,7 +25,9 @@ public enum Frame {
     }
 
     /// Reads one frame into guarded memory. `idle` bounds the wait for the first byte, `deadline` the time from
-    /// the first byte to the last (a client sending a byte a second is cut off).
+    /// the first byte to the last (a client sending a byte a second is cut off). For the first `spin` the thread
+    /// keeps looking (a non-blocking read, then `sched_yield`) instead of sleeping in `poll`: a peer in a tight
+    /// request loop answers within it, and a sleeping thread woken on another core costs more than a request.
     public static func read(
         from fd: Int32, idle: Double, deadline: Double, spin: Duration = .zero
     ) throws(ReadFailure) -> SecretBytes {
