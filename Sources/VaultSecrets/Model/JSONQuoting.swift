@@ -41,10 +41,7 @@ public enum JSONQuoting {
     /// request, without an intermediate String.
     package static func append(quoting text: String, to out: inout [UInt8]) {
         var text = text
-        text.withUTF8 { bytes in
-            out.reserveCapacity(out.count + bytes.count + 2)
-            quote(bytes) { out.append($0) }
-        }
+        text.withUTF8 { bytes in quote(bytes) { out.append($0) } }
     }
 
     /// The literal of a secret (see `quote`), in guarded memory.
