@@ -124,13 +124,18 @@ public enum MCPAccess {
         return UnifiedDiff.render(old: old, new: new, path: config.path)
     }
 
-    /// The config's text with every plain-text secret replaced by `"<secret: N bytes>"`.
+    /// The config's text with every plain-text secret replaced by `"<secret: N bytes>"`, N counting the value as
+    /// written without its quotes (a YAML plain scalar has none).
     public static func masked(_ config: ConfigFile, client: MCPClient) -> String {
         let findings = MCPDoctor.findings(in: config, client: client)
-        let edits = findings.map {
-            TextEdit(range: $0.range, replacement: Array("\"<secret: \($0.range.count - 2) bytes>\"".utf8))
+        let text = config.text.withUnsafeBytes { bytes in
+            let edits = findings.map { finding in
+                let quoted = finding.range.count >= 2 && [0x22, 0x27].contains(bytes[finding.range.lowerBound])
+                let count = finding.range.count - (quoted ? 2 : 0)
+                return TextEdit(range: finding.range, replacement: Array("\"<secret: \(count) bytes>\"".utf8))
+            }
+            return TextEdit.apply(edits, to: bytes)
         }
-        let text = config.text.withUnsafeBytes { TextEdit.apply(edits, to: $0) }
         return text.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -31,12 +31,8 @@ extension MCPRewrite {
             headersMember == nil || headersMember?.value.members != nil
         else { return (nil, "\(label): its headers are not an object vault can read; left as is") }
         let address = ConfigText.text(text, url.node)
-        guard server.node.style != .dotted, headersMember?.value.style != .dotted,
-            !(client.syntax == .toml && headersMember?.value.style == .lines)
-        else {
-            return (
-                nil, "\(label): its headers are written as a [table] or dotted keys; write them inline and run again"
-            )
+        guard server.node.style != .dotted, headersMember?.value.style != .dotted else {
+            return (nil, "\(label): its headers are written as dotted keys; write them inline and run again")
         }
         var arguments = ["mcp", "connect", address]
         var moves: [Move] = [], variables: [SecretReference] = []
@@ -73,18 +69,30 @@ extension MCPRewrite {
         let list =
             Array("[".utf8) + Array(arguments.map { StringLiteral.quoted($0) }.joined(separator: Array(", ".utf8)))
             + Array("]".utf8)
-        var edits = [
-            TextEdit(
-                range: urlMember.keyStart..<urlMember.value.range.upperBound,
-                replacement: syntax.memberPrefix(server.fields.command) + StringLiteral.quoted(vaultCommand))
-        ]
-        if let typeNode = server.node["type"], typeNode.isString {
-            edits.append(TextEdit(range: typeNode.range, replacement: StringLiteral.quoted("stdio")))
-        }
+        let command = syntax.memberPrefix(server.fields.command) + StringLiteral.quoted(vaultCommand)
+        let urlRange = urlMember.keyStart..<urlMember.value.range.upperBound
         let environment: [(key: String, value: TextEdit.Part)] =
             server.node[server.fields.env] != nil
             ? [] : launchEnvironment.map { (key: $0.name, value: .bytes(StringLiteral.quoted($0.value))) }
-        if let headersMember {
+        let environmentObject = syntax.object(environment).flatMap { part -> [UInt8] in
+            if case let .bytes(bytes) = part { bytes } else { [] }
+        }
+        var edits: [TextEdit] = []
+        if let typeNode = server.node["type"], typeNode.isString {
+            edits.append(TextEdit(range: typeNode.range, replacement: StringLiteral.quoted("stdio")))
+        }
+        if let headersMember, syntax == .toml, headersMember.value.style == .lines {
+            // Headers as a sub-table (`[mcp_servers.NAME.http_headers]`): the table goes, and `args` (and `env`)
+            // follow `command` in the server's own table, since nothing can be added to it after a sub-table.
+            let indent = Array(text[ConfigEdits.lineStart(of: urlMember.keyStart, in: text)..<urlMember.keyStart])
+            var replacement = command + [0x0a] + indent + syntax.memberPrefix("args") + list
+            if !environment.isEmpty {
+                replacement += [0x0a] + indent + syntax.memberPrefix(server.fields.env) + environmentObject
+            }
+            edits.append(TextEdit(range: urlRange, replacement: replacement))
+            edits.append(TextEdit(range: subTableLines(headersMember, in: text), replacement: []))
+        } else if let headersMember {
+            edits.append(TextEdit(range: urlRange, replacement: command))
             edits.append(
                 TextEdit(
                     range: headersMember.keyStart..<headersMember.value.range.upperBound,
@@ -95,15 +103,26 @@ extension MCPRewrite {
                         server.fields.env, holding: environment, into: server.node, in: text, syntax: syntax))
             }
         } else {
+            edits.append(TextEdit(range: urlRange, replacement: command))
             // One insertion for both: two at the same place would not keep their order.
-            let object = syntax.object(environment).flatMap { part -> [UInt8] in
-                if case let .bytes(bytes) = part { bytes } else { [] }
-            }
             let added: [(key: String, value: TextEdit.Part)] =
-                [("args", .bytes(list))] + (environment.isEmpty ? [] : [(server.fields.env, .bytes(object))])
+                [("args", .bytes(list))] + (environment.isEmpty ? [] : [(server.fields.env, .bytes(environmentObject))])
             edits.append(ConfigEdits.insertMembers(added, into: server.node, in: text, syntax: syntax))
         }
         let signIn = signsIn ? "\(label): signs in through vault now; run `vault mcp login \(address)` once" : nil
         return (Bridged(edits: edits, moves: moves, variables: variables), signIn)
+    }
+
+    /// The lines of a TOML sub-table `member` with the blank and comment lines right above it, back to the line
+    /// before: what is left of the server's table then ends where its text does, as the record of the entry expects.
+    private static func subTableLines(_ member: ConfigNode.Member, in text: UnsafeRawBufferPointer) -> Range<Int> {
+        var start = ConfigEdits.lineStart(of: member.keyStart, in: text)
+        while start > 0 {
+            let previous = ConfigEdits.lineStart(of: start - 1, in: text)
+            let line = text[previous..<start].drop { $0 == 0x20 || $0 == 0x09 }
+            guard line.first.map({ $0 == UInt8(ascii: "#") || $0 == 0x0d || $0 == 0x0a }) ?? true else { break }
+            start = previous
+        }
+        return start..<ConfigEdits.lineEnd(of: member.value.range.upperBound, in: text)
     }
 }

@@ -144,6 +144,10 @@ def main():
             rewritten = new_root.rewritten()
         else:
             rewritten = {s for s, e in servers(new_root, client).items() if (member(e, "command") or ("", ""))[1].endswith("/vault")}
+        for server in case.get("bridged", []):
+            entry = new_root.table.get(server, {}) if plain else servers(new_root, client).get(server)
+            args = entry.get("args", []) if plain else [a[1] for a in (member(entry, "args") or ("", []))[1]]
+            if server not in rewritten or args[:2] != ["mcp", "connect"]: problems.append(f"{name}: {server} did not become a vault mcp connect bridge")
         def in_container(server):
             command = root.command_of(server) if plain else (member(servers(root, client)[server], "command") or ("", ""))[1]
             return os.path.basename(command) in ("docker", "podman")
