@@ -123,6 +123,14 @@ final class RemoteBridgeTests {
         #expect(first.contains("401"), "\(outcome)")
     }
 
+    @Test func aServerErrorAnswersThatCallAndTheNextCallWorks() throws {
+        writePrivateFile(tokenFile + ".fail", "503 1".utf8)
+        let outcome = try session(rotateTo: "again")
+        let first = outcome["first"] as? String ?? ""
+        #expect(first.hasPrefix("error: ") && first.contains("HTTP 503"), "\(outcome)")
+        #expect(outcome["second"] as? String == sandbox.process.sha256Hex(token), "\(outcome)")
+    }
+
     @Test func anUnreachableServerIsAnErrorNotAHang() throws {
         let outcome = try session(url: "http://127.0.0.1:1/mcp")
         let first = outcome["first"] as? String ?? ""

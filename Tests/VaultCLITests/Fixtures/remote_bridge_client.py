@@ -3,7 +3,7 @@ over stdio with the default environment plus the entry's VAULT_* variables, as a
 
 Usage: remote_bridge_client.py VAULT URL ROTATE_TO_FILE TOKEN_FILE [CONNECT_ARGS…]
 Calls whoami; then (if ROTATE_TO_FILE is not '-') rotates svc/token to that file's content, writes it to the
-server's TOKEN_FILE, and calls again on the same session. Prints {"first", "second"}: each a hash or "error: …".
+server's TOKEN_FILE, and calls again on the same session ('again': calls again without rotating). Prints {"first", "second"}: each a hash or "error: …".
 """
 import asyncio, json, os, subprocess, sys
 from mcp import ClientSession, StdioServerParameters
@@ -34,7 +34,9 @@ async def main():
                 return
             first = await call(session, 1)
             second = None
-            if rotate_to != "-":
+            if rotate_to == "again":
+                second = await call(session, 2)
+            elif rotate_to != "-":
                 with open(rotate_to, "rb") as value:
                     subprocess.run([vault, "rotate", "svc/token", "--from-file", "-"], stdin=value, check=True,
                                    env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -4,11 +4,12 @@ the URL), T being the content of TOKEN_FILE, read again for every request (so a 
 TRANSPORT is `streamable-http` (the default; POST /mcp and its GET stream) or `sse` (MCP 2024-11-05: GET /events,
 messages POSTed to the endpoint it names; /events so that a client must fall back to it, not guess it from /sse).
 
-With CERT and KEY it serves HTTPS.
+With CERT and KEY it serves HTTPS. While TOKEN_FILE.fail holds "STATUS COUNT", the next COUNT tool calls are
+answered with that HTTP status (a server that is down for a moment).
 
 Usage: remote_mcp_server.py PORT TOKEN_FILE [TRANSPORT [CERT KEY]]
 """
-import asyncio, hashlib, itertools, sys
+import asyncio, hashlib, itertools, os, sys
 import uvicorn
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.streamable_http import EventStore
@@ -91,6 +92,12 @@ class Bearer(BaseHTTPMiddleware):
         token = open(token_file).read()
         if request.headers.get("authorization") != "Bearer " + token and request.query_params.get("api_key") != token:
             return JSONResponse({"error": "invalid_token"}, status_code=401)
+        failing = token_file + ".fail"
+        if request.method == "POST" and os.path.exists(failing) and b'"tools/call"' in await request.body():
+            status, count = map(int, open(failing).read().split())
+            if count > 1: open(failing, "w").write(f"{status} {count - 1}")
+            else: os.remove(failing)
+            return JSONResponse({"error": "unavailable"}, status_code=status)
         return await call_next(request)
 
 app = server.sse_app() if transport == "sse" else server.streamable_http_app()
