@@ -160,6 +160,9 @@ final class RemoteBridgeTests {
         #expect(outcome["listChanged"] as? Bool == true, "\(outcome)")
         #expect(outcome["patient"] as? String == "patient done", "\(outcome)")
         #expect((outcome["resumptions"] as? Int ?? 0) >= 1, "the answer came without resuming: \(outcome)")
+        // The client's notifications/cancelled reached the server, which stopped the call and answered it.
+        #expect(outcome["cancellations"] as? Int == 1, "\(outcome)")
+        #expect((outcome["slow"] as? String ?? "").contains("cancelled"), "\(outcome)")
         // A dozen requests (the handshake, six calls, a sampling answer, the GET stream, a resumption) on a few
         // connections (5 measured; 12 when each request opened its own): the bridge keeps them open.
         #expect((outcome["connections"] as? Int ?? 99) <= 7, "\(outcome)")
@@ -178,6 +181,7 @@ final class RemoteBridgeTests {
         #expect(outcome["ask"] as? String == "asked: sampled", "\(outcome)")
         #expect(outcome["progress"] as? [Double] == [1, 2, 3], "\(outcome)")
         #expect(outcome["listChanged"] as? Bool == true, "\(outcome)")
+        #expect(outcome["cancellations"] as? Int == 1, "\(outcome)")
     }
 
     @Test func wrapBridgesAnEntryOnTheOlderSSETransport() throws {

@@ -4,8 +4,9 @@ server-to-client request in the middle of a call (sampling), progress notificati
 notification the server sends outside any call (on the GET stream, or the HTTP+SSE stream).
 
 Usage: remote_features_client.py VAULT URL [CONNECT_ARGS…]
-Prints {"whoami", "ask", "announce", "progress", "listChanged", "patient", "resumptions", "connections"}; "patient" (streamable HTTP only) is
-answered after the server closed the call's stream and the bridge resumed it with Last-Event-ID.
+Prints {"whoami", "ask", "announce", "progress", "listChanged", "patient", "resumptions", "slow", "cancellations",
+"connections"}; "patient" (streamable HTTP only) is answered after the server closed the call's stream and the bridge
+resumed it with Last-Event-ID; "slow" is a call the client cancels (notifications/cancelled) half a second in.
 """
 import asyncio, json, os, sys
 from mcp import ClientSession, StdioServerParameters, types
@@ -47,6 +48,17 @@ async def main():
                 outcome["patient"] = result.content[0].text
                 result = await asyncio.wait_for(session.call_tool("resumptions", {}), 30)
                 outcome["resumptions"] = int(result.content[0].text)
+            # A call the client gives up on: its notifications/cancelled must reach the server, which stops it.
+            call = asyncio.create_task(session.call_tool("slow", {}))
+            await asyncio.sleep(0.5)
+            await session.send_notification(types.ClientNotification(types.CancelledNotification(
+                params=types.CancelledNotificationParams(requestId=session._request_id - 1, reason="given up"))))
+            try:
+                outcome["slow"] = (await asyncio.wait_for(call, 10)).content[0].text
+            except Exception as error:
+                outcome["slow"] = "error: " + str(error)
+            result = await asyncio.wait_for(session.call_tool("cancellations", {}), 30)
+            outcome["cancellations"] = int(result.content[0].text)
             result = await asyncio.wait_for(session.call_tool("connections", {}), 30)
             outcome["connections"] = int(result.content[0].text)
             try:

@@ -72,7 +72,22 @@ async def patient(ctx: Context) -> str:
     await ctx.report_progress(2, 2)
     return "patient done"
 
-resumed, peers = [], set()
+resumed, peers, cancelled = [], set(), []
+
+@server.tool()
+async def slow() -> str:
+    """Waits 20 s unless the client cancels the call (notifications/cancelled), which is counted."""
+    try:
+        await asyncio.sleep(20)
+    except asyncio.CancelledError:
+        cancelled.append(1)
+        raise
+    return "slow done"
+
+@server.tool()
+def cancellations() -> str:
+    """How many calls the client cancelled so far."""
+    return str(len(cancelled))
 
 @server.tool()
 def connections() -> str:
