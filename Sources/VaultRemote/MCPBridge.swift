@@ -136,10 +136,11 @@ public final class MCPBridge: Sendable {
         return lines
     }
 
-    /// The one-line reason for an HTTP error answer, with advice for 401/403.
+    /// The one-line reason for an HTTP error answer, with advice for 401/403. What the server said is cut to its
+    /// first line, and any word of it that the request's secrets hold is masked (a server that echoes a header or
+    /// the URL it was sent must not put a key into the client's error, which may reach a model's context).
     func refusal(_ status: Int, _ body: [UInt8]) -> String {
-        let said =
-            String(decoding: body.prefix(200), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let said = maskingSentSecrets(body.prefix(200).split(separator: 0x0a).first.map(Array.init) ?? [])
         let advice =
             status == 401 || status == 403
             ? "; check the secrets behind --header (vault get NAME), or sign in again (vault mcp login URL)" : ""

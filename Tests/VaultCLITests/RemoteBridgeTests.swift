@@ -121,6 +121,13 @@ final class RemoteBridgeTests {
         let first = outcome["first"] as? String ?? ""
         #expect(first.hasPrefix("error: "), "\(outcome)")
         #expect(first.contains("401"), "\(outcome)")
+        // The server echoes the header and query it was sent in its 401; `session` fails if the token or the key in
+        // the vault-held URL reaches the client's output, and the masked echo is still there.
+        #expect(first.contains("<secret>"), "\(outcome)")
+        let url = "http://127.0.0.1:\(port)/mcp?api_key=\(rotated)"
+        _ = sandbox.process.vault(["add", "svc/url"], stdin: Array(url.utf8))
+        let fromVault = try session(url: "{{ vault://svc/url }}")
+        #expect((fromVault["first"] as? String ?? "").contains("401"), "\(fromVault)")
     }
 
     @Test func aServerErrorAnswersThatCallAndTheNextCallWorks() throws {

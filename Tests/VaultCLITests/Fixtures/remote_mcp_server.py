@@ -106,7 +106,9 @@ class Bearer(BaseHTTPMiddleware):
             resumed.append(request.headers["last-event-id"])
         token = open(token_file).read()
         if request.headers.get("authorization") != "Bearer " + token and request.query_params.get("api_key") != token:
-            return JSONResponse({"error": "invalid_token"}, status_code=401)
+            # Echoes what it was sent, as careless servers do: the bridge must not pass a key on to the client.
+            sent = request.headers.get("authorization", "") + " " + request.url.query
+            return JSONResponse({"error": "invalid_token", "sent": sent}, status_code=401)
         failing = token_file + ".fail"
         if request.method == "POST" and os.path.exists(failing) and b'"tools/call"' in await request.body():
             status, count = map(int, open(failing).read().split())
