@@ -22,6 +22,9 @@ public struct MCPServer: Sendable {
     public let headers: [ConfigNode.Member]
     /// The remote server's address (`url`; Windsurf's `serverUrl`; Gemini CLI's `httpUrl`) and its key.
     public let url: (key: String, node: ConfigNode)?
+    /// Where `node` sits in the entry, for locations: `command.` in Zed's older form, where the entry's
+    /// `command` is an object `{path, args, env}` (`node` is then that object); else empty.
+    public var nesting = ""
 
     /// The key the address is under, for a user to find it.
     public var urlKey: String { url?.key ?? "url" }
@@ -146,7 +149,8 @@ public struct MCPServer: Sendable {
             if let why = reason(member.value, name: member.key) {
                 found.append(
                     Secret(
-                        location: "\(fields.env).\(member.key)", place: .env, variable: member.key, reason: why,
+                        location: "\(nesting)\(fields.env).\(member.key)", place: .env, variable: member.key,
+                        reason: why,
                         node: member.value))
             }
         }
@@ -156,7 +160,7 @@ public struct MCPServer: Sendable {
                 let variable = assignments.first { $0.argument == index }?.variable
                 found.append(
                     Secret(
-                        location: "args[\(index)]", place: variable == nil ? .argument : .containerEnv,
+                        location: "\(nesting)args[\(index)]", place: variable == nil ? .argument : .containerEnv,
                         variable: variable, reason: why, node: argNodes[index]))
             }
         }
@@ -184,18 +188,23 @@ public struct MCPServer: Sendable {
     public static func all(in root: ConfigNode, client: MCPClient, text: UnsafeRawBufferPointer) -> [MCPServer] {
         client.serverTables(in: root).flatMap { table in
             (table.node.members ?? []).compactMap { member -> MCPServer? in
-                let node = member.value
-                guard node.members != nil else { return nil }
-                let fields = client.fields
+                guard member.value.members != nil else { return nil }
+                // Zed's older form keeps the launch in an object: `"command": {"path", "args", "env"}`.
+                let nested = client == .zed ? member.value["command"].flatMap { $0.members != nil ? $0 : nil } : nil
+                let node = nested ?? member.value
+                let fields =
+                    nested == nil ? client.fields : MCPClient.Fields(command: "path", env: "env", headers: "headers")
                 let command = node[fields.command].flatMap { $0.isString ? ConfigText.text(text, $0) : nil }
                 let argNodes = node["args"]?.elements ?? []
-                return MCPServer(
+                var server = MCPServer(
                     name: member.key, table: table.path, node: node, fields: fields, command: command,
                     args: argNodes.map { $0.isString ? ConfigText.text(text, $0) : "" }, argNodes: argNodes,
                     env: node[fields.env]?.members ?? [], headers: node[fields.headers]?.members ?? [],
                     url: ["url", "serverUrl", "httpUrl", "uri"].lazy.compactMap { key in
                         node[key].flatMap { $0.isString ? (key, $0) : nil }
                     }.first)
+                if nested != nil { server.nesting = "command." }
+                return server
             }
         }
     }

@@ -71,6 +71,9 @@ def value_at(root, client, server, location):
         for item in member(root, "inputs")[1]:
             if member(item, "id")[1] == ident: return member(item, "default")[1]
     entry = servers(root, client)[server]
+    if location.startswith("command."):
+        # Zed's older form: the launch is an object `"command": {"path", "args", "env"}`.
+        entry, location = member(entry, "command"), location[len("command."):]
     if location.startswith("args["): return member(entry, "args")[1][int(location[5:-1])][1]
     head, _, key = location.partition(".")
     return member(member(entry, head), key)[1] if key else member(entry, head)[1]
@@ -100,6 +103,12 @@ class Plain:
             start = next(i for i, l in enumerate(lines) if l.rstrip() == f"  {name}:")
             end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= 2), len(lines))
         return offsets[start], offsets[end]
+
+def launch_of(entry):
+    """The program a JSON entry runs: `command`, or `command.path` in Zed's older form."""
+    command = member(entry, "command") or ("", "")
+    if command[0] == "object": command = member(command, "path") or ("", "")
+    return command[1] if isinstance(command[1], str) else ""
 
 def run(args, env):
     return subprocess.run(args, env=env, capture_output=True, text=True)
@@ -143,18 +152,19 @@ def main():
         if plain:
             rewritten = new_root.rewritten()
         else:
-            rewritten = {s for s, e in servers(new_root, client).items() if (member(e, "command") or ("", ""))[1].endswith("/vault")}
+            rewritten = {s for s, e in servers(new_root, client).items() if launch_of(e).endswith("/vault")}
         for server in case.get("bridged", []):
             entry = new_root.table.get(server, {}) if plain else servers(new_root, client).get(server)
             args = entry.get("args", []) if plain else [a[1] for a in (member(entry, "args") or ("", []))[1]]
             if server not in rewritten or args[:2] != ["mcp", "connect"]: problems.append(f"{name}: {server} did not become a vault mcp connect bridge")
         def in_container(server):
-            command = root.command_of(server) if plain else (member(servers(root, client)[server], "command") or ("", ""))[1]
+            command = root.command_of(server) if plain else launch_of(servers(root, client)[server])
             return os.path.basename(command) in ("docker", "podman")
         # Values in env, a container's `-e NAME=value` argument and a bridged server's headers leave the file.
         moved = {}
         for secret, value in values.items():
             server, location = secret.split(" ", 1)
+            location = location.removeprefix("command.")
             if server not in rewritten: continue
             if location.split(".")[0] in ("env", "envs"): moved[secret] = value
             elif location.startswith("args[") and "=" in value and in_container(server): moved[secret] = value.split("=", 1)[1]
