@@ -25,6 +25,8 @@ public enum MCPDoctor {
                     let fix =
                         switch secret.place {
                         case .env, .containerEnv: server.command == nil ? remoteFix(client) : wrap
+                        case .argument where MCPRemoteProxy(server) != nil:
+                            "\(wrap) (the entry becomes a `vault mcp connect` bridge in place of mcp-remote)"
                         case .argument:
                             "the server reads it from its command line, where every local user can see it (ps, /proc); "
                                 + "pass it in an environment variable if the server supports one, then run \(wrap)"
@@ -60,9 +62,25 @@ public enum MCPDoctor {
     ) -> [(url: String, finding: Finding)] {
         config.text.withUnsafeBytes { text in
             MCPServer.all(in: config.root, client: client, text: text).compactMap { server in
-                guard let url = server.url, server.command == nil, server.secrets(text: text).isEmpty else {
-                    return nil
+                guard server.secrets(text: text).isEmpty else { return nil }
+                let fix = { (address: String) in
+                    "vault mcp wrap --oauth --client \(client.rawValue) --config \(config.path), then vault mcp login \(address)"
                 }
+                if let proxy = MCPRemoteProxy(server),
+                    !proxy.headers.contains(where: { $0.name.lowercased() == "authorization" })
+                {
+                    let node = server.argNodes[proxy.urlArgument]
+                    return (
+                        proxy.url,
+                        Finding(
+                            file: config.path, client: client.rawValue, server: server.label,
+                            location: "args[\(proxy.urlArgument)]", variable: nil,
+                            reason:
+                                "signs in with OAuth through mcp-remote, which keeps the tokens in plain files under ~/.mcp-auth",
+                            fix: fix(proxy.url), range: node.range)
+                    )
+                }
+                guard let url = server.url, server.command == nil else { return nil }
                 let address = ConfigText.text(text, url.node)
                 return (
                     address,
@@ -70,9 +88,7 @@ public enum MCPDoctor {
                         file: config.path, client: client.rawValue, server: server.label, location: url.key,
                         variable: nil,
                         reason: "signs in with OAuth through the client, which keeps the tokens in its own files",
-                        fix:
-                            "vault mcp wrap --oauth --client \(client.rawValue) --config \(config.path), then vault mcp login \(address)",
-                        range: url.node.range)
+                        fix: fix(address), range: url.node.range)
                 )
             }
         }

@@ -54,11 +54,7 @@ extension MCPRewrite {
                 arguments += ["--header", "\(member.key)=\(value)"]
                 continue
             }
-            // `Bearer TOKEN` keeps its scheme in the template, so the vault holds the token a rotation replaces.
-            let words = value.split(separator: " ", maxSplits: 1)
-            let scheme =
-                words.count == 2 && words[0].count <= 10 && words[0].allSatisfy(\.isLetter)
-                ? String(words[0]) + " " : ""
+            let scheme = authScheme(of: value)
             let name = try store(
                 server, variable: member.key, valueAfter(scheme, ConfigText.decodedSecret(text, member.value)), place)
             moves.append(Move(node: member.value, secret: name, prefix: scheme))
@@ -111,6 +107,13 @@ extension MCPRewrite {
         }
         let signIn = signsIn ? "\(label): signs in through vault now; run `vault mcp login \(address)` once" : nil
         return (Bridged(edits: edits, moves: moves, variables: variables), signIn)
+    }
+
+    /// `Bearer ` of `Bearer TOKEN` (a word of up to 10 letters and a space before the rest), else empty: a header's
+    /// template keeps its scheme, so the vault holds the token alone and a rotation replaces just it.
+    static func authScheme(of value: String) -> String {
+        let words = value.split(separator: " ", maxSplits: 1)
+        return words.count == 2 && words[0].count <= 10 && words[0].allSatisfy(\.isLetter) ? String(words[0]) + " " : ""
     }
 
     /// The lines of a TOML sub-table `member` with the blank and comment lines right above it, back to the line

@@ -55,6 +55,19 @@ public struct MCPRewrite {
             var edits: [TextEdit] = [], backupEdits: [TextEdit] = [], profiles: [Profile] = [], servers: [Server] = [],
                 notes: [String] = []
             var records: [WrapRecord] = []
+            func accept(_ bridged: Bridged, of server: MCPServer) {
+                if let record = Self.record(
+                    server, config: config, edits: bridged.edits, moves: bridged.moves, text: text)
+                {
+                    records.append(record)
+                }
+                edits += bridged.edits
+                backupEdits += bridged.moves.map {
+                    TextEdit(
+                        range: $0.node.range, replacement: StringLiteral.quoted("\($0.prefix)vault://\($0.secret)"))
+                }
+                servers.append(Server(label: server.label, profile: "", variables: bridged.variables, exact: true))
+            }
             for server in MCPServer.all(in: config.root, client: client, text: text) {
                 let label = server.label
                 guard server.command != nil, let commandNode = server.node[server.fields.command] else {
@@ -66,18 +79,18 @@ public struct MCPRewrite {
                         if note == nil { notes += Self.remoteNotes(server, text: text) }
                         continue
                     }
-                    if let record = Self.record(
-                        server, config: config, edits: bridged.edits, moves: bridged.moves, text: text)
-                    {
-                        records.append(record)
-                    }
-                    edits += bridged.edits
-                    backupEdits += bridged.moves.map {
-                        TextEdit(
-                            range: $0.node.range, replacement: StringLiteral.quoted("\($0.prefix)vault://\($0.secret)"))
-                    }
-                    servers.append(Server(label: label, profile: "", variables: bridged.variables, exact: true))
+                    accept(bridged, of: server)
                     continue
+                }
+                if let proxy = MCPRemoteProxy(server) {
+                    let (bridged, note) = try Self.bridge(
+                        server, proxy: proxy, vaultCommand: vaultCommand, launchEnvironment: launchEnvironment,
+                        oauth: oauth, text: text, syntax: client.syntax, place: place)
+                    if let note { notes.append(note) }
+                    if let bridged {
+                        accept(bridged, of: server)
+                        continue
+                    }
                 }
                 if server.isWrapped {
                     if server.env.contains(where: { Self.isSecret($0, text) }) {
@@ -196,6 +209,16 @@ public struct MCPRewrite {
                 ConfigEdits.insertMembers(
                     [("args", .bytes(array))], into: server.node, after: commandIndex, in: text, syntax: syntax))
         }
+        return edits + environmentEdits(server, removed: removed, added: added, text: text, syntax: syntax)
+    }
+
+    /// The edits that take the members at `removed` out of `server`'s environment and put `added` in.
+    static func environmentEdits(
+        _ server: MCPServer, removed: Set<Int>, added: [(key: String, value: TextEdit.Part)],
+        text: UnsafeRawBufferPointer, syntax: ConfigSyntax
+    ) -> [TextEdit] {
+        let members = server.node.members ?? []
+        var edits: [TextEdit] = []
         let envKey = server.fields.env
         guard let envIndex = members.lastIndex(where: { $0.key == envKey }), let env = members[envIndex].value.members,
             !env.isEmpty
@@ -494,7 +517,7 @@ public struct MCPRewrite {
         }
     }
 
-    private static func isSecret(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> Bool {
+    static func isSecret(_ member: ConfigNode.Member, _ text: UnsafeRawBufferPointer) -> Bool {
         member.value.isString
             && ConfigText.withDecodedString(text, member.value) { SecretDetector.reason(name: member.key, value: $0) }
                 != nil

@@ -109,10 +109,16 @@ public struct MCPServer: Sendable {
         let node = argNodes[index]
         guard node.isString else { return nil }
         let assignment = containerAssignments.first { $0.argument == index }
+        let option = optionName(ofArgument: index)
+        // `--header 'Name: value'` (mcp-remote, supergateway; curl's `-H`): the value is judged under its header's name.
+        let header =
+            option == "header" || option == "H" ? MCPRemoteProxy.header(args[index], argument: index) : nil
         return ConfigText.withDecodedString(text, node) { decoded in
-            guard let assignment else {
-                return SecretDetector.reason(name: optionName(ofArgument: index), value: decoded)
+            if let header, header.valueOffset <= decoded.count {
+                return SecretDetector.reason(
+                    name: header.name, value: UnsafeRawBufferPointer(rebasing: decoded[header.valueOffset...]))
             }
+            guard let assignment else { return SecretDetector.reason(name: option, value: decoded) }
             let prefix = Array(assignment.prefix.utf8)
             guard decoded.starts(with: prefix) else { return nil }
             return SecretDetector.reason(

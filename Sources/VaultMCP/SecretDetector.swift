@@ -2,7 +2,8 @@ import Foundation
 
 /// Decides whether a variable or value in a config file is a plain-text secret. Three signals, documented in
 /// docs/MCP.md with their false-positive controls:
-/// 1. the value has a known token format (`ghp_`, `github_pat_`, `sk-`, `xox?-`, `AKIA`, JWT, ...);
+/// 1. the value has a known token format (`ghp_`, `github_pat_`, `sk-`, `xox?-`, `AKIA`, JWT, ...) or is an HTTP
+///    credential (`Bearer …`, `Basic …` with a token of letters and digits);
 /// 2. the name says secret (TOKEN, KEY, SECRET, PASSWORD, PAT, ...) and the value is a literal that is not a
 ///    placeholder, reference, path, URL without a password, number or boolean;
 /// 3. the value is long and random-looking (≥ 24 token characters, ≥ 4 bits of entropy per character, or ≥ 32 hex
@@ -14,6 +15,7 @@ public enum SecretDetector {
     public static func reason(name: String?, value: UnsafeRawBufferPointer) -> String? {
         if isReferenceOrPlaceholder(value) { return nil }
         if let format = knownFormat(value) { return "looks like \(format)" }
+        if let scheme = httpCredentialScheme(value) { return "an HTTP \(scheme) credential" }
         if hasURLPassword(value) { return "a URL with a password in it" }
         if let key = urlQuerySecret(value) { return "a URL with a secret in its query (\(key)=)" }
         if let inner = jsonSecret(value) { return "JSON with a secret inside (\(inner))" }
@@ -22,6 +24,25 @@ public enum SecretDetector {
         if let name, nameLooksSecret(name), isLiteralSecretCandidate(value) { return "its name says it is a secret" }
         if looksRandom(value) { return "a long random-looking string" }
         return nil
+    }
+
+    /// The scheme of an `Authorization` value with a credential after it (`Bearer eyJ…`, `Basic dXNlcjpw…`, `Token
+    /// 9f2c…`, `Bot MTk…`): a token of at least 8 characters with letters and digits, so prose (`Token based`)
+    /// never counts. Nil otherwise.
+    static func httpCredentialScheme(_ value: UnsafeRawBufferPointer) -> String? {
+        let words = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            .split(separator: " ", omittingEmptySubsequences: true)
+        guard words.count == 2,
+            let scheme = ["Bearer", "Basic", "Token", "Bot"].first(where: {
+                $0.caseInsensitiveCompare(words[0]) == .orderedSame
+            })
+        else { return nil }
+        let credential = words[1]
+        let tokenCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=:")
+        guard credential.count >= 8, credential.allSatisfy(tokenCharacters.contains),
+            credential.contains(where: \.isLetter), credential.contains(where: \.isNumber)
+        else { return nil }
+        return scheme
     }
 
     /// Whether the name's last word makes it about something else than a secret (`GOOGLE_CLIENT_ID`, `TOKEN_URL`).

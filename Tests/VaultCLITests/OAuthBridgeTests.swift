@@ -153,12 +153,14 @@ final class OAuthBridgeTests {
     }
 
     @Test func doctorFindsTheClientsOwnSignInAndWrapMovesItIntoTheVault() throws {
-        // A Claude Code entry with no key: the client signs in itself and keeps the tokens in its own files.
+        // A Claude Code entry with no key: the client signs in itself and keeps the tokens in its own files; and one
+        // through mcp-remote, which keeps them in plain files under ~/.mcp-auth.
         let config = sandbox.root + "/home/.claude.json"
         let original = """
             {
               "mcpServers": {
                 "linear": {"type": "http", "url": "\(url)"},
+                "proxied": {"command": "npx", "args": ["-y", "mcp-remote", "\(url)", "--allow-http"]},
                 "open": {"type": "http", "url": "http://127.0.0.1:1/mcp"}
               }
             }
@@ -173,6 +175,7 @@ final class OAuthBridgeTests {
         let doctor = sandbox.process.vault(["mcp", "doctor", "--oauth"] + target)
         #expect(doctor.status == 1, "\(doctor.out) \(doctor.err)")
         #expect(doctor.out.contains("linear") && doctor.out.contains("signs in with OAuth"), "\(doctor.out)")
+        #expect(doctor.out.contains("proxied") && doctor.out.contains("~/.mcp-auth"), "\(doctor.out)")
         #expect(!doctor.out.contains("open"), "an unreachable server is not reported: \(doctor.out)")
         let wrap = sandbox.process.vault(["mcp", "wrap", "--oauth"] + target)
         #expect(wrap.status == 0, "\(wrap.err)")
@@ -180,16 +183,21 @@ final class OAuthBridgeTests {
             wrap.out.contains("vault mcp login \(url)") || wrap.err.contains("vault mcp login \(url)"), "\(wrap.out)")
         let wrapped = try String(contentsOfFile: config, encoding: .utf8)
         #expect(wrapped.contains("\"mcp\", \"connect\", \"\(url)\", \"--oauth\""), "\(wrapped)")
+        #expect(!wrapped.contains("mcp-remote"), "\(wrapped)")
         try login()
-        let call = sandbox.process.start(
-            RunTests.venvPython, [fixtures + "/config_entry_client.py", config, "linear", "whoami", "{\"n\": 5}"]
-        ).wait()
-        #expect(call.status == 0, "\(call.err.suffix(2000))")
-        #expect(call.out.contains("5 ok"), "\(call.out)")
+        var outputs: [String] = []
+        for server in ["linear", "proxied"] {
+            let call = sandbox.process.start(
+                RunTests.venvPython, [fixtures + "/config_entry_client.py", config, server, "whoami", "{\"n\": 5}"]
+            ).wait()
+            #expect(call.status == 0, "\(server): \(call.err.suffix(2000))")
+            #expect(call.out.contains("5 ok"), "\(server): \(call.out)")
+            outputs += [call.out, call.err]
+        }
         let unwrap = sandbox.process.vault(["mcp", "unwrap"] + target)
         #expect(unwrap.status == 0, "\(unwrap.err)")
         #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
-        expectNothingIssuedLeaked(call.out, call.err, agent.log)
+        expectNothingIssuedLeaked(outputs.joined(separator: "\n"), agent.log)
     }
 
     @Test func anOAuthPolicyRefreshesTheTokensOnItsScheduleWithoutABridge() throws {

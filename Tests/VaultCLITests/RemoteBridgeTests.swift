@@ -114,6 +114,28 @@ final class RemoteBridgeTests {
             """, server: "remote", n: 7)
     }
 
+    @Test(arguments: ["on its command line", "in env through ${AUTH_HEADER}"])
+    func wrapTurnsAnMCPRemoteEntryIntoABridgeAndUnwrapGivesItBack(_ keyPlace: String) throws {
+        // mcp-remote, the proxy many servers' docs give for clients without remote support: the key on its command
+        // line (where `ps` shows it), or in `env` read through `${AUTH_HEADER}`. The bridge replaces the proxy.
+        let url = "http://127.0.0.1:\(port)/mcp"
+        let entry =
+            keyPlace == "on its command line"
+            ? #"{"command": "npx", "args": ["-y", "mcp-remote", "\#(url)", "--header", "Authorization: Bearer \#(token)"]}"#
+            : #"{"command": "npx", "args": ["mcp-remote@latest", "\#(url)", "--header", "Authorization:${AUTH_HEADER}"], "env": {"AUTH_HEADER": "Bearer \#(token)"}}"#
+        let wrapped = try wrapCallAndUnwrap(
+            """
+            {
+              "mcpServers": {
+                "remote": \(entry)
+              }
+            }
+
+            """, server: "remote", n: 9)
+        #expect(wrapped.contains(#""mcp", "connect", "\#(url)""#), "\(wrapped)")
+        #expect(!wrapped.contains("mcp-remote") && !wrapped.contains("AUTH_HEADER"), "\(wrapped)")
+    }
+
     @Test func aRefusedTokenIsAnErrorThatSaysSoNotAHang() throws {
         // The server now wants another token than the one in the vault.
         try Data("another".utf8).write(to: URL(fileURLWithPath: tokenFile))

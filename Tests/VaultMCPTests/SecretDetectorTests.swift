@@ -25,6 +25,14 @@ struct SecretDetectorTests {
         #expect(reason("SOMETHING", value)?.contains(description) == true)
     }
 
+    @Test func httpCredentialsAreFoundUnderAnyNameAndProseIsNot() {
+        #expect(reason("AUTH_HEADER", "Bearer cf_Hq3Lm8Rt2Wx6Zp9Kc4Vb7Nd1") == "an HTTP Bearer credential")
+        #expect(reason(nil, "basic dXNlcjpwYXNzd29yZDE=") == "an HTTP Basic credential")
+        #expect(reason("DESCRIPTION", "Token based authentication") == nil)
+        #expect(reason("AUTH_HEADER", "Bearer ${LINEAR_TOKEN}") == nil)
+        #expect(reason("HINT", "Bearer abc12") == nil)
+    }
+
     @Test func secretNamesWithLiteralValuesAreFound() {
         #expect(reason("DB_PASSWORD", "p@ss w0rd#1") != nil)
         #expect(reason("BRAVE_API_KEY", "BSAq7Xk2mN9pL4vR8tY1wZ6cE3") != nil)

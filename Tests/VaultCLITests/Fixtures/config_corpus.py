@@ -168,6 +168,8 @@ def main():
             if server not in rewritten: continue
             if location.split(".")[0] in ("env", "envs"): moved[secret] = value
             elif location.startswith("args[") and "=" in value and in_container(server): moved[secret] = value.split("=", 1)[1]
+            # mcp-remote's `--header 'Name: value'`: the entry became a bridge and the token left the file.
+            elif location.startswith("args[") and server in case.get("bridged", []): moved[secret] = value.split(":", 1)[1].split()[-1]
             # A remote server's secret header: the entry became a `vault mcp connect` bridge (the token left the file).
             elif location.split(".")[0] in ("headers", "http_headers"): moved[secret] = value.split(" ", 1)[-1]
         backups = [open(os.path.join(os.path.dirname(path), f), encoding="utf-8").read() for f in os.listdir(os.path.dirname(path)) if ".vault-backup-" in f]
