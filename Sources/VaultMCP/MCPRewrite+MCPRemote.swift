@@ -14,9 +14,9 @@ extension MCPRewrite {
         launchEnvironment: [(name: String, value: String)], oauth: Bool, text: UnsafeRawBufferPointer,
         syntax: ConfigSyntax, place: Place
     ) throws(VaultError) -> (bridged: Bridged?, note: String?) {
-        guard let commandNode = server.node[server.fields.command], let argsNode = server.node["args"] else {
-            return (nil, nil)
-        }
+        guard let commandNode = server.node[server.fields.command],
+            let argsMember = server.node.members?.last(where: { $0.key == "args" })
+        else { return (nil, nil) }
         let credentialed = proxy.headers.contains { header in
             server.secretReason(ofArgument: header.argument, text: text) != nil
                 || variables(in: server.args[header.argument]).contains { variable in
@@ -77,11 +77,19 @@ extension MCPRewrite {
         let added = launchEnvironment.filter { !kept.contains($0.name) }.map {
             (key: $0.name, value: TextEdit.Part.bytes(StringLiteral.quoted($0.value)))
         }
+        // A block sequence (`args:` then `- …` lines) becomes a flow one on the key's own line (from the key on: the
+        // entry's text starts there when `args` is its first member).
+        let argsEdit: TextEdit
+        if argsMember.value.style == .lines {
+            let end = ConfigEdits.lineEnd(of: argsMember.value.range.upperBound, in: text)
+            argsEdit = TextEdit(
+                range: argsMember.keyStart..<end, replacement: syntax.memberPrefix("args") + list + [0x0a])
+        } else {
+            argsEdit = TextEdit(range: argsMember.value.range, replacement: list)
+        }
         let edits =
-            [
-                TextEdit(range: commandNode.range, replacement: StringLiteral.quoted(vaultCommand)),
-                TextEdit(range: argsNode.range, replacement: list),
-            ] + environmentEdits(server, removed: removed, added: added, text: text, syntax: syntax)
+            [TextEdit(range: commandNode.range, replacement: StringLiteral.quoted(vaultCommand)), argsEdit]
+            + environmentEdits(server, removed: removed, added: added, text: text, syntax: syntax)
         let signIn =
             signsIn ? "\(server.label): signs in through vault now; run `vault mcp login \(proxy.url)` once" : nil
         return (Bridged(edits: edits, moves: moves, variables: references), signIn)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `vault mcp doctor`, `wrap`, a second `wrap` and `unwrap` over a corpus of 74 client configs in the shapes users
+/// `vault mcp doctor`, `wrap`, a second `wrap` and `unwrap` over a corpus of 75 client configs in the shapes users
 /// write (Fixtures/corpus, with a manifest of which values are secrets), checked by an independent JSONC reader in
 /// Fixtures/config_corpus.py: detection precision and recall, every rewrite valid with the bytes outside the
 /// rewritten entries kept, a second wrap a no-op, and unwrap byte for byte the original.
