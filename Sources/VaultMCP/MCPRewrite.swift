@@ -252,11 +252,14 @@ public struct MCPRewrite {
         return edits
     }
 
-    /// The record that lets `unwrap` restore `server`'s entry exactly (nil for an entry that is not UTF-8).
+    /// The record that lets `unwrap` restore `server`'s entry exactly (nil for an entry that is not UTF-8, or
+    /// when an edit reaches outside the entry's text: unwrap then works by structure, or says it cannot).
     static func record(
         _ server: MCPServer, config: ConfigFile, edits: [TextEdit], moves: [Move], text: UnsafeRawBufferPointer
     ) -> WrapRecord? {
         let entry = Self.entryRange(server.node, text)
+        guard edits.allSatisfy({ entry.lowerBound <= $0.range.lowerBound && $0.range.upperBound <= entry.upperBound })
+        else { return nil }
         let movedRanges = moves.map(\.node.range)
         let kept = server.secretRanges(text: text).filter { !movedRanges.contains($0) }
         let originalMasks = (movedRanges + kept).sorted { $0.lowerBound < $1.lowerBound }
