@@ -63,7 +63,7 @@ private struct YAMLParser: HashCommentScanner {
     }
 
     /// After `key:`: a value on the same line, or a block on the lines below (a sequence may sit at the key's own
-    /// indentation), or nothing (null).
+    /// indentation), or a flow collection or scalar alone on the next, more indented line, or nothing (null).
     private mutating func mappingValue(parentIndent: Int) throws(ConfigParseError) -> ConfigNode {
         skipSpaces()
         if index < bytes.count, bytes[index] != 0x0a, bytes[index] != 0x0d, bytes[index] != UInt8(ascii: "#") {
@@ -72,6 +72,10 @@ private struct YAMLParser: HashCommentScanner {
         let empty = index
         index = lineEnd(index)
         guard let next = nextContentLine() else { return ConfigNode(kind: .null, range: empty..<empty, style: .plain) }
+        if next.indent > parentIndent, !isSequenceItem(next.content), !looksLikeMappingEntry(next.content) {
+            index = next.content
+            return try inlineValue(parentIndent: parentIndent)
+        }
         if next.indent > parentIndent || next.indent == parentIndent && isSequenceItem(next.content) {
             return try block(indent: next.indent)
         }

@@ -55,6 +55,16 @@ struct YAMLSourceTests {
         #expect(githubText.hasSuffix("type: stdio"))
     }
 
+    @Test func aFlowCollectionOrScalarMayStandOnTheLineAfterItsKey() throws {
+        let (root, bytes) = try parse(
+            "ext:\n  args:\n    [\"mcp\", connect]\n  envs:\n    {A: b}\n  cmd:\n    \"vault\"\nnext: 1\n")
+        let ext = try #require(root["ext"])
+        #expect(ext["args"]?.elements?.compactMap { text(bytes, $0) } == ["mcp", "connect"])
+        #expect(ext["envs"]?.members?.map(\.key) == ["A"])
+        #expect(text(bytes, ext["cmd"]) == "vault")
+        #expect(text(bytes, root["next"]) == "1")
+    }
+
     @Test(arguments: [
         ("a: 1\n  b: 2\n", 2, "this line is indented more than the mapping it follows"),
         ("a: 'open\n", 1, "a quoted string is not closed on its line"),
