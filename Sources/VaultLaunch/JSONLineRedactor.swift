@@ -83,19 +83,6 @@ public struct JSONLineRedactor {
     }
 
     private static func contains(_ haystack: [UInt8], _ needle: UnsafeRawBufferPointer) -> Bool {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        return haystack.withUnsafeBytes { hay in
-            var offset = 0
-            while offset + needle.count <= hay.count {
-                guard
-                    let found = memchr(
-                        hay.baseAddress! + offset, Int32(needle[0]), hay.count - offset - needle.count + 1)
-                else { return false }
-                let position = hay.baseAddress!.distance(to: UnsafeRawPointer(found))
-                if memcmp(hay.baseAddress! + position, needle.baseAddress!, needle.count) == 0 { return true }
-                offset = position + 1
-            }
-            return false
-        }
+        haystack.withUnsafeBytes { $0.contains(bytes: needle) }
     }
 }

@@ -16,10 +16,10 @@ extension MCPBridge {
                 let inLines =
                     lines?.pointers.contains { pointer in
                         guard let pointer else { return false }
-                        return Self.holds(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), needle)
+                        return UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).contains(bytes: needle)
                     } ?? false
                 guard !inLines, case let .secret(box, _) = target else { return inLines }
-                return box.bytes.withUnsafeBytes { Self.holds($0, needle) }
+                return box.bytes.withUnsafeBytes { $0.contains(bytes: needle) }
             }
         }
         let separators = Set(" \t\r\"'=&?/,;:()[]{}<>".utf8)
@@ -32,13 +32,5 @@ extension MCPBridge {
             start = index + 1
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Whether `needle` occurs in `haystack` (both short: a header line, a URL).
-    private static func holds(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
-        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
-        return (0...(haystack.count - needle.count)).contains { start in
-            (0..<needle.count).allSatisfy { haystack[start + $0] == needle[$0] }
-        }
     }
 }
