@@ -62,9 +62,7 @@ extension MCPRewrite {
             arguments += ["--header", "\(member.key)=\(scheme){{ vault://\(name) }}"]
         }
         let syntax = client.syntax
-        let list =
-            Array("[".utf8) + Array(arguments.map { StringLiteral.quoted($0) }.joined(separator: Array(", ".utf8)))
-            + Array("]".utf8)
+        let list = StringLiteral.list(arguments.map { StringLiteral.quoted($0) })
         let command = syntax.memberPrefix(server.fields.command) + StringLiteral.quoted(vaultCommand)
         let urlRange = urlMember.keyStart..<urlMember.value.range.upperBound
         let environment: [(key: String, value: TextEdit.Part)] =

@@ -70,23 +70,16 @@ extension MCPRewrite {
             }
             arguments += ["--header", "\(header.name)=\(template)"]
         }
-        let list =
-            Array("[".utf8) + Array(arguments.map { StringLiteral.quoted($0) }.joined(separator: Array(", ".utf8)))
-            + Array("]".utf8)
+        let list = StringLiteral.list(arguments.map { StringLiteral.quoted($0) })
         let kept = server.env.indices.filter { !removed.contains($0) }.map { server.env[$0].key }
         let added = launchEnvironment.filter { !kept.contains($0.name) }.map {
             (key: $0.name, value: TextEdit.Part.bytes(StringLiteral.quoted($0.value)))
         }
-        // A block sequence (`args:` then `- …` lines) becomes a flow one on the key's own line (from the key on: the
-        // entry's text starts there when `args` is its first member).
-        let argsEdit: TextEdit
-        if argsMember.value.style == .lines {
-            let end = ConfigEdits.lineEnd(of: argsMember.value.range.upperBound, in: text)
-            argsEdit = TextEdit(
-                range: argsMember.keyStart..<end, replacement: syntax.memberPrefix("args") + list + [0x0a])
-        } else {
-            argsEdit = TextEdit(range: argsMember.value.range, replacement: list)
-        }
+        // The whole member, as the headers member is replaced for a remote entry: a YAML block sequence becomes a
+        // flow one on the key's own line.
+        let argsEdit = TextEdit(
+            range: argsMember.keyStart..<argsMember.value.range.upperBound,
+            replacement: syntax.memberPrefix("args") + list)
         let edits =
             [TextEdit(range: commandNode.range, replacement: StringLiteral.quoted(vaultCommand)), argsEdit]
             + environmentEdits(server, removed: removed, added: added, text: text, syntax: syntax)

@@ -204,7 +204,7 @@ public struct MCPRewrite {
         if let args = server.node["args"] {
             edits.append(ConfigEdits.prependElements(prefix, to: args, in: text))
         } else if let commandIndex = members.lastIndex(where: { $0.key == server.fields.command }) {
-            let array = Array("[".utf8) + Array(prefix.joined(separator: Array(", ".utf8))) + Array("]".utf8)
+            let array = StringLiteral.list(prefix)
             edits.append(
                 ConfigEdits.insertMembers(
                     [("args", .bytes(array))], into: server.node, after: commandIndex, in: text, syntax: syntax))

@@ -13,6 +13,11 @@ enum StringLiteral {
         return out
     }
 
+    /// A one-line array of `items` (literals already): `["a", "b"]`, as JSON, TOML and YAML's flow style write it.
+    static func list(_ items: [[UInt8]]) -> [UInt8] {
+        Array("[".utf8) + Array(items.joined(separator: Array(", ".utf8))) + Array("]".utf8)
+    }
+
     /// The literal of a secret, in guarded memory.
     static func secret(_ bytes: UnsafeRawBufferPointer) -> SecretBytes { JSONQuoting.secretLiteral(bytes) }
 
