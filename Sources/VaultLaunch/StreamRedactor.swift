@@ -52,8 +52,9 @@ public struct StreamRedactor {
     static func match(_ values: [SecretBox], _ buffer: UnsafeRawBufferPointer, at index: Int) -> Int? {
         for value in values {
             let found = value.bytes.withUnsafeBytes { bytes in
-                index + bytes.count <= buffer.count
-                    && memcmp(buffer.baseAddress! + index, bytes.baseAddress!, bytes.count) == 0
+                guard index + bytes.count <= buffer.count, let base = buffer.baseAddress, let wanted = bytes.baseAddress
+                else { return false }
+                return memcmp(base + index, wanted, bytes.count) == 0
             }
             if found { return value.bytes.count }
         }

@@ -130,7 +130,9 @@ extension UnlockedVault {
                     WHERE r.step NOT IN ('finished', 'failed') ORDER BY r.id
                     """
             ).compactMap { row in
-                guard let name = try? SecretName(row["name"] as String) else { return nil }
+                // `decode` throws where the subscript would trap on a value that is not text (a damaged row).
+                guard let text = try? row.decode(String.self, forColumn: "name"), let name = try? SecretName(text)
+                else { return nil }
                 return RotationRun(try RotationRunRecord(row: row), name: name)
             }
         }
