@@ -9,7 +9,7 @@ LOGNAME PATH SHELL TERM USER) plus the entry's `env`: no XDG_RUNTIME_DIR, DBUS_S
 Usage: client_launch.py MODE VAULT CONFIG_LIST_JSON   (CONFIG_LIST_JSON: [[client, path, table, server], ...])
 Prints {"client": "sha256 of the TOKEN the server saw", ...} as JSON.
 """
-import asyncio, json, os, re, subprocess, sys, time
+import asyncio, json, os, re, signal, subprocess, sys, time
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client, get_default_environment
 
@@ -60,6 +60,7 @@ def main():
     os.chmod(runtime, 0o700)
     base = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR" and k != "DBUS_SESSION_BUS_ADDRESS"}
     helpers = []
+    keyring_pid = None
     try:
         if mode == "agent":
             helpers.append(subprocess.Popen([vault, "agent", "--rotate-every", "0"], env=base, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
@@ -75,6 +76,13 @@ def main():
                                         "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"], env=keyring_env, capture_output=True, text=True)
                 if "boolean true" in owner.stdout: break
                 time.sleep(0.05)
+            # This run's daemon only: other tests run their own keyrings on their own buses at the same time.
+            owner_pid = subprocess.run(["dbus-send", "--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus",
+                                        "org.freedesktop.DBus.GetConnectionUnixProcessID", "string:org.freedesktop.secrets"],
+                                       env=keyring_env, capture_output=True, text=True)
+            keyring_pid = re.search(r"uint32 (\d+)", owner_pid.stdout)
+            if keyring_pid is None: raise SystemExit("gnome-keyring-daemon did not take org.freedesktop.secrets: " + owner_pid.stderr)
+            keyring_pid = int(keyring_pid.group(1))
             enable = subprocess.run([vault, "keyring", "enable"], env=keyring_env, capture_output=True, text=True)
             if enable.returncode != 0: raise SystemExit("keyring enable failed: " + enable.stderr)
         # What a client has: no passphrase source, no runtime directory, no bus address.
@@ -89,6 +97,8 @@ def main():
         print(json.dumps(seen))
     finally:
         for helper in helpers: helper.terminate()
-        subprocess.run(["pkill", "-f", "gnome-keyring-daemon --unlock"], capture_output=True) if mode == "keyring" else None
+        if keyring_pid is not None:
+            try: os.kill(keyring_pid, signal.SIGTERM)
+            except ProcessLookupError: pass
 
 main()
