@@ -3,8 +3,8 @@ import VaultFormats
 
 /// `wrap` of an entry that runs mcp-remote (`MCPRemoteProxy`): it becomes a `vault mcp connect` bridge to the same
 /// URL. A `--header` whose value is a plain-text secret moves to the vault (the token after its scheme); one that
-/// reads `${VAR}` from the entry's `env` takes that variable's value from there — a secret one moved to the vault,
-/// the variable leaving `env`. With `oauth`, an entry with no credential at all (mcp-remote signs in itself and keeps
+/// reads `${VAR}` from the entry's `env` takes that variable's value from there — a secret one moved to the vault
+/// (again the token after its scheme), the variable leaving `env`. With `oauth`, an entry with no credential at all (mcp-remote signs in itself and keeps
 /// the tokens in `~/.mcp-auth`) becomes `vault mcp connect URL --oauth`. `unwrap` gives the entry back from the record.
 extension MCPRewrite {
     /// The bridge for `server`, or nil when there is nothing to move (or a header reads a variable `env` lacks):
@@ -60,13 +60,15 @@ extension MCPRewrite {
                     template += ConfigText.text(text, member.value)
                     continue
                 }
-                let name = try store(server, variable: variable, ConfigText.decodedSecret(text, member.value), place)
+                let scheme = authScheme(of: ConfigText.text(text, member.value))
+                let name = try store(
+                    server, variable: variable, valueAfter(scheme, ConfigText.decodedSecret(text, member.value)), place)
                 if !removed.contains(index) {
-                    moves.append(Move(node: member.value, secret: name, prefix: ""))
+                    moves.append(Move(node: member.value, secret: name, prefix: scheme))
                     references.append(SecretReference(variable: variable, secret: name.rawValue))
                 }
                 removed.insert(index)
-                template += "{{ vault://\(name) }}"
+                template += "\(scheme){{ vault://\(name) }}"
             }
             arguments += ["--header", "\(header.name)=\(template)"]
         }

@@ -134,6 +134,11 @@ final class RemoteBridgeTests {
             """, server: "remote", n: 9)
         #expect(wrapped.contains(#""mcp", "connect", "\#(url)""#), "\(wrapped)")
         #expect(!wrapped.contains("mcp-remote") && !wrapped.contains("AUTH_HEADER"), "\(wrapped)")
+        // Wherever the header was, the scheme stays in the entry and only the token is in the vault, so a rotated
+        // token is stored as it is issued.
+        let reference = try #require(wrapped.firstMatch(of: /"Authorization=Bearer \{\{ vault:\/\/([^ ]+) \}\}"/))
+        let stored = sandbox.process.vault(["get", String(reference.output.1)])
+        #expect(stored.status == 0 && stored.out == token, "\(stored.err)")
     }
 
     @Test func aRefusedTokenIsAnErrorThatSaysSoNotAHang() throws {
