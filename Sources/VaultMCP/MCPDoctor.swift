@@ -66,9 +66,7 @@ public enum MCPDoctor {
                 let fix = { (address: String) in
                     "vault mcp wrap --oauth --client \(client.rawValue) --config \(config.path), then vault mcp login \(address)"
                 }
-                if let proxy = MCPRemoteProxy(server),
-                    !proxy.headers.contains(where: { $0.name.lowercased() == "authorization" })
-                {
+                if let proxy = MCPRemoteProxy(server), !proxy.sendsAuthorization {
                     let node = server.argNodes[proxy.urlArgument]
                     return (
                         proxy.url,

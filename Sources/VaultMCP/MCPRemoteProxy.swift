@@ -17,6 +17,9 @@ struct MCPRemoteProxy {
     /// `vault mcp connect --transport` for mcp-remote's `sse-only` / `http-only`; nil: `auto`.
     let transport: String?
 
+    /// Whether a `--header` sets `Authorization`: the entry brings its own credential, so it does not sign in.
+    var sendsAuthorization: Bool { headers.contains { $0.name.lowercased() == "authorization" } }
+
     /// The proxy `server` runs, or nil when it runs something else or with an option the bridge has no
     /// equivalent for (`--static-oauth-client-info`, `--resource`, …).
     init?(_ server: MCPServer) {

@@ -38,10 +38,10 @@ extension MCPRewrite {
         var moves: [Move] = [], variables: [SecretReference] = []
         if let urlSecret {
             // A key in the URL (its query or path): the whole URL goes to the vault, the bridge renders it.
-            let name = try store(server, variable: "url", ConfigText.decodedSecret(text, urlSecret.node), place)
-            moves.append(Move(node: urlSecret.node, secret: name, prefix: ""))
-            variables.append(SecretReference(variable: "url", secret: name.rawValue))
-            arguments[2] = "{{ vault://\(name) }}"
+            let move = try Self.move(server, variable: "url", node: urlSecret.node, text: text, place: place)
+            moves.append(move)
+            variables.append(SecretReference(variable: "url", secret: move.secret.rawValue))
+            arguments[2] = "{{ vault://\(move.secret) }}"
         }
         if server.speaksLegacySSE(client: client, text: text) { arguments += ["--transport", "sse"] }
         if signsIn { arguments.append("--oauth") }
@@ -55,11 +55,11 @@ extension MCPRewrite {
                 continue
             }
             let scheme = authScheme(of: value)
-            let name = try store(
-                server, variable: member.key, valueAfter(scheme, ConfigText.decodedSecret(text, member.value)), place)
-            moves.append(Move(node: member.value, secret: name, prefix: scheme))
-            variables.append(SecretReference(variable: member.key, secret: name.rawValue))
-            arguments += ["--header", "\(member.key)=\(scheme){{ vault://\(name) }}"]
+            let move = try Self.move(
+                server, variable: member.key, node: member.value, prefix: scheme, text: text, place: place)
+            moves.append(move)
+            variables.append(SecretReference(variable: member.key, secret: move.secret.rawValue))
+            arguments += ["--header", "\(member.key)=\(scheme){{ vault://\(move.secret) }}"]
         }
         let syntax = client.syntax
         let list = StringLiteral.list(arguments.map { StringLiteral.quoted($0) })

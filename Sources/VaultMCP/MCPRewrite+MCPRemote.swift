@@ -4,8 +4,9 @@ import VaultFormats
 /// `wrap` of an entry that runs mcp-remote (`MCPRemoteProxy`): it becomes a `vault mcp connect` bridge to the same
 /// URL. A `--header` whose value is a plain-text secret moves to the vault (the token after its scheme); one that
 /// reads `${VAR}` from the entry's `env` takes that variable's value from there — a secret one moved to the vault
-/// (again the token after its scheme), the variable leaving `env`. With `oauth`, an entry with no credential at all (mcp-remote signs in itself and keeps
-/// the tokens in `~/.mcp-auth`) becomes `vault mcp connect URL --oauth`. `unwrap` gives the entry back from the record.
+/// (again the token after its scheme), the variable leaving `env`. With `oauth`, an entry with no credential at all
+/// (mcp-remote signs in itself and keeps the tokens in `~/.mcp-auth`) becomes `vault mcp connect URL --oauth`.
+/// `unwrap` gives the entry back from the record.
 extension MCPRewrite {
     /// The bridge for `server`, or nil when there is nothing to move (or a header reads a variable `env` lacks):
     /// the entry is then judged as any other stdio server.
@@ -28,7 +29,7 @@ extension MCPRewrite {
                 !server.env.contains { $0.key == variable && $0.value.isString }
             }
         }
-        let signsIn = !credentialed && oauth && !proxy.headers.contains { $0.name.lowercased() == "authorization" }
+        let signsIn = !credentialed && oauth && !proxy.sendsAuthorization
         guard credentialed || signsIn, !readsMissingVariable else { return (nil, nil) }
         var arguments = ["mcp", "connect", proxy.url]
         if let transport = proxy.transport { arguments += ["--transport", transport] }
@@ -40,12 +41,12 @@ extension MCPRewrite {
             if server.secretReason(ofArgument: header.argument, text: text) != nil {
                 let scheme = authScheme(of: value)
                 let prefix = String(decoding: argument.utf8.prefix(header.valueOffset), as: UTF8.self) + scheme
-                let node = server.argNodes[header.argument]
-                let name = try store(
-                    server, variable: header.name, valueAfter(prefix, ConfigText.decodedSecret(text, node)), place)
-                moves.append(Move(node: node, secret: name, prefix: prefix))
-                references.append(SecretReference(variable: header.name, secret: name.rawValue))
-                arguments += ["--header", "\(header.name)=\(scheme){{ vault://\(name) }}"]
+                let move = try Self.move(
+                    server, variable: header.name, node: server.argNodes[header.argument], prefix: prefix, text: text,
+                    place: place)
+                moves.append(move)
+                references.append(SecretReference(variable: header.name, secret: move.secret.rawValue))
+                arguments += ["--header", "\(header.name)=\(scheme){{ vault://\(move.secret) }}"]
                 continue
             }
             // `${VAR}` as mcp-remote expands it, from the entry's env: a secret goes to the vault and leaves env.
@@ -61,14 +62,14 @@ extension MCPRewrite {
                     continue
                 }
                 let scheme = authScheme(of: ConfigText.text(text, member.value))
-                let name = try store(
-                    server, variable: variable, valueAfter(scheme, ConfigText.decodedSecret(text, member.value)), place)
+                let move = try Self.move(
+                    server, variable: variable, node: member.value, prefix: scheme, text: text, place: place)
                 if !removed.contains(index) {
-                    moves.append(Move(node: member.value, secret: name, prefix: scheme))
-                    references.append(SecretReference(variable: variable, secret: name.rawValue))
+                    moves.append(move)
+                    references.append(SecretReference(variable: variable, secret: move.secret.rawValue))
                 }
                 removed.insert(index)
-                template += "\(scheme){{ vault://\(name) }}"
+                template += "\(scheme){{ vault://\(move.secret) }}"
             }
             arguments += ["--header", "\(header.name)=\(template)"]
         }

@@ -127,11 +127,10 @@ public struct MCPRewrite {
                         kept.append(member)
                         continue
                     }
-                    let name = try Self.store(
-                        server, variable: member.key, ConfigText.decodedSecret(text, member.value), place)
-                    references.append(SecretReference(variable: member.key, secret: name.rawValue))
+                    let move = try Self.move(server, variable: member.key, node: member.value, text: text, place: place)
+                    references.append(SecretReference(variable: member.key, secret: move.secret.rawValue))
                     removed.insert(index)
-                    moves.append(Move(node: member.value, secret: name, prefix: ""))
+                    moves.append(move)
                 }
                 // `-e NAME=value` of a container entry: the value goes to the vault, the argument becomes `-e NAME`,
                 // which `vault run` fills (docs/CONTAINERS.md).
@@ -141,12 +140,11 @@ public struct MCPRewrite {
                     guard SecretReference.isVariableName(assignment.variable),
                         !references.contains(where: { $0.variable == assignment.variable })
                     else { continue }
-                    let node = server.argNodes[assignment.argument]
-                    let name = try Self.store(
-                        server, variable: assignment.variable,
-                        Self.valueAfter(assignment.prefix, ConfigText.decodedSecret(text, node)), place)
-                    references.append(SecretReference(variable: assignment.variable, secret: name.rawValue))
-                    moves.append(Move(node: node, secret: name, prefix: assignment.prefix))
+                    let move = try Self.move(
+                        server, variable: assignment.variable, node: server.argNodes[assignment.argument],
+                        prefix: assignment.prefix, text: text, place: place)
+                    references.append(SecretReference(variable: assignment.variable, secret: move.secret.rawValue))
+                    moves.append(move)
                 }
                 for index in server.argNodes.indices
                 where server.secretReason(ofArgument: index, text: text) != nil
@@ -488,12 +486,16 @@ public struct MCPRewrite {
         let prefix: String
     }
 
-    /// Stores `value` for `variable` of `server` under `mcp/SERVER/VARIABLE` (or the name `place` picks).
-    static func store(
-        _ server: MCPServer, variable: String, _ value: consuming SecretBytes, _ place: Place
-    ) throws(VaultError) -> SecretName {
+    /// Moves the secret in the string `node` to the vault for `variable` of `server`, under `mcp/SERVER/VARIABLE`
+    /// (or the name `place` picks): the bytes after `prefix` (which the string starts with, and which stays in the
+    /// entry) are stored, and the move keeps the same prefix, so unwrap writes back exactly what was there.
+    static func move(
+        _ server: MCPServer, variable: String, node: ConfigNode, prefix: String = "", text: UnsafeRawBufferPointer,
+        place: Place
+    ) throws(VaultError) -> Move {
         let preferred = try SecretName("mcp/\(NameSlug.segment(server.name))/\(NameSlug.segment(variable))")
-        return try place(preferred, value)
+        let name = try place(preferred, valueAfter(prefix, ConfigText.decodedSecret(text, node)))
+        return Move(node: node, secret: name, prefix: prefix)
     }
 
     /// `prefix` followed by `value`, in guarded memory.
@@ -509,7 +511,7 @@ public struct MCPRewrite {
     }
 
     /// The bytes of `string` after `prefix` (which it starts with), in guarded memory.
-    static func valueAfter(_ prefix: String, _ string: consuming SecretBytes) -> SecretBytes {
+    private static func valueAfter(_ prefix: String, _ string: consuming SecretBytes) -> SecretBytes {
         let skip = prefix.utf8.count
         return string.withUnsafeBytes { bytes in
             SecretBytes(capacity: max(bytes.count - skip, 1)) { out in
